@@ -1,0 +1,109 @@
+/* Internal layout of the storage data model (values, records, tables,
+ * schemas, queries) whose accessors are public in commpolice/sys/storage.h. */
+#ifndef CPOL_CORE_RECORD_H
+#define CPOL_CORE_RECORD_H
+
+#include <commpolice/sys/storage.h>
+#include <commpolice/types.h>
+
+struct cpol_value {
+    int type;            /* cpol_value_kind */
+    size_t len;          /* bytes of text (without NUL) or blob */
+    union {
+        int64_t i;
+        double r;
+        char *p;         /* text: len+1 bytes, NUL-terminated; blob: >= 1 byte allocated */
+    } u;
+};
+
+typedef struct cpol_column_def {
+    const char *name;
+    int type;            /* cpol_column_type */
+    unsigned int flags;  /* CPOL_COLUMN_NOTNULL */
+} cpol_column_def;
+
+#define CPOL__INDEX_MAX_COLS 4
+typedef struct cpol_index_def {
+    const char *name;
+    int unique;
+    unsigned int ncols;
+    int cols[CPOL__INDEX_MAX_COLS];
+} cpol_index_def;
+
+struct cpol_table {
+    const char *name;
+    unsigned int ncols;
+    const cpol_column_def *cols;
+    unsigned int nindexes;
+    const cpol_index_def *indexes;
+};
+
+struct cpol_schema {
+    int64_t version;
+    unsigned int ntables;
+    const cpol_table *const *tables;
+};
+
+struct cpol_record {
+    const cpol_table *table;
+    cpol_value *vals;    /* table->ncols values */
+};
+
+typedef struct cpol_query_cond {
+    int col;
+    int op;
+    cpol_value value;
+} cpol_query_cond;
+
+struct cpol_query {
+    const cpol_table *table;
+    unsigned int ncond, cap;
+    cpol_query_cond *conds;
+    int order_col;       /* -1: primary key */
+    int desc;
+    int64_t offset;
+    int64_t limit;       /* -1: none */
+};
+
+/* Values */
+void cpol__value_clear(cpol_value *v);
+int cpol__value_copy(cpol_value *dst, const cpol_value *src);       /* CPOL_ENOMEM */
+int cpol__value_set_text(cpol_value *v, const char *s, size_t len); /* CPOL_ENOMEM */
+int cpol__value_set_blob(cpol_value *v, const void *p, size_t len); /* CPOL_ENOMEM */
+void cpol__value_set_int(cpol_value *v, int64_t i);
+/* Total order used by queries: NULL < numbers < text < blob; numbers by
+ * value, text and blobs by memcmp then length. */
+int cpol__value_compare(const cpol_value *a, const cpol_value *b);
+
+/* Records */
+int cpol__record_new(const cpol_table *t, cpol_record **out);      /* CPOL_ENOMEM */
+void cpol__record_free(cpol_record *r);
+void cpol__record_reset(cpol_record *r);                           /* every column NULL */
+int cpol__record_copy(cpol_record *dst, const cpol_record *src);   /* same table */
+int cpol__record_set_id(cpol_record *r, unsigned int col, const cpol_id *id);
+/* 1 and *out filled if column col holds a 16-byte blob, else 0. */
+int cpol__record_get_id(const cpol_record *r, unsigned int col, cpol_id *out);
+/* NULL if the column is not text. */
+const char *cpol__record_text(const cpol_record *r, unsigned int col);
+int64_t cpol__record_int(const cpol_record *r, unsigned int col);
+/* Check a record against its table before it reaches a backend: NOT NULL
+ * columns set and every value of the column's type. CPOL_ERROR naming the
+ * column when not (a bug in the core, never caller input). */
+int cpol__record_check(const cpol_record *r);
+
+/* Queries */
+int cpol__query_new(const cpol_table *t, cpol_query **out);        /* CPOL_ENOMEM */
+void cpol__query_free(cpol_query *q);
+int cpol__query_where(cpol_query *q, int col, int op, const cpol_value *v); /* value copied */
+int cpol__query_where_int(cpol_query *q, int col, int op, int64_t v);
+int cpol__query_where_text(cpol_query *q, int col, int op, const char *s, size_t len);
+int cpol__query_where_id(cpol_query *q, int col, int op, const cpol_id *id);
+void cpol__query_order(cpol_query *q, int col, int desc);
+void cpol__query_page(cpol_query *q, int64_t offset, int64_t limit);
+/* 1 if r satisfies every condition of q (the semantics backends must meet). */
+int cpol__query_match(const cpol_query *q, const cpol_record *r);
+/* Order of two rows under q: order column (NULLs first asc / last desc), then
+ * primary key ascending. */
+int cpol__query_compare_rows(const cpol_query *q, const cpol_record *a, const cpol_record *b);
+
+#endif

@@ -1,0 +1,241 @@
+#define _POSIX_C_SOURCE 200809L
+/* Station settings: a key/value table stored with the data. */
+#include <string.h>
+
+#include <commpolice/setting.h>
+
+#include "../core/alloc.h"
+#include "../core/context.h"
+#include "../core/error.h"
+#include "../core/schema.h"
+#include "../core/text.h"
+
+enum { COL_KEY, COL_VALUE, COL_UPDATED_AT, COL_COUNT };
+
+static const cpol_column_def setting_columns[COL_COUNT] = {
+    {"key", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+    {"value", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+    {"updated_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
+};
+
+const cpol_table cpol__table_setting = {"setting", COL_COUNT, setting_columns, 0, NULL};
+
+struct cpol_setting_iter {
+    cpol_cursor *cursor;
+    cpol_record *row;
+};
+
+static int key_char_ok(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+/* Keys are ASCII by rule, so a valid key is also valid UTF-8. */
+static int check_key(const char *func, const char *key, int is_prefix, size_t *len_out)
+{
+    size_t len, i;
+    if (!key)
+        return cpol__null_arg(func, is_prefix ? "prefix" : "key");
+    len = strnlen(key, CPOL_SETTING_KEY_MAX + 1);
+    if (len > CPOL_SETTING_KEY_MAX)
+        return cpol__error(CPOL_ETOOLONG, "%s: key is longer than %d bytes", func, CPOL_SETTING_KEY_MAX);
+    if (len == 0 && !is_prefix)
+        return cpol__error(CPOL_EINVALID, "%s: key is empty", func);
+    if (len > 0 && !(key[0] >= 'a' && key[0] <= 'z'))
+        return cpol__error(CPOL_EINVALID, "%s: key \"%.64s\" must start with a lower-case letter a-z", func, key);
+    for (i = 0; i < len; i++)
+        if (!key_char_ok(key[i]))
+            return cpol__error(CPOL_EINVALID,
+                               "%s: key has a character (byte 0x%02X at offset %zu) outside a-z 0-9 . _ -", func,
+                               (unsigned char)key[i], i);
+    *len_out = len;
+    return CPOL_OK;
+}
+
+typedef struct set_args {
+    const char *key;
+    size_t key_len;
+    const char *value;
+    size_t value_len;
+} set_args;
+
+static int set_body(cpol_ctx *ctx, void *arg)
+{
+    set_args *a = arg;
+    cpol_record *row;
+    int rc = cpol__record_new(&cpol__table_setting, &row);
+    if (rc < 0)
+        return rc;
+    if (cpol__value_set_text(&row->vals[COL_KEY], a->key, a->key_len) < 0) {
+        cpol__record_free(row);
+        return cpol__oom();
+    }
+    rc = cpol__store_get(ctx->store, row);
+    if (rc == CPOL_OK || rc == CPOL_ENOTFOUND) {
+        int exists = rc == CPOL_OK;
+        if (cpol__value_set_text(&row->vals[COL_VALUE], a->value, a->value_len) < 0) {
+            rc = cpol__oom();
+        } else {
+            cpol__value_set_int(&row->vals[COL_UPDATED_AT], cpol_ctx_now(ctx));
+            rc = exists ? cpol__store_update(ctx->store, row) : cpol__store_insert(ctx->store, row);
+        }
+    }
+    cpol__record_free(row);
+    return rc;
+}
+
+int cpol_setting_set(cpol_ctx *ctx, const char *key, const char *value)
+{
+    set_args a;
+    int rc;
+    if (!ctx)
+        return cpol__null_arg("cpol_setting_set", "ctx");
+    rc = check_key("cpol_setting_set", key, 0, &a.key_len);
+    if (rc < 0)
+        return rc;
+    rc = cpol__check_text("cpol_setting_set", "value", value, 0, CPOL_SETTING_VALUE_MAX, &a.value_len);
+    if (rc < 0)
+        return rc;
+    a.key = key;
+    a.value = value;
+    return cpol__ctx_atomic(ctx, set_body, &a);
+}
+
+int cpol_setting_get(cpol_ctx *ctx, const char *key, char **out)
+{
+    cpol_record *row;
+    size_t key_len;
+    int rc;
+    if (out)
+        *out = NULL;
+    if (!ctx)
+        return cpol__null_arg("cpol_setting_get", "ctx");
+    if (!out)
+        return cpol__null_arg("cpol_setting_get", "out");
+    rc = check_key("cpol_setting_get", key, 0, &key_len);
+    if (rc < 0)
+        return rc;
+    rc = cpol__record_new(&cpol__table_setting, &row);
+    if (rc < 0)
+        return rc;
+    if (cpol__value_set_text(&row->vals[COL_KEY], key, key_len) < 0) {
+        cpol__record_free(row);
+        return cpol__oom();
+    }
+    rc = cpol__store_get(ctx->store, row);
+    if (rc == CPOL_ENOTFOUND)
+        rc = cpol__error(CPOL_ENOTFOUND, "cpol_setting_get: setting \"%s\" is not set", key);
+    if (rc == CPOL_OK) {
+        const char *v = cpol__record_text(row, COL_VALUE);
+        *out = v ? cpol__strdup(v) : NULL;
+        if (!*out)
+            rc = v ? cpol__oom() : cpol__error(CPOL_ECORRUPT, "setting \"%s\" has no text value", key);
+    }
+    cpol__record_free(row);
+    return rc;
+}
+
+typedef struct delete_args {
+    const char *key;
+    size_t key_len;
+} delete_args;
+
+static int delete_body(cpol_ctx *ctx, void *arg)
+{
+    delete_args *a = arg;
+    cpol_record *row;
+    int rc = cpol__record_new(&cpol__table_setting, &row);
+    if (rc < 0)
+        return rc;
+    if (cpol__value_set_text(&row->vals[COL_KEY], a->key, a->key_len) < 0)
+        rc = cpol__oom();
+    else
+        rc = cpol__store_remove(ctx->store, row);
+    if (rc == CPOL_ENOTFOUND)
+        rc = cpol__error(CPOL_ENOTFOUND, "cpol_setting_delete: setting \"%s\" is not set", a->key);
+    cpol__record_free(row);
+    return rc;
+}
+
+int cpol_setting_delete(cpol_ctx *ctx, const char *key)
+{
+    delete_args a;
+    int rc;
+    if (!ctx)
+        return cpol__null_arg("cpol_setting_delete", "ctx");
+    rc = check_key("cpol_setting_delete", key, 0, &a.key_len);
+    if (rc < 0)
+        return rc;
+    a.key = key;
+    return cpol__ctx_atomic(ctx, delete_body, &a);
+}
+
+int cpol_setting_iter_new(cpol_ctx *ctx, const char *prefix, cpol_setting_iter **out)
+{
+    cpol_setting_iter *it;
+    cpol_query *q = NULL;
+    size_t len = 0;
+    int rc;
+    if (out)
+        *out = NULL;
+    if (!ctx)
+        return cpol__null_arg("cpol_setting_iter_new", "ctx");
+    if (!out)
+        return cpol__null_arg("cpol_setting_iter_new", "out");
+    if (prefix) {
+        rc = check_key("cpol_setting_iter_new", prefix, 1, &len);
+        if (rc < 0)
+            return rc;
+    }
+    it = cpol__calloc(1, sizeof *it);
+    if (!it)
+        return cpol__oom();
+    rc = cpol__query_new(&cpol__table_setting, &q);
+    if (rc >= 0 && len > 0) {
+        /* key >= prefix AND key < prefix with its last byte raised: keys are
+         * ASCII below 0x7F, so the raised byte never overflows. */
+        char upper[CPOL_SETTING_KEY_MAX + 1];
+        memcpy(upper, prefix, len);
+        upper[len - 1]++;
+        rc = cpol__query_where_text(q, COL_KEY, CPOL_OP_GE, prefix, len);
+        if (rc >= 0)
+            rc = cpol__query_where_text(q, COL_KEY, CPOL_OP_LT, upper, len);
+    }
+    if (rc >= 0)
+        rc = cpol__record_new(&cpol__table_setting, &it->row);
+    if (rc >= 0)
+        rc = cpol__cursor_open(ctx->store, q, &it->cursor);
+    cpol__query_free(q);
+    if (rc < 0) {
+        cpol_setting_iter_free(it);
+        return rc;
+    }
+    *out = it;
+    return CPOL_OK;
+}
+
+int cpol_setting_iter_next(cpol_setting_iter *it, const char **key_out, const char **value_out)
+{
+    int rc;
+    if (!it)
+        return cpol__null_arg("cpol_setting_iter_next", "it");
+    if (!key_out || !value_out)
+        return cpol__null_arg("cpol_setting_iter_next", !key_out ? "key_out" : "value_out");
+    rc = cpol__cursor_next(it->cursor, it->row);
+    if (rc != CPOL_OK)
+        return rc;
+    *key_out = cpol__record_text(it->row, COL_KEY);
+    *value_out = cpol__record_text(it->row, COL_VALUE);
+    if (!*key_out || !*value_out)
+        return cpol__error(CPOL_ECORRUPT, "a stored setting has a non-text key or value");
+    return CPOL_OK;
+}
+
+void cpol_setting_iter_free(cpol_setting_iter *it)
+{
+    if (!it)
+        return;
+    cpol__cursor_close(it->cursor);
+    cpol__record_free(it->row);
+    cpol_free(it);
+}

@@ -1,0 +1,10 @@
+/* Built-in storage backends; registered by lib/core/registry.c. */
+#ifndef CPOL_STORAGE_BACKENDS_H
+#define CPOL_STORAGE_BACKENDS_H
+
+#include <commpolice/sys/storage.h>
+
+const cpol_storage_methods *cpol__storage_memory(void);
+const cpol_storage_methods *cpol__storage_sqlite(void);
+
+#endif

@@ -1,0 +1,53 @@
+/* A program outside the source tree that uses the installed library, built by
+ * scripts/test-consumer.sh through pkg-config and through find_package(). */
+#include <stdio.h>
+#include <string.h>
+
+#include <commpolice/commpolice.h>
+
+static int fail(const char *what, int rc)
+{
+    fprintf(stderr, "consumer: %s failed: %s (%d): %s\n", what, cpol_status_name(rc), rc,
+            cpol_error_message());
+    return 1;
+}
+
+int main(void)
+{
+    cpol_ctx *ctx = NULL;
+    char *value = NULL;
+    int rc;
+
+    printf("libcommpolice %s (headers %s)\n", cpol_version_string(), CPOL_VERSION);
+    if (cpol_version_number() != CPOL_VERSION_NUMBER) {
+        fprintf(stderr, "consumer: library version %u != header version %u\n",
+                cpol_version_number(), (unsigned int)CPOL_VERSION_NUMBER);
+        return 1;
+    }
+
+    rc = cpol_ctx_open(&ctx, "memory:", NULL);
+    if (rc != CPOL_OK)
+        return fail("cpol_ctx_open(memory:)", rc);
+    rc = cpol_setting_set(ctx, "station.name", "consumer");
+    if (rc != CPOL_OK) {
+        cpol_ctx_close(ctx);
+        return fail("cpol_setting_set", rc);
+    }
+    rc = cpol_setting_get(ctx, "station.name", &value);
+    if (rc != CPOL_OK) {
+        cpol_ctx_close(ctx);
+        return fail("cpol_setting_get", rc);
+    }
+    if (value == NULL || strcmp(value, "consumer") != 0) {
+        fprintf(stderr, "consumer: read back '%s', expected 'consumer'\n", value ? value : "(null)");
+        cpol_free(value);
+        cpol_ctx_close(ctx);
+        return 1;
+    }
+    cpol_free(value);
+    rc = cpol_ctx_close(ctx);
+    if (rc != CPOL_OK)
+        return fail("cpol_ctx_close", rc);
+    puts("consumer: ok");
+    return 0;
+}

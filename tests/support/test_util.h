@@ -1,0 +1,14 @@
+/* Helpers shared by the Check test programs (public-API tests included). */
+#ifndef CPOL_TEST_UTIL_H
+#define CPOL_TEST_UTIL_H
+
+#include <stddef.h>
+
+/* Create a fresh temporary directory (mkdtemp); returns its path (static buffer per call slot). */
+const char *tu_tmpdir(void);
+/* Remove a directory tree created by tu_tmpdir(). */
+void tu_rmtree(const char *path);
+/* Build "<dir>/<name>" into buf. */
+const char *tu_path(char *buf, size_t size, const char *dir, const char *name);
+
+#endif
