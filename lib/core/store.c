@@ -67,7 +67,7 @@ static int check_schema(cpol_store *s)
 int cpol__store_open(const char *uri, const cpol_open_options *opts, cpol_store **out)
 {
     char scheme[32];
-    const char *location;
+    const char *location = NULL;
     void *plugin_data = NULL;
     cpol_store *s;
     int rc;

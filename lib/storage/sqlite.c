@@ -766,8 +766,13 @@ static int sq_open(void **state_out, const char *location, const cpol_open_optio
         return cpol__oom();
     }
 
-    oflags = (st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-             SQLITE_OPEN_NOMUTEX;
+    if (st->readonly)
+        oflags = SQLITE_OPEN_READONLY;
+    else if (flags & CPOL_OPEN_NOCREATE)
+        oflags = SQLITE_OPEN_READWRITE;
+    else
+        oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    oflags |= SQLITE_OPEN_NOMUTEX;
 #ifdef SQLITE_OPEN_EXRESCODE
     oflags |= SQLITE_OPEN_EXRESCODE;
 #endif
@@ -784,6 +789,14 @@ static int sq_open(void **state_out, const char *location, const cpol_open_optio
         return rc;
     }
     sqlite3_busy_timeout(st->db, busy_ms);
+    /* SQLite silently falls back to read-only for a file it may not write;
+     * say so now rather than failing every later write. */
+    if (!st->readonly && sqlite3_db_readonly(st->db, "main") == 1) {
+        rc = cpol__error(CPOL_EIO, "sqlite: '%s' is not writable (open it with CPOL_OPEN_READONLY to read it)",
+                         location);
+        sq_destroy(st);
+        return rc;
+    }
 
     rc = sq_check_identity(st, &user_version);
     /* WAL for concurrent readers, but never rewrite the header of a database
@@ -1117,7 +1130,9 @@ static int sq_step_write(sq_state *st, sqlite3_stmt *stmt, const sq_table *tc, c
         if (rc == SQLITE_ROW)
             return cpol__error(CPOL_ESTORAGE, "sqlite: %s on table '%s' returned a row", what, tc->name);
         if (sq_code(rc) == CPOL_EEXISTS)
-            return cpol__error(CPOL_EEXISTS, "sqlite: %s on table '%s' in '%s': a row with this key already exists (%s)",
+            return cpol__error(CPOL_EEXISTS,
+                               "sqlite: %s on table '%s' in '%s': a row with this primary key or unique value "
+                               "already exists (%s)",
                                what, tc->name, st->path, sqlite3_errmsg(st->db));
         return sq_fail(st, rc, what);
     }

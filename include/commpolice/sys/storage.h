@@ -22,11 +22,14 @@
  *   Outside begin()/commit() each write is committed on its own.
  * - **Rows**: insert() fails with #CPOL_EEXISTS when the primary key or a
  *   unique index is taken, and stores nothing; update() replaces every column
- *   of the row with the same primary key (#CPOL_ENOTFOUND if none); remove()
+ *   of the row with the same primary key (#CPOL_ENOTFOUND if none,
+ *   #CPOL_EEXISTS if the new values collide in a unique index); remove()
  *   deletes by primary key (#CPOL_ENOTFOUND if none); get() fills a record
  *   whose column 0 holds the key.
  * - **Values round-trip exactly**: 64-bit integers, doubles, text and blobs
- *   byte for byte (text may contain any valid UTF-8, blobs any bytes).
+ *   byte for byte (text may contain any valid UTF-8, blobs any bytes). Two
+ *   exceptions that SQLite imposes: the core never stores NaN, and -0.0 may
+ *   read back as 0.0.
  * - **Queries**: rows matching every condition (AND), in the order of the
  *   query's order column (NULLs first when ascending, last when descending),
  *   ties broken by ascending primary key; then offset and limit. Comparisons
@@ -360,7 +363,7 @@ CPOL_API int64_t cpol_query_limit(const cpol_query *q);
 typedef struct cpol_storage_methods {
     /** #CPOL_STORAGE_VERSION the plugin was compiled against. */
     unsigned int version;
-    /** URI scheme this backend handles: lower-case letters, digits, `+`, `-`, `.`; starts with a letter. */
+    /** URI scheme this backend handles (lower-case letters, digits, plus, minus and dot; starts with a letter). */
     const char *name;
 
     /* ---- version 1 ---- */
@@ -408,7 +411,7 @@ typedef struct cpol_storage_methods {
     int (*cursor_next)(void *cursor, cpol_record *rec);
     /** Free a cursor. */
     void (*cursor_close)(void *cursor);
-    /** Optional: count the rows a query would return (ignoring order). */
+    /** Optional: count the rows matching the query's conditions (order, offset and limit are ignored). */
     int (*count)(void *state, const cpol_query *q, int64_t *out);
 
     /* ---- version 2 methods will be appended below this line only ---- */
