@@ -11,7 +11,7 @@
  *
  * **Status codes.** Fallible functions return an `int`: 0 on success, a
  * positive value for a non-error outcome (#CPOL_DONE, #CPOL_ALREADY), a
- * negative #cpol_status on failure, with the detail in cpol_error_message().
+ * negative #cpol_status_t on failure, with the detail in cpol_error_message().
  * A failing call changes nothing in storage. NULL handles and NULL
  * out-pointers are reported as #CPOL_EMISUSE, never by crashing.
  *
@@ -65,5 +65,9 @@
 #include "id.h"
 #include "context.h"
 #include "setting.h"
+#include "actor.h"
+#include "audit.h"
+#include "area.h"
+#include "person.h"
 
 #endif /* COMMPOLICE_COMMPOLICE_H */

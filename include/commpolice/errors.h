@@ -7,7 +7,7 @@
  * - a positive value for a non-error outcome a caller branches on
  *   (#CPOL_DONE at the end of an iteration, #CPOL_ALREADY when an idempotent
  *   request was already applied);
- * - a negative #cpol_status on failure. Nothing was changed in storage.
+ * - a negative #cpol_status_t on failure. Nothing was changed in storage.
  *
  * After a negative return, cpol_error_message() explains it in words that name
  * the problem (which argument, which file, which limit). The message is kept
@@ -26,7 +26,7 @@
 CPOL_BEGIN_DECL
 
 /** Status codes returned by every fallible function. */
-typedef enum cpol_status {
+typedef enum cpol_status_t {
     CPOL_OK = 0,              /**< success */
     CPOL_DONE = 1,            /**< an iterator has no more items (not an error) */
     CPOL_ALREADY = 2,         /**< an idempotent request was applied before; nothing changed (not an error) */
@@ -48,13 +48,18 @@ typedef enum cpol_status {
     CPOL_ETOOLONG = -15,      /**< a string or buffer exceeds its documented limit */
     CPOL_EIO = -16,           /**< the operating system refused a read or write (permissions, disk full) */
     CPOL_EREADONLY = -17,     /**< a write was attempted on a context opened read-only */
+    CPOL_EPERM = -18,         /**< the acting person's role lacks a permission; the message names it */
+    CPOL_ESTATE = -19,        /**< the object's current state does not allow this step; the message names the state and the allowed steps */
+    CPOL_ECONFLICT = -20,     /**< a request id was reused with different content; the message names the field */
+    CPOL_ELIMIT = -21,        /**< a capacity, cap or size limit would be exceeded */
+    CPOL_ERULE = -22,         /**< the request breaks a domain rule (one officer per team, no self-award, …); the message names it */
 
     CPOL_EUSER = -100         /**< reserved: a caller's callback asked to stop with its own error */
-} cpol_status;
+} cpol_status_t;
 
 /**
  * The status of the last failing call on this thread.
- * @return a #cpol_status value, #CPOL_OK if nothing has failed on this thread
+ * @return a #cpol_status_t value, #CPOL_OK if nothing has failed on this thread
  * @since 0.1
  */
 CPOL_API int cpol_error_code(void);

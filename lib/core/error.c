@@ -38,6 +38,11 @@ static const status_info statuses[] = {
     {CPOL_ETOOLONG, "CPOL_ETOOLONG", "too long"},
     {CPOL_EIO, "CPOL_EIO", "input/output error"},
     {CPOL_EREADONLY, "CPOL_EREADONLY", "context is read-only"},
+    {CPOL_EPERM, "CPOL_EPERM", "permission denied"},
+    {CPOL_ESTATE, "CPOL_ESTATE", "not allowed in the current state"},
+    {CPOL_ECONFLICT, "CPOL_ECONFLICT", "request id reused with different content"},
+    {CPOL_ELIMIT, "CPOL_ELIMIT", "limit exceeded"},
+    {CPOL_ERULE, "CPOL_ERULE", "breaks a domain rule"},
     {CPOL_EUSER, "CPOL_EUSER", "stopped by a callback"},
 };
 

@@ -7,7 +7,7 @@
 
 #include "record.h"
 
-#define CPOL__SCHEMA_VERSION 1
+#define CPOL__SCHEMA_VERSION 2
 
 const cpol_schema *cpol__schema(void);
 

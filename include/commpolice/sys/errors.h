@@ -16,7 +16,7 @@ CPOL_BEGIN_DECL
  * Not variadic on purpose, so it can be called through any FFI. Messages
  * longer than 1023 bytes are cut at a UTF-8 character boundary.
  *
- * @param code     a negative #cpol_status
+ * @param code     a negative #cpol_status_t
  * @param message  what went wrong, naming the object (NULL means the generic text of @p code)
  * @return @p code
  * @since 0.1

@@ -37,7 +37,7 @@
  *   a common prefix) for text and blobs. A condition never matches a NULL
  *   column, except #CPOL_OP_EQ / #CPOL_OP_NE with a NULL value, which mean
  *   "is NULL" / "is not NULL".
- * - **Errors**: a failing method returns a negative #cpol_status and sets the
+ * - **Errors**: a failing method returns a negative #cpol_status_t and sets the
  *   message with cpol_error_set_str(): #CPOL_EBUSY for lock timeouts,
  *   #CPOL_EIO for operating-system failures, #CPOL_ECORRUPT for damaged data,
  *   #CPOL_ESTORAGE otherwise.
@@ -69,7 +69,7 @@ typedef struct cpol_value cpol_value;
 typedef struct cpol_query cpol_query;
 
 /** Column types (stable values). */
-typedef enum cpol_column_type {
+typedef enum cpol_column_type_t {
     CPOL_COLUMN_INT = 1,   /**< 64-bit signed integer */
     CPOL_COLUMN_REAL = 2,  /**< IEEE double */
     CPOL_COLUMN_TEXT = 3,  /**< UTF-8 text */
@@ -77,29 +77,29 @@ typedef enum cpol_column_type {
     CPOL_COLUMN_ID = 5,    /**< a 16-byte #cpol_id, carried as a blob value */
     CPOL_COLUMN_TIME = 6,  /**< a #cpol_time (ms since epoch), carried as an integer value */
     CPOL_COLUMN_BOOL = 7   /**< 0 or 1, carried as an integer value */
-} cpol_column_type;
+} cpol_column_type_t;
 
 /** Column flags (bits). */
 #define CPOL_COLUMN_NOTNULL 0x1u
 
 /** The kind of a value (stable values); cpol_value_type() returns one. */
-typedef enum cpol_value_kind {
+typedef enum cpol_value_kind_t {
     CPOL_VALUE_NULL = 0,   /**< no value */
     CPOL_VALUE_INT = 1,    /**< integer (also TIME and BOOL columns) */
     CPOL_VALUE_REAL = 2,   /**< double */
     CPOL_VALUE_TEXT = 3,   /**< UTF-8 text */
     CPOL_VALUE_BLOB = 4    /**< bytes (also ID columns) */
-} cpol_value_kind;
+} cpol_value_kind_t;
 
 /** Comparison operators of query conditions (stable values). */
-typedef enum cpol_query_op {
+typedef enum cpol_query_op_t {
     CPOL_OP_EQ = 1,  /**< equal (with a NULL value: column is NULL) */
     CPOL_OP_NE = 2,  /**< not equal (with a NULL value: column is not NULL) */
     CPOL_OP_LT = 3,  /**< less than */
     CPOL_OP_LE = 4,  /**< less than or equal */
     CPOL_OP_GT = 5,  /**< greater than */
     CPOL_OP_GE = 6   /**< greater than or equal */
-} cpol_query_op;
+} cpol_query_op_t;
 
 /* ---- schema description (all results borrowed from the library; valid while the context is open) ---- */
 
@@ -144,7 +144,7 @@ CPOL_API const char *cpol_table_column_name(const cpol_table *table, unsigned in
 /**
  * @param table  a table
  * @param col  column index
- * @return a #cpol_column_type, or 0 if out of range
+ * @return a #cpol_column_type_t, or 0 if out of range
  * @since 0.1
  */
 CPOL_API int cpol_table_column_type(const cpol_table *table, unsigned int col);
@@ -195,7 +195,7 @@ CPOL_API int cpol_table_index_column(const cpol_table *table, unsigned int idx, 
 
 /**
  * @param v  a value (NULL counts as a NULL value)
- * @return its #cpol_value_kind
+ * @return its #cpol_value_kind_t
  * @since 0.1
  */
 CPOL_API int cpol_value_type(const cpol_value *v);
@@ -312,7 +312,7 @@ CPOL_API int cpol_query_cond_column(const cpol_query *q, unsigned int i);
 /**
  * @param q  a query
  * @param i  condition index
- * @return a #cpol_query_op, or 0 if out of range
+ * @return a #cpol_query_op_t, or 0 if out of range
  * @since 0.1
  */
 CPOL_API int cpol_query_cond_op(const cpol_query *q, unsigned int i);

@@ -1,0 +1,139 @@
+/**
+ * @file commpolice/audit.h
+ * @brief The audit trail: every change, who made it, when, and what it was.
+ *
+ * Every call that changes stored data appends one audit entry in the same
+ * transaction as the change, so there is never a change without its entry nor
+ * an entry without its change. Entries record the actor (person and role, or
+ * the system actor), the time from the context's clock, the object's kind and
+ * id, the action (such as "volunteer.admit"), short before/after summaries and
+ * the reason the actor gave. The API offers no way to change or delete an
+ * entry. Summaries never contain full ID-card or phone numbers.
+ */
+#ifndef COMMPOLICE_AUDIT_H
+#define COMMPOLICE_AUDIT_H
+
+#include "common.h"
+#include "types.h"
+#include "actor.h"
+
+CPOL_BEGIN_DECL
+
+/** One audit entry (borrowed from its iterator). */
+typedef struct cpol_audit_entry cpol_audit_entry;
+/** An iterator over audit entries, oldest first. */
+typedef struct cpol_audit_iter cpol_audit_iter;
+
+/**
+ * Which entries to list. Zero / NULL fields do not filter. Initialise with
+ * #CPOL_AUDIT_FILTER_INIT; the struct only grows at the end.
+ */
+typedef struct cpol_audit_filter {
+    unsigned int version;        /**< #CPOL_AUDIT_FILTER_VERSION */
+    const cpol_id *object;       /**< only entries about this object */
+    const cpol_id *actor_person; /**< only entries made by this person */
+    cpol_time since;             /**< only entries at or after this time (0: no bound) */
+    cpol_time until;             /**< only entries before this time (0: no bound) */
+    int64_t offset;              /**< skip this many entries */
+    int64_t limit;               /**< at most this many entries (0: no limit) */
+} cpol_audit_filter;
+
+/** The current version of #cpol_audit_filter. */
+#define CPOL_AUDIT_FILTER_VERSION 1
+/** Initialiser for #cpol_audit_filter: no filtering. */
+#define CPOL_AUDIT_FILTER_INIT { CPOL_AUDIT_FILTER_VERSION, NULL, NULL, 0, 0, 0, 0 }
+
+/**
+ * List audit entries, oldest first.
+ * @ctor cpol_audit_iter
+ * @param ctx  an open context
+ * @param as   the actor; needs #CPOL_PERM_AUDIT_VIEW; sees its own station's entries
+ *             (the system actor sees all)
+ * @param filter  what to list, or NULL for everything
+ * @param[out] out  receives the iterator (owned; free with cpol_audit_iter_free())
+ * @return #CPOL_OK; #CPOL_EPERM; #CPOL_EVERSION for an unknown filter version;
+ *         #CPOL_EINVALID for a negative offset or limit; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @since 0.1
+ */
+CPOL_API int cpol_audit_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_audit_filter *filter,
+                                 cpol_audit_iter **out);
+/**
+ * Next entry.
+ * @param it  the iterator
+ * @param[out] out  receives the entry (borrowed: valid until the next call on @p it)
+ * @return #CPOL_OK; #CPOL_DONE at the end; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @since 0.1
+ */
+CPOL_API int cpol_audit_iter_next(cpol_audit_iter *it, const cpol_audit_entry **out);
+/**
+ * Free an iterator (also after its context was closed).
+ * @dtor cpol_audit_iter
+ * @param it  the iterator, or NULL
+ * @since 0.1
+ */
+CPOL_API void cpol_audit_iter_free(cpol_audit_iter *it);
+
+/**
+ * @param e  an entry
+ * @return the entry's own id (borrowed)
+ * @since 0.1
+ */
+CPOL_API const cpol_id *cpol_audit_entry_id(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return when the change was made
+ * @since 0.1
+ */
+CPOL_API cpol_time cpol_audit_entry_time(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return the acting person (borrowed), or NULL for the system actor
+ * @since 0.1
+ */
+CPOL_API const cpol_id *cpol_audit_entry_actor(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return the #cpol_role_t the person acted in, 0 for the system actor
+ * @since 0.1
+ */
+CPOL_API int cpol_audit_entry_role(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return the kind of object changed, such as "area", "person", "role" (borrowed)
+ * @since 0.1
+ */
+CPOL_API const char *cpol_audit_entry_object_kind(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return the id of the object changed (borrowed)
+ * @since 0.1
+ */
+CPOL_API const cpol_id *cpol_audit_entry_object(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return the action, such as "area.create" or "volunteer.admit" (borrowed)
+ * @since 0.1
+ */
+CPOL_API const char *cpol_audit_entry_action(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return a short summary of the object before the change, "" for a creation (borrowed)
+ * @since 0.1
+ */
+CPOL_API const char *cpol_audit_entry_before(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return a short summary of the object after the change (borrowed)
+ * @since 0.1
+ */
+CPOL_API const char *cpol_audit_entry_after(const cpol_audit_entry *e);
+/**
+ * @param e  an entry
+ * @return the reason the actor gave, "" if none (borrowed)
+ * @since 0.1
+ */
+CPOL_API const char *cpol_audit_entry_reason(const cpol_audit_entry *e);
+
+CPOL_END_DECL
+
+#endif /* COMMPOLICE_AUDIT_H */

@@ -1,0 +1,219 @@
+/* The audit trail: one append-only table, written in the same atomic unit
+ * as the change it records. */
+#include <string.h>
+
+#include <commpolice/audit.h>
+
+#include "../core/alloc.h"
+#include "domain.h"
+#include "tables.h"
+
+static const cpol_column_def audit_columns[AUDIT_NCOLS] = {
+    [AUDIT_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
+    [AUDIT_STATION] = {"station_id", CPOL_COLUMN_ID, 0},
+    [AUDIT_AT] = {"at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
+    [AUDIT_ACTOR] = {"actor_person_id", CPOL_COLUMN_ID, 0},
+    [AUDIT_ROLE] = {"actor_role", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
+    [AUDIT_KIND] = {"object_kind", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+    [AUDIT_OBJECT] = {"object_id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
+    [AUDIT_ACTION] = {"action", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+    [AUDIT_BEFORE] = {"before", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+    [AUDIT_AFTER] = {"after", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+    [AUDIT_REASON] = {"reason", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+};
+
+static const cpol_index_def audit_indexes[] = {
+    {"audit_object", 0, 1, {AUDIT_OBJECT}},
+    {"audit_actor", 0, 1, {AUDIT_ACTOR}},
+    {"audit_station", 0, 1, {AUDIT_STATION}},
+};
+
+const cpol_table cpol__table_audit = {"audit", AUDIT_NCOLS, audit_columns,
+                                      sizeof audit_indexes / sizeof audit_indexes[0], audit_indexes};
+
+struct cpol_audit_entry {
+    cpol_record *row;
+    cpol_id id, actor, object;
+    int has_actor;
+};
+
+struct cpol_audit_iter {
+    cpol_cursor *cursor;
+    cpol_audit_entry entry;
+};
+
+int cpol__audit(cpol_ctx *ctx, const cpol_actor *as, const char *kind, const cpol_id *object,
+                const cpol_id *station, const char *action, const char *before, const char *after,
+                const char *reason)
+{
+    cpol_record *r;
+    cpol_id id;
+    int rc = cpol__record_new(&cpol__table_audit, &r);
+    if (rc < 0)
+        return rc;
+    cpol_id_new(ctx, &id);
+    rc = cpol__record_set_id(r, AUDIT_ID, &id);
+    if (rc >= 0)
+        rc = cpol__record_set_id_or_null(r, AUDIT_STATION, station);
+    cpol__value_set_int(&r->vals[AUDIT_AT], cpol_ctx_now(ctx));
+    if (rc >= 0)
+        rc = cpol__record_set_id_or_null(r, AUDIT_ACTOR, as->system ? NULL : &as->person);
+    cpol__value_set_int(&r->vals[AUDIT_ROLE], as->system ? 0 : as->role);
+    if (rc >= 0)
+        rc = cpol__record_set_text0(r, AUDIT_KIND, kind);
+    if (rc >= 0)
+        rc = cpol__record_set_id(r, AUDIT_OBJECT, object);
+    if (rc >= 0)
+        rc = cpol__record_set_text0(r, AUDIT_ACTION, action);
+    if (rc >= 0)
+        rc = cpol__record_set_text0(r, AUDIT_BEFORE, before ? before : "");
+    if (rc >= 0)
+        rc = cpol__record_set_text0(r, AUDIT_AFTER, after ? after : "");
+    if (rc >= 0)
+        rc = cpol__record_set_text0(r, AUDIT_REASON, reason ? reason : "");
+    if (rc >= 0)
+        rc = cpol__store_insert(ctx->store, r);
+    cpol__record_free(r);
+    return rc;
+}
+
+static int add_time_bounds(cpol_query *q, const cpol_audit_filter *f)
+{
+    int rc = CPOL_OK;
+    if (f->since)
+        rc = cpol__query_where_int(q, AUDIT_AT, CPOL_OP_GE, f->since);
+    if (rc >= 0 && f->until)
+        rc = cpol__query_where_int(q, AUDIT_AT, CPOL_OP_LT, f->until);
+    return rc;
+}
+
+int cpol_audit_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_audit_filter *filter,
+                        cpol_audit_iter **out)
+{
+    cpol_audit_filter f = CPOL_AUDIT_FILTER_INIT;
+    cpol_audit_iter *it;
+    cpol_query *q = NULL;
+    cpol_id station, bureau;
+    int rc, bound = 0, bureau_wide = 0;
+    if (out)
+        *out = NULL;
+    if (!ctx || !as || !out)
+        return cpol__null_arg("cpol_audit_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
+    if (filter) {
+        if (filter->version == 0 || filter->version > CPOL_AUDIT_FILTER_VERSION)
+            return cpol__error(CPOL_EVERSION, "cpol_audit_iter_new: filter version %u is not supported",
+                               filter->version);
+        f = *filter;
+    }
+    if (f.offset < 0 || f.limit < 0)
+        return cpol__error(CPOL_EINVALID, "cpol_audit_iter_new: offset and limit must not be negative");
+    if (!as->system) {
+        bound = cpol__actor_scope(ctx, as, &station, &bureau, &bureau_wide);
+        if (bound < 0)
+            return bound;
+        rc = cpol__authorize(ctx, as, CPOL_PERM_AUDIT_VIEW, bound ? &station : NULL);
+        if (rc < 0)
+            return rc;
+    }
+    it = cpol__calloc(1, sizeof *it);
+    if (!it)
+        return cpol__oom();
+    rc = cpol__query_new(&cpol__table_audit, &q);
+    if (rc >= 0 && bound)
+        rc = cpol__query_where_id(q, AUDIT_STATION, CPOL_OP_EQ, &station);
+    if (rc >= 0 && f.object)
+        rc = cpol__query_where_id(q, AUDIT_OBJECT, CPOL_OP_EQ, f.object);
+    if (rc >= 0 && f.actor_person)
+        rc = cpol__query_where_id(q, AUDIT_ACTOR, CPOL_OP_EQ, f.actor_person);
+    if (rc >= 0)
+        rc = add_time_bounds(q, &f);
+    if (rc >= 0) {
+        cpol__query_page(q, f.offset, f.limit ? f.limit : -1);
+        rc = cpol__record_new(&cpol__table_audit, &it->entry.row);
+    }
+    if (rc >= 0)
+        rc = cpol__cursor_open(ctx->store, q, &it->cursor);
+    cpol__query_free(q);
+    if (rc < 0) {
+        cpol_audit_iter_free(it);
+        return rc;
+    }
+    *out = it;
+    return CPOL_OK;
+}
+
+int cpol_audit_iter_next(cpol_audit_iter *it, const cpol_audit_entry **out)
+{
+    cpol_audit_entry *e;
+    int rc;
+    if (!it || !out)
+        return cpol__null_arg("cpol_audit_iter_next", !it ? "it" : "out");
+    e = &it->entry;
+    rc = cpol__cursor_next(it->cursor, e->row);
+    if (rc != CPOL_OK)
+        return rc;
+    cpol__record_get_id(e->row, AUDIT_ID, &e->id);
+    cpol__record_get_id(e->row, AUDIT_OBJECT, &e->object);
+    e->has_actor = cpol__record_get_id(e->row, AUDIT_ACTOR, &e->actor);
+    *out = e;
+    return CPOL_OK;
+}
+
+void cpol_audit_iter_free(cpol_audit_iter *it)
+{
+    if (!it)
+        return;
+    cpol__cursor_close(it->cursor);
+    cpol__record_free(it->entry.row);
+    cpol_free(it);
+}
+
+const cpol_id *cpol_audit_entry_id(const cpol_audit_entry *e)
+{
+    return e ? &e->id : NULL;
+}
+
+cpol_time cpol_audit_entry_time(const cpol_audit_entry *e)
+{
+    return e ? cpol__record_int(e->row, AUDIT_AT) : 0;
+}
+
+const cpol_id *cpol_audit_entry_actor(const cpol_audit_entry *e)
+{
+    return e && e->has_actor ? &e->actor : NULL;
+}
+
+int cpol_audit_entry_role(const cpol_audit_entry *e)
+{
+    return e ? (int)cpol__record_int(e->row, AUDIT_ROLE) : 0;
+}
+
+const char *cpol_audit_entry_object_kind(const cpol_audit_entry *e)
+{
+    return e ? cpol__record_text_or_empty(e->row, AUDIT_KIND) : "";
+}
+
+const cpol_id *cpol_audit_entry_object(const cpol_audit_entry *e)
+{
+    return e ? &e->object : NULL;
+}
+
+const char *cpol_audit_entry_action(const cpol_audit_entry *e)
+{
+    return e ? cpol__record_text_or_empty(e->row, AUDIT_ACTION) : "";
+}
+
+const char *cpol_audit_entry_before(const cpol_audit_entry *e)
+{
+    return e ? cpol__record_text_or_empty(e->row, AUDIT_BEFORE) : "";
+}
+
+const char *cpol_audit_entry_after(const cpol_audit_entry *e)
+{
+    return e ? cpol__record_text_or_empty(e->row, AUDIT_AFTER) : "";
+}
+
+const char *cpol_audit_entry_reason(const cpol_audit_entry *e)
+{
+    return e ? cpol__record_text_or_empty(e->row, AUDIT_REASON) : "";
+}

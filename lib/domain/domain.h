@@ -1,0 +1,71 @@
+/* Internal helpers shared by the domain modules: actors and permission
+ * checks, the audit trail, loading rows by id, validating names. Every
+ * mutating entry point follows the same shape:
+ *
+ *     validate arguments (no storage access)
+ *     cpol__ctx_atomic(ctx, body, &args)   -- one transaction / savepoint
+ *         body: load rows, cpol__authorize(), check rules, write, cpol__audit()
+ *
+ * so a refusal at any point leaves storage exactly as it was. */
+#ifndef CPOL_DOMAIN_H
+#define CPOL_DOMAIN_H
+
+#include <commpolice/actor.h>
+#include <commpolice/id.h>
+#include <commpolice/sys/alloc.h>
+
+#include "../core/context.h"
+#include "../core/alloc.h"
+#include "../core/error.h"
+#include "../core/record.h"
+
+struct cpol_actor {
+    int system;          /* the installation's own actor */
+    cpol_id person;
+    int role;
+    cpol_id assignment;  /* the active assignment the actor acts through */
+};
+
+/* Check that `as` is usable now (its assignment still active), that its role
+ * holds `perm`, and that it may act at `station`. NULL means the object
+ * belongs to no station (a bureau): only the system actor and bureau-wide
+ * actors may touch it. CPOL_EPERM naming the person, role and permission, or
+ * the station mismatch. */
+int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id *station);
+
+/* The station scope of an actor: *station_out set and 1 if it is bound to
+ * one station, 0 for the system actor or a bureau-wide assignment (then
+ * *bureau_out, if not NULL, is set to the bureau for a bureau-wide one). */
+int cpol__actor_scope(cpol_ctx *ctx, const cpol_actor *as, cpol_id *station_out, cpol_id *bureau_out,
+                      int *bureau_wide);
+
+/* 1 if the actor may see personal data in full (role has person.sensitive). */
+int cpol__actor_sees_sensitive(const cpol_actor *as);
+
+/* Append an audit entry inside the current atomic unit. `station` may be NULL;
+ * before/after/reason may be NULL (stored as ""). */
+int cpol__audit(cpol_ctx *ctx, const cpol_actor *as, const char *kind, const cpol_id *object,
+                const cpol_id *station, const char *action, const char *before, const char *after,
+                const char *reason);
+
+/* Load the row with primary key `id` into a new record. CPOL_ENOTFOUND says
+ * "<what> <uuid> does not exist". */
+int cpol__load(cpol_ctx *ctx, const cpol_table *t, const cpol_id *id, const char *what, cpol_record **out);
+
+/* Validate a required name-like text: 1..max bytes of UTF-8 without control
+ * characters. */
+int cpol__check_name(const char *func, const char *what, const char *s, size_t max, size_t *len_out);
+
+/* Validate an optional text (NULL allowed -> *len_out 0). */
+int cpol__check_optional(const char *func, const char *what, const char *s, size_t max, size_t *len_out);
+
+/* Format an id for messages. */
+void cpol__id_text(const cpol_id *id, char buf[37]);
+
+/* Record helpers for text columns that may be NULL in storage. */
+int cpol__record_set_text0(cpol_record *r, unsigned int col, const char *s);
+const char *cpol__record_text_or_empty(const cpol_record *r, unsigned int col);
+/* Set column col to id, or NULL when id is NULL. */
+int cpol__record_set_id_or_null(cpol_record *r, unsigned int col, const cpol_id *id);
+
+#endif
