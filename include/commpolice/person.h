@@ -252,7 +252,7 @@ typedef struct cpol_person_filter {
     unsigned int version;   /**< #CPOL_PERSON_FILTER_VERSION */
     const cpol_id *area;    /**< people whose home area is this area or below it */
     int32_t role;           /**< people holding this #cpol_role_t (in any status unless @ref status is set) */
-    int32_t status;         /**< with @ref role: only assignments in this #cpol_assignment_status_t */
+    int32_t status;         /**< together with the role filter: only assignments in this #cpol_assignment_status_t */
     int32_t categories;     /**< people with any of these #cpol_category_t bits */
     int64_t offset;         /**< skip this many people (paging) */
     int64_t limit;          /**< at most this many (0: no limit) */

@@ -1,0 +1,536 @@
+/* Public API: areas, person files, roles and the volunteer lifecycle,
+ * permissions and masking, notes and the audit trail, on both backends. */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <commpolice/commpolice.h>
+
+#include "../support/test_util.h"
+
+static const char *tmp;
+static cpol_ctx *ctx;
+static cpol_actor *sys;
+static cpol_id bureau, station, other_station, community, grid, compound;
+
+#define OK(call) ck_assert_msg((call) == CPOL_OK, "%s -> %s", #call, cpol_error_message())
+#define FAILS(code, call)                                                                                   \
+    do {                                                                                                    \
+        int rc_ = (call);                                                                                   \
+        ck_assert_msg(rc_ == (code), "%s -> %s (%s), expected %s", #call, cpol_status_name(rc_),           \
+                      cpol_error_message(), cpol_status_name(code));                                        \
+    } while (0)
+
+/* A valid GB 11643 number from 17 digits. */
+static const char *id_card(const char *first17)
+{
+    static char buf[8][19];
+    static int n;
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    char *out = buf[n++ % 8];
+    int i, sum = 0;
+    for (i = 0; i < 17; i++)
+        sum += (first17[i] - '0') * w[i];
+    memcpy(out, first17, 17);
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+    return out;
+}
+
+static void setup_backend(int i)
+{
+    char uri[512];
+    tmp = tu_tmpdir();
+    if (i == 0)
+        snprintf(uri, sizeof uri, "memory:");
+    else
+        snprintf(uri, sizeof uri, "sqlite:%s/people.db", tmp);
+    OK(cpol_ctx_open(&ctx, uri, NULL));
+    OK(cpol_actor_system(ctx, &sys));
+    OK(cpol_area_create(ctx, sys, NULL, CPOL_AREA_BUREAU, "临翔分局", &bureau));
+    OK(cpol_area_create(ctx, sys, &bureau, CPOL_AREA_STATION, "忙畔派出所", &station));
+    OK(cpol_area_create(ctx, sys, &bureau, CPOL_AREA_STATION, "凤翔派出所", &other_station));
+    OK(cpol_area_create(ctx, sys, &station, CPOL_AREA_COMMUNITY, "玉龙社区", &community));
+    OK(cpol_area_create(ctx, sys, &community, CPOL_AREA_GRID, "第一网格", &grid));
+    OK(cpol_area_create(ctx, sys, &grid, CPOL_AREA_COMPOUND, "玉龙小区", &compound));
+}
+
+static void teardown_backend(void)
+{
+    cpol_actor_free(sys);
+    ck_assert_int_eq(cpol_ctx_close(ctx), CPOL_OK);
+    tu_rmtree(tmp);
+}
+
+static cpol_id person(const char *name, const char *first17, const cpol_id *home)
+{
+    cpol_person_fields f = CPOL_PERSON_FIELDS_INIT;
+    cpol_id id;
+    f.name = name;
+    f.id_card = id_card(first17);
+    f.home_area = home;
+    f.phone = "13912345678";
+    OK(cpol_person_register(ctx, sys, &f, &id));
+    return id;
+}
+
+static cpol_actor *staff(const char *name, const char *first17, int role, const cpol_id *where)
+{
+    cpol_id p = person(name, first17, &community);
+    cpol_actor *a;
+    OK(cpol_role_appoint(ctx, sys, &p, role, where, "任命", NULL));
+    OK(cpol_actor_open(ctx, &p, role, &a));
+    return a;
+}
+
+static int count_audit(const cpol_id *object)
+{
+    cpol_audit_filter f = CPOL_AUDIT_FILTER_INIT;
+    cpol_audit_iter *it;
+    const cpol_audit_entry *e;
+    int n = 0;
+    f.object = object;
+    OK(cpol_audit_iter_new(ctx, sys, &f, &it));
+    while (cpol_audit_iter_next(it, &e) == CPOL_OK)
+        n++;
+    cpol_audit_iter_free(it);
+    return n;
+}
+
+/* ---- areas ---- */
+
+START_TEST(area_tree_rules_and_walks)
+{
+    cpol_area_iter *it;
+    const cpol_area *a;
+    cpol_area *got;
+    char seen[512] = "";
+    cpol_id b2;
+    setup_backend(_i);
+    FAILS(CPOL_ERULE, cpol_area_create(ctx, sys, &grid, CPOL_AREA_COMMUNITY, "倒挂", NULL));
+    FAILS(CPOL_ERULE, cpol_area_create(ctx, sys, NULL, CPOL_AREA_GRID, "无根网格", NULL));
+    FAILS(CPOL_EEXISTS, cpol_area_create(ctx, sys, &community, CPOL_AREA_GRID, "第一网格", NULL));
+    FAILS(CPOL_EEXISTS, cpol_area_create(ctx, sys, NULL, CPOL_AREA_BUREAU, "临翔分局", NULL));
+    FAILS(CPOL_EINVALID, cpol_area_create(ctx, sys, &grid, 99, "x", NULL));
+    FAILS(CPOL_EINVALID, cpol_area_create(ctx, sys, &grid, CPOL_AREA_BUILDING, "", NULL));
+    FAILS(CPOL_EUTF8, cpol_area_create(ctx, sys, &grid, CPOL_AREA_BUILDING, "\xE4\xB8", NULL));
+    memset(&b2, 0x11, sizeof b2);
+    FAILS(CPOL_ENOTFOUND, cpol_area_create(ctx, sys, &b2, CPOL_AREA_BUILDING, "x", NULL));
+    FAILS(CPOL_EMISUSE, cpol_area_create(ctx, NULL, &grid, CPOL_AREA_BUILDING, "x", NULL));
+    /* a compound directly under a community skips the grid level: allowed */
+    OK(cpol_area_create(ctx, sys, &community, CPOL_AREA_COMPOUND, "锦凤小区", NULL));
+    OK(cpol_area_create(ctx, sys, &compound, CPOL_AREA_BUILDING, "1栋", &b2));
+
+    OK(cpol_area_get(ctx, &b2, &got));
+    ck_assert_str_eq(cpol_area_name(got), "1栋");
+    ck_assert_int_eq(cpol_area_kind(got), CPOL_AREA_BUILDING);
+    ck_assert_int_eq(cpol_area_depth(got), 5);
+    ck_assert_int_eq(cpol_id_compare(cpol_area_station(got), &station), 0);
+    ck_assert_int_eq(cpol_id_compare(cpol_area_parent(got), &compound), 0);
+    cpol_area_free(got);
+
+    OK(cpol_area_iter_new(ctx, &b2, CPOL_AREA_WALK_ANCESTORS, &it));
+    while (cpol_area_iter_next(it, &a) == CPOL_OK) {
+        strcat(seen, cpol_area_name(a));
+        strcat(seen, "<");
+    }
+    cpol_area_iter_free(it);
+    ck_assert_str_eq(seen, "玉龙小区<第一网格<玉龙社区<忙畔派出所<临翔分局<");
+
+    seen[0] = '\0';
+    OK(cpol_area_iter_new(ctx, &station, CPOL_AREA_WALK_DESCENDANTS, &it));
+    while (cpol_area_iter_next(it, &a) == CPOL_OK) {
+        strcat(seen, cpol_area_name(a));
+        strcat(seen, ";");
+    }
+    cpol_area_iter_free(it);
+    ck_assert_str_eq(seen, "玉龙社区;第一网格;玉龙小区;1栋;锦凤小区;");
+
+    seen[0] = '\0';
+    OK(cpol_area_iter_new(ctx, &bureau, CPOL_AREA_WALK_CHILDREN, &it));
+    while (cpol_area_iter_next(it, &a) == CPOL_OK) {
+        strcat(seen, cpol_area_name(a));
+        strcat(seen, ";");
+    }
+    cpol_area_iter_free(it);
+    ck_assert_str_eq(seen, "忙畔派出所;凤翔派出所;");
+    FAILS(CPOL_EINVALID, cpol_area_iter_new(ctx, &bureau, 9, &it));
+
+    OK(cpol_area_rename(ctx, sys, &b2, "一栋"));
+    {
+        cpol_id g2;
+        OK(cpol_area_create(ctx, sys, &community, CPOL_AREA_GRID, "第二网格", &g2));
+        FAILS(CPOL_EEXISTS, cpol_area_rename(ctx, sys, &g2, "第一网格"));
+        OK(cpol_area_rename(ctx, sys, &g2, "第二网格")); /* its own name is not a clash */
+    }
+    ck_assert_int_eq(count_audit(&b2), 2);
+    teardown_backend();
+}
+END_TEST
+
+/* ---- person files ---- */
+
+START_TEST(person_file_validation)
+{
+    cpol_person_fields f = CPOL_PERSON_FIELDS_INIT;
+    cpol_person *p;
+    cpol_id id;
+    char longname[CPOL_PERSON_NAME_MAX + 2];
+    setup_backend(_i);
+    f.name = "王伟";
+    f.home_area = &compound;
+    f.id_card = "53090219850312002";                   /* 17 characters */
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    f.id_card = "5309021985031200211";                 /* 19 characters */
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    f.id_card = "530902198503120020";                  /* wrong check digit */
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    ck_assert(strstr(cpol_error_message(), "check character") != NULL);
+    f.id_card = id_card("53090219850230002");          /* 30 February */
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    ck_assert(strstr(cpol_error_message(), "birth date") != NULL);
+    f.id_card = id_card("53090221000101002");          /* born in 2100 */
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    f.id_card = id_card("99090219850312002");          /* no province 99 */
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    f.id_card = id_card("53090219850312002");
+    f.phone = "12345";
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    f.phone = "0883-2123456";
+    f.name = "";
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    f.name = longname;
+    FAILS(CPOL_ETOOLONG, cpol_person_register(ctx, sys, &f, NULL));
+    f.name = "\xFF\xFE";
+    FAILS(CPOL_EUTF8, cpol_person_register(ctx, sys, &f, NULL));
+    f.name = "王伟";
+    f.categories = 0x100;
+    FAILS(CPOL_EINVALID, cpol_person_register(ctx, sys, &f, NULL));
+    f.categories = CPOL_CATEGORY_SECURITY_GUARD | CPOL_CATEGORY_COURIER;
+    f.home_area = &bureau;
+    FAILS(CPOL_ERULE, cpol_person_register(ctx, sys, &f, NULL));
+    f.home_area = &compound;
+    OK(cpol_person_register(ctx, sys, &f, &id));
+    /* the same number again, also with a lower-case x elsewhere */
+    f.name = "王伟二";
+    FAILS(CPOL_EEXISTS, cpol_person_register(ctx, sys, &f, NULL));
+    ck_assert(strstr(cpol_error_message(), "530902********") != NULL);
+
+    OK(cpol_person_get(ctx, sys, &id, &p));
+    ck_assert_str_eq(cpol_person_name(p), "王伟");
+    ck_assert_int_eq(cpol_person_birth_date(p), 19850312);
+    ck_assert_int_eq(cpol_person_categories(p), CPOL_CATEGORY_SECURITY_GUARD | CPOL_CATEGORY_COURIER);
+    ck_assert_str_eq(cpol_person_phone(p), "0883-2123456");
+    ck_assert_int_eq(cpol_id_compare(cpol_person_station(p), &station), 0);
+    cpol_person_free(p);
+    ck_assert_int_eq(count_audit(&id), 1);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(person_data_masked_for_roles_without_sensitive_permission)
+{
+    cpol_actor *officer, *operator_, *analyst;
+    cpol_person *p;
+    cpol_id someone;
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    operator_ = staff("服务站小刘", "53090219900101002", CPOL_ROLE_OPERATOR, &station);
+    analyst = staff("分析员", "53090219910101003", CPOL_ROLE_ANALYST, &station);
+    someone = person("居民甲", "53090219700505004", &compound);
+    OK(cpol_person_get(ctx, officer, &someone, &p));
+    ck_assert_int_eq(cpol_person_masked(p), 0);
+    ck_assert_str_eq(cpol_person_id_card(p), id_card("53090219700505004"));
+    cpol_person_free(p);
+    OK(cpol_person_get(ctx, operator_, &someone, &p));
+    ck_assert_int_eq(cpol_person_masked(p), 1);
+    ck_assert(strncmp(cpol_person_id_card(p), "530902********", 14) == 0);
+    ck_assert_str_eq(cpol_person_phone(p), "139****5678");
+    cpol_person_free(p);
+    {
+        cpol_person_iter *it;
+        const cpol_person *q;
+        int n = 0;
+        OK(cpol_person_iter_new(ctx, analyst, NULL, &it));
+        while (cpol_person_iter_next(it, &q) == CPOL_OK) {
+            ck_assert_int_eq(cpol_person_masked(q), 1);
+            ck_assert(strstr(cpol_person_id_card(q), "********") != NULL);
+            n++;
+        }
+        cpol_person_iter_free(it);
+        ck_assert_int_eq(n, 4);
+    }
+    /* a person reads their own file in full */
+    OK(cpol_person_get(ctx, operator_, cpol_actor_person(operator_), &p));
+    ck_assert_int_eq(cpol_person_masked(p), 0);
+    cpol_person_free(p);
+    cpol_actor_free(officer);
+    cpol_actor_free(operator_);
+    cpol_actor_free(analyst);
+    teardown_backend();
+}
+END_TEST
+
+/* ---- the volunteer lifecycle ---- */
+
+START_TEST(volunteer_lifecycle_every_edge)
+{
+    cpol_actor *officer, *aux, *vol;
+    cpol_id v, a;
+    cpol_assignment *as;
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    aux = staff("李辅警", "53090219850101002", CPOL_ROLE_AUXILIARY, &station);
+    v = person("赵义警", "53090219950101003", &compound);
+    /* staff role through the volunteer path and vice versa */
+    FAILS(CPOL_ERULE, cpol_volunteer_apply(ctx, aux, &v, CPOL_ROLE_OFFICER, &community, NULL, NULL));
+    FAILS(CPOL_ERULE, cpol_role_appoint(ctx, sys, &v, CPOL_ROLE_VOLUNTEER, &community, NULL, NULL));
+    /* an auxiliary may record the application */
+    OK(cpol_volunteer_apply(ctx, aux, &v, CPOL_ROLE_VOLUNTEER, &community, "自愿报名", &a));
+    FAILS(CPOL_EEXISTS, cpol_volunteer_apply(ctx, aux, &v, CPOL_ROLE_VOLUNTEER, &community, NULL, NULL));
+    /* admitting without review */
+    FAILS(CPOL_ESTATE, cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ADMITTED, NULL));
+    ck_assert(strstr(cpol_error_message(), "allowed: under review") != NULL);
+    FAILS(CPOL_ESTATE, cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ACTIVE, NULL));
+    /* an auxiliary may not review */
+    FAILS(CPOL_EPERM, cpol_assignment_step(ctx, aux, &a, CPOL_ASSIGNMENT_UNDER_REVIEW, NULL));
+    ck_assert(strstr(cpol_error_message(), "volunteer.review") != NULL);
+    OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_UNDER_REVIEW, NULL));
+    FAILS(CPOL_EINVALID, cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_REJECTED, NULL));
+    OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ADMITTED, "政审通过"));
+    FAILS(CPOL_EPERM, cpol_actor_open(ctx, &v, CPOL_ROLE_VOLUNTEER, &vol));
+    ck_assert(strstr(cpol_error_message(), "admitted") != NULL);
+    OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ACTIVE, NULL));
+    OK(cpol_actor_open(ctx, &v, CPOL_ROLE_VOLUNTEER, &vol));
+    /* the volunteer may not register people nor step their own assignment */
+    FAILS(CPOL_EPERM, cpol_assignment_step(ctx, vol, &a, CPOL_ASSIGNMENT_RETIRED, "不干了"));
+    FAILS(CPOL_EINVALID, cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_SUSPENDED, ""));
+    OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_SUSPENDED, "巡逻缺勤三次"));
+    /* the open actor handle stops working at once */
+    FAILS(CPOL_EPERM, cpol_person_note_add(ctx, vol, &v, CPOL_NOTE_GENERAL, "x", NULL));
+    ck_assert(strstr(cpol_error_message(), "suspended") != NULL);
+    OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ACTIVE, "整改到位"));
+    OK(cpol_person_note_add(ctx, officer, &v, CPOL_NOTE_DISCIPLINE, "缺勤三次，已约谈", NULL));
+    OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_RETIRED, "搬离辖区"));
+    FAILS(CPOL_ESTATE, cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ACTIVE, NULL));
+    ck_assert(strstr(cpol_error_message(), "none (final state)") != NULL);
+    /* kept: the file, the assignment, the note and the whole history */
+    OK(cpol_assignment_get(ctx, &a, &as));
+    ck_assert_int_eq(cpol_assignment_status(as), CPOL_ASSIGNMENT_RETIRED);
+    cpol_assignment_free(as);
+    {
+        int64_t n;
+        OK(cpol_person_note_count(ctx, &v, CPOL_NOTE_DISCIPLINE, &n));
+        ck_assert_int_eq(n, 1);
+    }
+    {
+        cpol_audit_filter f = CPOL_AUDIT_FILTER_INIT;
+        cpol_audit_iter *it;
+        const cpol_audit_entry *e;
+        char actions[512] = "";
+        f.object = &a;
+        OK(cpol_audit_iter_new(ctx, officer, &f, &it));
+        while (cpol_audit_iter_next(it, &e) == CPOL_OK) {
+            strcat(actions, cpol_audit_entry_action(e));
+            strcat(actions, ";");
+        }
+        cpol_audit_iter_free(it);
+        ck_assert_str_eq(actions, "volunteer.apply;volunteer.review;volunteer.admit;volunteer.activate;"
+                                  "volunteer.suspend;volunteer.reinstate;volunteer.retire;");
+    }
+    /* re-applying after retirement is allowed */
+    OK(cpol_volunteer_apply(ctx, aux, &v, CPOL_ROLE_VOLUNTEER, &community, "回到辖区", NULL));
+    cpol_actor_free(vol);
+    cpol_actor_free(officer);
+    cpol_actor_free(aux);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(station_scope_and_permissions)
+{
+    cpol_actor *officer, *leader, *foreign;
+    cpol_id p, a, far_area;
+    cpol_person_fields f = CPOL_PERSON_FIELDS_INIT;
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    leader = staff("刘所长", "53090219750101002", CPOL_ROLE_LEADER, &station);
+    foreign = staff("外所民警", "53090219820101003", CPOL_ROLE_OFFICER, &other_station);
+    OK(cpol_area_create(ctx, sys, &other_station, CPOL_AREA_COMMUNITY, "锦凤社区", &far_area));
+    p = person("居民乙", "53090219600101004", &compound);
+    /* an officer may not appoint staff; a leader may */
+    FAILS(CPOL_EPERM, cpol_role_appoint(ctx, officer, &p, CPOL_ROLE_AUXILIARY, &station, NULL, NULL));
+    ck_assert(strstr(cpol_error_message(), "role.appoint") != NULL);
+    OK(cpol_role_appoint(ctx, leader, &p, CPOL_ROLE_AUXILIARY, &station, NULL, &a));
+    FAILS(CPOL_EEXISTS, cpol_role_appoint(ctx, leader, &p, CPOL_ROLE_AUXILIARY, &station, NULL, NULL));
+    /* nobody steps their own assignment */
+    {
+        cpol_actor *aux;
+        OK(cpol_actor_open(ctx, &p, CPOL_ROLE_AUXILIARY, &aux));
+        FAILS(CPOL_EPERM, cpol_assignment_step(ctx, aux, &a, CPOL_ASSIGNMENT_SUSPENDED, "x"));
+        cpol_actor_free(aux);
+    }
+    /* the other station's officer sees and changes nothing here */
+    {
+        cpol_person *pp;
+        FAILS(CPOL_EPERM, cpol_person_get(ctx, foreign, &p, &pp));
+        ck_assert(strstr(cpol_error_message(), "station") != NULL);
+        f.name = "改名";
+        FAILS(CPOL_EPERM, cpol_person_update(ctx, foreign, &p, &f));
+        FAILS(CPOL_EPERM, cpol_area_create(ctx, foreign, &community, CPOL_AREA_GRID, "越权网格", NULL));
+        OK(cpol_area_create(ctx, foreign, &far_area, CPOL_AREA_GRID, "本所网格", NULL));
+        /* moving someone into another station needs the right there too */
+        f.name = NULL;
+        f.home_area = &far_area;
+        FAILS(CPOL_EPERM, cpol_person_update(ctx, officer, &p, &f));
+    }
+    /* station-bound actors cannot create stations */
+    FAILS(CPOL_EPERM, cpol_area_create(ctx, leader, &bureau, CPOL_AREA_STATION, "新所", NULL));
+    /* the audit trail is for audit.view holders, scoped to their station */
+    {
+        cpol_audit_iter *it;
+        const cpol_audit_entry *e;
+        cpol_audit_filter af = CPOL_AUDIT_FILTER_INIT;
+        cpol_actor *aux;
+        int n = 0;
+        FAILS(CPOL_EMISUSE, cpol_audit_iter_new(ctx, NULL, NULL, &it));
+        OK(cpol_actor_open(ctx, &p, CPOL_ROLE_AUXILIARY, &aux));
+        FAILS(CPOL_EPERM, cpol_audit_iter_new(ctx, aux, NULL, &it));
+        ck_assert(strstr(cpol_error_message(), "audit.view") != NULL);
+        cpol_actor_free(aux);
+        af.object = &p;
+        OK(cpol_audit_iter_new(ctx, foreign, &af, &it)); /* another station's entries are not shown */
+        while (cpol_audit_iter_next(it, &e) == CPOL_OK)
+            n++;
+        cpol_audit_iter_free(it);
+        ck_assert_int_eq(n, 0);
+        OK(cpol_audit_iter_new(ctx, officer, &af, &it));
+        while (cpol_audit_iter_next(it, &e) == CPOL_OK)
+            n++;
+        cpol_audit_iter_free(it);
+        ck_assert_int_ge(n, 1);
+    }
+    cpol_actor_free(officer);
+    cpol_actor_free(leader);
+    cpol_actor_free(foreign);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(people_queries_filter_and_page)
+{
+    cpol_actor *officer;
+    cpol_person_filter f = CPOL_PERSON_FILTER_INIT;
+    cpol_person_iter *it;
+    const cpol_person *p;
+    int i, n;
+    char first17[18];
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    OK(cpol_batch_begin(ctx));
+    for (i = 0; i < 25; i++) {
+        cpol_id v, a;
+        snprintf(first17, sizeof first17, "530902199001%02d%03d", i % 28 + 1, 100 + i);
+        v = person("义警", first17, i < 20 ? &compound : &community);
+        OK(cpol_volunteer_apply(ctx, officer, &v, CPOL_ROLE_VOLUNTEER, &community, NULL, &a));
+        if (i % 5 != 0) {
+            OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_UNDER_REVIEW, NULL));
+            OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ADMITTED, NULL));
+            OK(cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ACTIVE, NULL));
+        }
+    }
+    OK(cpol_batch_commit(ctx));
+    /* role + status: 20 active */
+    f.role = CPOL_ROLE_VOLUNTEER;
+    f.status = CPOL_ASSIGNMENT_ACTIVE;
+    OK(cpol_person_iter_new(ctx, officer, &f, &it));
+    for (n = 0; cpol_person_iter_next(it, &p) == CPOL_OK; n++)
+        ;
+    cpol_person_iter_free(it);
+    ck_assert_int_eq(n, 20);
+    /* + area subtree: home in the compound (i < 20) and active (i % 5 != 0): 16 */
+    f.area = &compound;
+    OK(cpol_person_iter_new(ctx, officer, &f, &it));
+    for (n = 0; cpol_person_iter_next(it, &p) == CPOL_OK; n++)
+        ;
+    cpol_person_iter_free(it);
+    ck_assert_int_eq(n, 16);
+    /* area alone (the grid contains the compound): 20 volunteers */
+    f.role = 0;
+    f.status = 0;
+    f.area = &grid;
+    OK(cpol_person_iter_new(ctx, officer, &f, &it));
+    for (n = 0; cpol_person_iter_next(it, &p) == CPOL_OK; n++)
+        ;
+    cpol_person_iter_free(it);
+    ck_assert_int_eq(n, 20);
+    /* paging: 26 people at the station (25 + the officer) in pages of 10 */
+    f.area = NULL;
+    f.limit = 10;
+    for (i = 0; i < 3; i++) {
+        f.offset = i * 10;
+        OK(cpol_person_iter_new(ctx, officer, &f, &it));
+        for (n = 0; cpol_person_iter_next(it, &p) == CPOL_OK; n++)
+            ;
+        cpol_person_iter_free(it);
+        ck_assert_int_eq(n, i < 2 ? 10 : 6);
+    }
+    f.status = CPOL_ASSIGNMENT_ACTIVE; /* status without role */
+    FAILS(CPOL_EINVALID, cpol_person_iter_new(ctx, officer, &f, &it));
+    f.status = 0;
+    f.version = 99;
+    FAILS(CPOL_EVERSION, cpol_person_iter_new(ctx, officer, &f, &it));
+    cpol_actor_free(officer);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(refusals_change_nothing)
+{
+    cpol_actor *aux;
+    cpol_id p;
+    cpol_person *pp;
+    cpol_person_fields f = CPOL_PERSON_FIELDS_INIT;
+    int before;
+    setup_backend(_i);
+    aux = staff("李辅警", "53090219850101002", CPOL_ROLE_AUXILIARY, &station);
+    p = person("居民丙", "53090219600101004", &compound);
+    before = count_audit(&p);
+    f.name = "新名字";
+    f.id_card = id_card("53090219850101002"); /* the auxiliary's own number: taken */
+    FAILS(CPOL_EEXISTS, cpol_person_update(ctx, aux, &p, &f));
+    FAILS(CPOL_EPERM, cpol_person_note_add(ctx, aux, &p, CPOL_NOTE_DISCIPLINE, "x", NULL));
+    OK(cpol_person_get(ctx, sys, &p, &pp));
+    ck_assert_str_eq(cpol_person_name(pp), "居民丙");
+    cpol_person_free(pp);
+    ck_assert_int_eq(count_audit(&p), before);
+    cpol_actor_free(aux);
+    teardown_backend();
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("people");
+    TCase *tc = tcase_create("people");
+    SRunner *sr;
+    int failed;
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, area_tree_rules_and_walks, 0, 2);
+    tcase_add_loop_test(tc, person_file_validation, 0, 2);
+    tcase_add_loop_test(tc, person_data_masked_for_roles_without_sensitive_permission, 0, 2);
+    tcase_add_loop_test(tc, volunteer_lifecycle_every_edge, 0, 2);
+    tcase_add_loop_test(tc, station_scope_and_permissions, 0, 2);
+    tcase_add_loop_test(tc, people_queries_filter_and_page, 0, 2);
+    tcase_add_loop_test(tc, refusals_change_nothing, 0, 2);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
