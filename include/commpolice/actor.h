@@ -59,7 +59,11 @@ typedef enum cpol_permission_t {
     CPOL_PERM_ACTIVITY_MANAGE = 13,   /**< "activity.manage": schedule patrol shifts and publicity sessions */
     CPOL_PERM_ACTIVITY_JOIN = 14,     /**< "activity.join": sign oneself up for a shift */
     CPOL_PERM_ACTIVITY_RECORD = 15,   /**< "activity.record": check people in, complete shifts, mark no-shows */
-    CPOL_PERM_AUDIT_VIEW = 16         /**< "audit.view": read the audit trail */
+    CPOL_PERM_AUDIT_VIEW = 16,        /**< "audit.view": read the audit trail */
+    CPOL_PERM_POINTS_AWARD = 17,      /**< "points.award": award points for verified activity */
+    CPOL_PERM_POINTS_REDEEM = 18,     /**< "points.redeem": redeem points for goods at the service station */
+    CPOL_PERM_POINTS_ADMIN = 19,      /**< "points.admin": earning rules, catalogue, reversals, refunds, expiry */
+    CPOL_PERM_POINTS_VIEW = 20        /**< "points.view": read others' balances and statements, leaderboards, verify */
 } cpol_permission_t;
 
 /** The actor a call is made as; see commpolice/actor.h. */

@@ -69,5 +69,10 @@
 #include "audit.h"
 #include "area.h"
 #include "person.h"
+#include "ledger.h"
+#include "shop.h"
+#include "training.h"
+#include "activity.h"
+#include "team.h"
 
 #endif /* COMMPOLICE_COMMPOLICE_H */

@@ -53,6 +53,7 @@ typedef enum cpol_status_t {
     CPOL_ECONFLICT = -20,     /**< a request id was reused with different content; the message names the field */
     CPOL_ELIMIT = -21,        /**< a capacity, cap or size limit would be exceeded */
     CPOL_ERULE = -22,         /**< the request breaks a domain rule (one officer per team, no self-award, …); the message names it */
+    CPOL_EFUNDS = -23,        /**< not enough points available (balance minus holds) for the request */
 
     CPOL_EUSER = -100         /**< reserved: a caller's callback asked to stop with its own error */
 } cpol_status_t;

@@ -43,6 +43,7 @@ static const status_info statuses[] = {
     {CPOL_ECONFLICT, "CPOL_ECONFLICT", "request id reused with different content"},
     {CPOL_ELIMIT, "CPOL_ELIMIT", "limit exceeded"},
     {CPOL_ERULE, "CPOL_ERULE", "breaks a domain rule"},
+    {CPOL_EFUNDS, "CPOL_EFUNDS", "not enough points"},
     {CPOL_EUSER, "CPOL_EUSER", "stopped by a callback"},
 };
 

@@ -71,6 +71,20 @@ static int type_rank(int type)
     }
 }
 
+/* An integer against a double, exactly (no rounding of large integers). */
+static int compare_int_real(int64_t i, double r)
+{
+    int64_t whole;
+    if (r >= 9223372036854775808.0)
+        return -1;
+    if (r < -9223372036854775808.0)
+        return 1;
+    whole = (int64_t)r; /* truncates toward zero; exact for |r| < 2^63 */
+    if (i != whole)
+        return i < whole ? -1 : 1;
+    return r > (double)whole ? -1 : r < (double)whole ? 1 : 0;
+}
+
 int cpol__value_compare(const cpol_value *a, const cpol_value *b)
 {
     int ra = type_rank(a->type), rb = type_rank(b->type);
@@ -81,11 +95,11 @@ int cpol__value_compare(const cpol_value *a, const cpol_value *b)
     if (ra == 1) {
         if (a->type == CPOL_VALUE_INT && b->type == CPOL_VALUE_INT)
             return (a->u.i > b->u.i) - (a->u.i < b->u.i);
-        {
-            double x = a->type == CPOL_VALUE_INT ? (double)a->u.i : a->u.r;
-            double y = b->type == CPOL_VALUE_INT ? (double)b->u.i : b->u.r;
-            return (x > y) - (x < y);
-        }
+        if (a->type == CPOL_VALUE_INT)
+            return compare_int_real(a->u.i, b->u.r);
+        if (b->type == CPOL_VALUE_INT)
+            return -compare_int_real(b->u.i, a->u.r);
+        return (a->u.r > b->u.r) - (a->u.r < b->u.r);
     }
     {
         size_t n = a->len < b->len ? a->len : b->len;

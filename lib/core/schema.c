@@ -2,6 +2,10 @@
  * to their code; this file only gathers them. */
 #include "schema.h"
 #include "../domain/tables.h"
+#include "../domain/ledger_internal.h"
+#include "../domain/training_tables.h"
+#include "../domain/activity_tables.h"
+#include "../domain/team_tables.h"
 
 static const cpol_table *const tables[] = {
     &cpol__table_setting,
@@ -11,6 +15,21 @@ static const cpol_table *const tables[] = {
     &cpol__table_person,
     &cpol__table_note,
     &cpol__table_assignment,
+    &cpol__table_account,
+    &cpol__table_transfer,
+    &cpol__table_posting,
+    &cpol__table_earning_rule,
+    &cpol__table_shop_item,
+    &cpol__table_redemption,
+    &cpol__table_ledger_batch,
+    &cpol__table_course,
+    &cpol__table_training_session,
+    &cpol__table_attendance,
+    &cpol__table_certificate,
+    &cpol__table_shift,
+    &cpol__table_signup,
+    &cpol__table_team,
+    &cpol__table_membership,
 };
 
 static const cpol_schema schema = {

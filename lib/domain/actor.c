@@ -11,7 +11,7 @@
 
 #define PERM(p) (1u << (p))
 #define ROLE_MAX CPOL_ROLE_ANALYST
-#define PERM_MAX CPOL_PERM_AUDIT_VIEW
+#define PERM_MAX CPOL_PERM_POINTS_VIEW
 
 /* Deny by default: a role holds exactly the permissions listed here. The
  * table is documented, row by row, in docs/permissions.md. */
@@ -23,11 +23,14 @@ static const uint32_t role_permissions[ROLE_MAX + 1] = {
                           PERM(CPOL_PERM_TEAM_MANAGE) | PERM(CPOL_PERM_TRAINING_MANAGE) |
                           PERM(CPOL_PERM_TRAINING_RECORD) | PERM(CPOL_PERM_ACTIVITY_MANAGE) |
                           PERM(CPOL_PERM_ACTIVITY_JOIN) | PERM(CPOL_PERM_ACTIVITY_RECORD) |
-                          PERM(CPOL_PERM_AUDIT_VIEW),
+                          PERM(CPOL_PERM_AUDIT_VIEW) | PERM(CPOL_PERM_POINTS_AWARD) |
+                          PERM(CPOL_PERM_POINTS_REDEEM) | PERM(CPOL_PERM_POINTS_ADMIN) |
+                          PERM(CPOL_PERM_POINTS_VIEW),
     [CPOL_ROLE_AUXILIARY] = PERM(CPOL_PERM_PERSON_REGISTER) | PERM(CPOL_PERM_PERSON_VIEW) |
                             PERM(CPOL_PERM_VOLUNTEER_ENROL) | PERM(CPOL_PERM_TRAINING_RECORD) |
                             PERM(CPOL_PERM_ACTIVITY_MANAGE) | PERM(CPOL_PERM_ACTIVITY_JOIN) |
-                            PERM(CPOL_PERM_ACTIVITY_RECORD),
+                            PERM(CPOL_PERM_ACTIVITY_RECORD) | PERM(CPOL_PERM_POINTS_AWARD) |
+                            PERM(CPOL_PERM_POINTS_REDEEM) | PERM(CPOL_PERM_POINTS_VIEW),
     [CPOL_ROLE_VOLUNTEER] = PERM(CPOL_PERM_ACTIVITY_JOIN),
     [CPOL_ROLE_INFORMANT] = PERM(CPOL_PERM_ACTIVITY_JOIN),
     [CPOL_ROLE_GRID_WORKER] = PERM(CPOL_PERM_PERSON_VIEW) | PERM(CPOL_PERM_VOLUNTEER_ENROL) |
@@ -37,8 +40,9 @@ static const uint32_t role_permissions[ROLE_MAX + 1] = {
     [CPOL_ROLE_LAWYER] = PERM(CPOL_PERM_ACTIVITY_JOIN),
     [CPOL_ROLE_MEDIATOR] = PERM(CPOL_PERM_ACTIVITY_JOIN),
     [CPOL_ROLE_LEADER] = 0xFFFFFFFFu,
-    [CPOL_ROLE_OPERATOR] = PERM(CPOL_PERM_PERSON_VIEW),
-    [CPOL_ROLE_ANALYST] = PERM(CPOL_PERM_PERSON_VIEW) | PERM(CPOL_PERM_AUDIT_VIEW),
+    [CPOL_ROLE_OPERATOR] = PERM(CPOL_PERM_PERSON_VIEW) | PERM(CPOL_PERM_POINTS_REDEEM) |
+                           PERM(CPOL_PERM_POINTS_VIEW),
+    [CPOL_ROLE_ANALYST] = PERM(CPOL_PERM_PERSON_VIEW) | PERM(CPOL_PERM_AUDIT_VIEW) | PERM(CPOL_PERM_POINTS_VIEW),
 };
 
 static const char *const role_names[ROLE_MAX + 1][2] = {
@@ -73,6 +77,10 @@ static const char *const permission_names[PERM_MAX + 1] = {
     [CPOL_PERM_ACTIVITY_JOIN] = "activity.join",
     [CPOL_PERM_ACTIVITY_RECORD] = "activity.record",
     [CPOL_PERM_AUDIT_VIEW] = "audit.view",
+    [CPOL_PERM_POINTS_AWARD] = "points.award",
+    [CPOL_PERM_POINTS_REDEEM] = "points.redeem",
+    [CPOL_PERM_POINTS_ADMIN] = "points.admin",
+    [CPOL_PERM_POINTS_VIEW] = "points.view",
 };
 
 static int valid_role(int role)

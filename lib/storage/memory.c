@@ -140,7 +140,7 @@ typedef struct undo_entry {
 } undo_entry;
 
 typedef struct mem_state {
-    mem_table *tables;
+    mem_table **tables;    /* pointers: undo entries keep pointing at a table while the list grows */
     size_t ntables;
     int64_t version;
     int64_t version_at_begin;
@@ -161,11 +161,11 @@ static mem_table *find_table(mem_state *st, const cpol_table *def)
 {
     size_t i;
     for (i = 0; i < st->ntables; i++)
-        if (st->tables[i].def == def)
-            return &st->tables[i];
+        if (st->tables[i]->def == def)
+            return st->tables[i];
     for (i = 0; i < st->ntables; i++)
-        if (strcmp(st->tables[i].def->name, def->name) == 0)
-            return &st->tables[i];
+        if (strcmp(st->tables[i]->def->name, def->name) == 0)
+            return st->tables[i];
     return NULL;
 }
 
@@ -414,17 +414,35 @@ static void undo_push(mem_state *st, mem_table *t, undo_kind kind, cpol_record *
     st->nundo++;
 }
 
-static int copy_row(const cpol_record *src, cpol_record **out)
+/* Copy the columns two records share; the rest of dst stays NULL. Callers
+ * may use an older or newer definition of a table than the stored one. */
+static int copy_columns(cpol_record *dst, const cpol_record *src)
 {
-    int rc = cpol__record_new(src->table, out);
+    unsigned int i, n = dst->table->ncols < src->table->ncols ? dst->table->ncols : src->table->ncols;
+    cpol__record_reset(dst);
+    for (i = 0; i < n; i++)
+        if (cpol__value_copy(&dst->vals[i], &src->vals[i]) < 0)
+            return CPOL_ENOMEM;
+    return CPOL_OK;
+}
+
+/* A copy of src under definition def. */
+static int copy_row_as(const cpol_table *def, const cpol_record *src, cpol_record **out)
+{
+    int rc = cpol__record_new(def, out);
     if (rc < 0)
         return rc;
-    rc = cpol__record_copy(*out, src);
+    rc = copy_columns(*out, src);
     if (rc < 0) {
         cpol__record_free(*out);
         *out = NULL;
     }
     return rc;
+}
+
+static int copy_row(const cpol_record *src, cpol_record **out)
+{
+    return copy_row_as(src->table, src, out);
 }
 
 /* Undo entries back to length mark, without allocating (see the hash). */
@@ -485,8 +503,10 @@ static void m_close(void *state)
     mem_state *st = state;
     size_t i;
     undo_forget(st);
-    for (i = 0; i < st->ntables; i++)
-        table_free(&st->tables[i]);
+    for (i = 0; i < st->ntables; i++) {
+        table_free(st->tables[i]);
+        cpol_free(st->tables[i]);
+    }
     cpol_free(st->tables);
     cpol_free(st->undo);
     cpol_free(st->marks);
@@ -545,7 +565,7 @@ static int m_migrate(void *state, const cpol_schema *schema)
     unsigned int i;
     for (i = 0; i < schema->ntables; i++) {
         const cpol_table *def = schema->tables[i];
-        mem_table *t = find_table(st, def), *n;
+        mem_table *t = find_table(st, def), **n;
         if (t) {
             if (t->def != def && redefine_table(st, t, def) < 0)
                 return oom();
@@ -555,13 +575,16 @@ static int m_migrate(void *state, const cpol_schema *schema)
         if (!n)
             return oom();
         st->tables = n;
-        t = &st->tables[st->ntables];
-        memset(t, 0, sizeof *t);
+        t = cpol__calloc(1, sizeof *t);
+        if (!t)
+            return oom();
         t->def = def;
         t->uniq = cpol__calloc(def->nindexes ? def->nindexes : 1, sizeof *t->uniq);
-        if (!t->uniq)
+        if (!t->uniq) {
+            cpol_free(t);
             return oom();
-        st->ntables++;
+        }
+        st->tables[st->ntables++] = t;
     }
     st->version = schema->version;
     return CPOL_OK;
@@ -588,6 +611,8 @@ static int m_commit(void *state)
 static int m_rollback(void *state)
 {
     mem_state *st = state;
+    if (!st->in_txn)
+        return CPOL_OK;
     undo_to(st, 0);
     undo_forget(st);
     st->version = st->version_at_begin;
@@ -634,6 +659,15 @@ static int m_rollback_to(void *state, unsigned int level)
     return CPOL_OK;
 }
 
+/* A caller using a newer definition than the stored table was migrated to. */
+static int newer_than_stored(const mem_table *t, const cpol_table *def)
+{
+    if (def->ncols <= t->def->ncols)
+        return CPOL_OK;
+    return cpol__error(CPOL_ESTORAGE, "memory: table \"%s\" has not been migrated to %u columns", def->name,
+                       def->ncols);
+}
+
 static int conflict_error(const mem_table *t, int which)
 {
     if (which == -1)
@@ -658,13 +692,16 @@ static int m_insert(void *state, const cpol_record *rec)
     mem_table *t = table_for(st, rec->table, &rc);
     if (!t)
         return rc;
+    rc = newer_than_stored(t, rec->table);
+    if (rc < 0)
+        return rc;
     which = conflict(st, t, rec, -1, &rc);
     if (rc < 0)
         return oom();
     if (which != -2)
         return conflict_error(t, which);
-    if (reserve_row(t) < 0 || undo_reserve(st) < 0 || copy_row(rec, &row) < 0 ||
-        (st->in_txn && copy_row(rec, &key) < 0)) {
+    if (reserve_row(t) < 0 || undo_reserve(st) < 0 || copy_row_as(t->def, rec, &row) < 0 ||
+        (st->in_txn && copy_row(row, &key) < 0)) {
         cpol__record_free(row);
         return oom();
     }
@@ -682,6 +719,9 @@ static int m_update(void *state, const cpol_record *rec)
     mem_table *t = table_for(st, rec->table, &rc);
     if (!t)
         return rc;
+    rc = newer_than_stored(t, rec->table);
+    if (rc < 0)
+        return rc;
     pos = find_pos(st, t, rec, &rc);
     if (rc < 0)
         return oom();
@@ -692,7 +732,7 @@ static int m_update(void *state, const cpol_record *rec)
         return oom();
     if (which != -2)
         return conflict_error(t, which);
-    if (reserve_row(t) < 0 || undo_reserve(st) < 0 || copy_row(rec, &row) < 0)
+    if (reserve_row(t) < 0 || undo_reserve(st) < 0 || copy_row_as(t->def, rec, &row) < 0)
         return oom();
     undo_push(st, t, UNDO_UPDATED, swap_row(st, t, (size_t)pos, row));
     return CPOL_OK;
@@ -730,7 +770,7 @@ static int m_get(void *state, cpol_record *rec)
         return oom();
     if (pos < 0)
         return not_found(t);
-    return cpol__record_copy(rec, t->rows[pos]);
+    return copy_columns(rec, t->rows[pos]) < 0 ? oom() : CPOL_OK;
 }
 
 /* ---- queries: a snapshot of the matching rows, sorted ---- */
@@ -765,6 +805,9 @@ static int m_query_open(void *state, const cpol_query *q, void **cursor_out)
     int rc;
     mem_table *t = table_for(st, q->table, &rc);
     if (!t)
+        return rc;
+    rc = newer_than_stored(t, q->table);
+    if (rc < 0)
         return rc;
     match = cpol_malloc((t->nrows ? t->nrows : 1) * sizeof *match);
     c = cpol__calloc(1, sizeof *c);
@@ -832,6 +875,9 @@ static int m_count(void *state, const cpol_query *q, int64_t *out)
     int rc;
     mem_table *t = table_for(st, q->table, &rc);
     if (!t)
+        return rc;
+    rc = newer_than_stored(t, q->table);
+    if (rc < 0)
         return rc;
     for (i = 0; i < t->nrows; i++)
         n += cpol__query_match(q, t->rows[i]);

@@ -45,7 +45,7 @@ static const int all_codes[] = {CPOL_OK, CPOL_DONE, CPOL_ALREADY, CPOL_ERROR, CP
                                 CPOL_EEXISTS, CPOL_EINVALID, CPOL_EMISUSE, CPOL_EVERSION, CPOL_ENOTSUPPORTED,
                                 CPOL_EBUSY, CPOL_ESTORAGE, CPOL_ESCHEME, CPOL_ECORRUPT, CPOL_ESCHEMA,
                                 CPOL_EUTF8, CPOL_ETOOLONG, CPOL_EIO, CPOL_EREADONLY, CPOL_EPERM,
-                                CPOL_ESTATE, CPOL_ECONFLICT, CPOL_ELIMIT, CPOL_ERULE, CPOL_EUSER};
+                                CPOL_ESTATE, CPOL_ECONFLICT, CPOL_ELIMIT, CPOL_ERULE, CPOL_EFUNDS, CPOL_EUSER};
 
 START_TEST(status_texts_never_null_and_distinct)
 {

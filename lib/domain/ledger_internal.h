@@ -1,0 +1,92 @@
+/* The ledger's tables and the one function that moves points; shared by
+ * ledger.c (accounts, transfers, statements, verification), earning.c
+ * (rules, awards, reversals) and shop.c (catalogue, redemptions, holds). */
+#ifndef CPOL_DOMAIN_LEDGER_INTERNAL_H
+#define CPOL_DOMAIN_LEDGER_INTERNAL_H
+
+#include <commpolice/ledger.h>
+#include <commpolice/shop.h>
+
+#include "domain.h"
+
+enum {
+    ACCOUNT_ID, ACCOUNT_STATION, ACCOUNT_KIND, ACCOUNT_OWNER,
+    ACCOUNT_BALANCE,   /* maintained: sum of the account's postings */
+    ACCOUNT_HELD,      /* maintained: sum of its pending holds */
+    ACCOUNT_CREATED_AT, ACCOUNT_NCOLS
+};
+extern const cpol_table cpol__table_account;
+
+enum {
+    TRANSFER_ID, TRANSFER_STATION, TRANSFER_KIND, TRANSFER_DEBIT, TRANSFER_CREDIT, TRANSFER_AMOUNT,
+    TRANSFER_PERSON, TRANSFER_EARNING_KIND, TRANSFER_SOURCE, TRANSFER_REVERSES, TRANSFER_MEMO,
+    TRANSFER_ACTOR, TRANSFER_AT, TRANSFER_NCOLS
+};
+extern const cpol_table cpol__table_transfer;
+
+enum {
+    POSTING_ID, POSTING_STATION, POSTING_ACCOUNT, POSTING_TRANSFER, POSTING_KIND, POSTING_AMOUNT,
+    POSTING_BALANCE_AFTER, POSTING_AT, POSTING_NCOLS
+};
+extern const cpol_table cpol__table_posting;
+
+enum {
+    RULE_ID, RULE_STATION, RULE_KIND, RULE_POINTS, RULE_DAILY_CAP, RULE_MONTHLY_CAP, RULE_UPDATED_AT,
+    RULE_NCOLS
+};
+extern const cpol_table cpol__table_earning_rule;
+
+enum {
+    ITEM_ID, ITEM_STATION, ITEM_NAME, ITEM_PRICE, ITEM_STOCK, ITEM_CREATED_AT, ITEM_NCOLS
+};
+extern const cpol_table cpol__table_shop_item;
+
+enum {
+    REDEMPTION_ID, REDEMPTION_STATION, REDEMPTION_PERSON, REDEMPTION_ITEM, REDEMPTION_QUANTITY,
+    REDEMPTION_AMOUNT, REDEMPTION_STATUS, REDEMPTION_EXPIRES_AT, REDEMPTION_CREATED_AT,
+    REDEMPTION_UPDATED_AT, REDEMPTION_NCOLS
+};
+extern const cpol_table cpol__table_redemption;
+
+enum { BATCH_ID, BATCH_STATION, BATCH_KIND, BATCH_COUNT, BATCH_TOTAL, BATCH_AT, BATCH_NCOLS };
+extern const cpol_table cpol__table_ledger_batch;
+
+/* An account row of (kind, owner), created on first use when `create`. */
+int cpol__account_get(cpol_ctx *ctx, int kind, const cpol_id *owner, const cpol_id *station, int create,
+                      cpol_record **out);
+
+/* A transfer to write. */
+typedef struct cpol__move {
+    cpol_id id;
+    const cpol_id *station;
+    int kind;
+    cpol_record *debit, *credit;   /* account rows, updated in storage by the move */
+    int64_t amount;
+    const cpol_id *person;         /* the person account involved */
+    int earning_kind;              /* awards only */
+    const cpol_id *source;         /* awards only */
+    const cpol_id *reverses;       /* reversals and refunds */
+    const char *memo;
+    const cpol_actor *as;
+} cpol__move;
+
+/* Write the transfer, its two postings and both maintained balances. A
+ * person account may not drop below its holds: CPOL_EFUNDS. */
+int cpol__ledger_move(cpol_ctx *ctx, const cpol__move *m);
+
+/* Release a person's holds whose timeout has passed (status EXPIRED). */
+int cpol__holds_expire_person(cpol_ctx *ctx, const cpol_id *person);
+
+/* The available points of a person account row. */
+int64_t cpol__account_available(const cpol_record *account);
+
+/* Compare a stored value with a requested one, for idempotency checks:
+ * CPOL_ECONFLICT naming `field` when they differ. */
+int cpol__same_id(const cpol_record *r, unsigned int col, const cpol_id *want, const char *what, const char *field);
+int cpol__same_int(const cpol_record *r, unsigned int col, int64_t want, const char *what, const char *field);
+
+/* Authorize `as` for `perm` on a person's points (a person may always act
+ * on reading their own). Loads the person's station. */
+int cpol__person_station(cpol_ctx *ctx, const cpol_id *person, cpol_id *station_out);
+
+#endif

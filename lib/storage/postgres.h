@@ -1,0 +1,130 @@
+/* Internal to the PostgreSQL backend (postgres.c + postgres_sql.c); see the
+ * comment at the top of postgres.c and docs/postgresql.md. */
+#ifndef CPOL_STORAGE_POSTGRES_H
+#define CPOL_STORAGE_POSTGRES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include <commpolice/sys/storage.h>
+
+/* Number of hash buckets of the statement cache. */
+#define PG_BUCKETS 64u
+/* Most statements cached for query shapes; beyond, queries use unnamed ones. */
+#define PG_MAX_QUERY_STMTS 256u
+
+/* ---- SQL text builder ---- */
+
+typedef struct pg_buf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} pg_buf;
+
+#define PG_BUF_INIT {NULL, 0, 0, 0}
+
+void pg_buf_add(pg_buf *b, const char *s, size_t n);
+void pg_buf_str(pg_buf *b, const char *s);
+/* A double-quoted SQL identifier. */
+void pg_buf_ident(pg_buf *b, const char *id);
+void pg_buf_int(pg_buf *b, long long v);
+void pg_buf_free(pg_buf *b);
+
+/* ---- statement parameters (binary format) ---- */
+
+typedef struct pg_params {
+    int n, cap;
+    const char **vals;
+    int *lens;
+    int *fmts;
+    unsigned char (*scratch)[8]; /* encoded integers, doubles and booleans */
+} pg_params;
+
+/* Room for cap parameters (never grows: pointers into scratch stay valid). */
+int pg_params_init(pg_params *p, int cap);
+void pg_params_free(pg_params *p);
+
+/* ---- state ---- */
+
+/* A prepared statement of the cache, keyed by its SQL text. */
+typedef struct pg_stmt {
+    struct pg_stmt *next;   /* hash chain */
+    char *sql;
+    size_t len;
+    unsigned long hash;
+    char name[24];          /* server-side name, unique per state */
+    unsigned long gen;      /* connection generation it is prepared on; 0: never */
+} pg_stmt;
+
+enum { PG_OP_INSERT, PG_OP_UPDATE, PG_OP_REMOVE, PG_OP_GET, PG_OP_COUNT };
+
+/* The row statements of one table (entries of the statement cache). */
+typedef struct pg_table {
+    struct pg_table *next;
+    const cpol_table *table; /* identity (the core's schema is static) */
+    char *name;              /* checked with the pointer, in case it is reused */
+    unsigned int ncols;
+    int has_unique;          /* a unique secondary index: updates may collide */
+    pg_stmt *ops[PG_OP_COUNT];
+} pg_table;
+
+typedef struct pg_state {
+    PGconn *conn;
+    char *where;            /* "database "x" on host:port, schema "s"" for messages (no password) */
+    char *nsp;              /* the schema our tables live in (current_schema() at open) */
+    char *schema_param;     /* the schema= parameter of the URI, or NULL */
+    int readonly;
+    int busy_ms;
+    unsigned long gen;      /* connection generation: raised by every reconnect */
+    unsigned long next_name;
+    int in_tx;              /* between begin() and commit()/rollback() */
+    int lost;               /* the connection broke; the next call outside a transaction reconnects */
+    int tx_failed;          /* status of the statement that aborted the transaction, 0 if none */
+    int migrate_lock;       /* we hold the session's migration lock until the transaction ends */
+    unsigned int nquery;    /* query-shape statements cached */
+    pg_stmt *buckets[PG_BUCKETS];
+    pg_table *tables;
+} pg_state;
+
+/* ---- postgres.c: running statements ---- */
+
+enum { PG_CACHE_NONE, PG_CACHE_FIXED, PG_CACHE_QUERY };
+
+/* Report the failed result res (freed here; NULL when libpq returned none)
+ * while doing `what`; maps SQLSTATEs and connection loss to statuses. */
+int pg_fail(pg_state *st, PGresult *res, const char *what);
+/* Find or add the cache entry for sql (NULL in *out for PG_CACHE_NONE or
+ * when the query budget is spent: run it unnamed). */
+int pg_stmt_lookup(pg_state *st, const char *sql, size_t len, int cache, pg_stmt **out);
+/* Run sql (prepared through entry when not NULL) with params p (may be NULL).
+ * On success *res_out receives the result (PQclear it) if res_out is not NULL. */
+int pg_exec_stmt(pg_state *st, pg_stmt *entry, const char *sql, const pg_params *p, PGresult **res_out,
+                 const char *what);
+/* pg_stmt_lookup() + pg_exec_stmt(). */
+int pg_exec(pg_state *st, const char *sql, int cache, const pg_params *p, PGresult **res_out, const char *what);
+/* Run the DDL statement in b (freed here). */
+int pg_exec_buf(pg_state *st, pg_buf *b, const char *what);
+
+/* ---- postgres_sql.c: SQL, values, migration ---- */
+
+/* `"nsp"."name"` */
+void pg_buf_table(pg_buf *b, const pg_state *st, const char *name);
+/* The column type for CREATE TABLE / ADD COLUMN, NULL for an unknown type. */
+const char *pg_ddl_type(int column_type);
+/* The SQL of a row operation on t. */
+void pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols, int op);
+/* Add value v, stored in a column of column_type, as the next parameter. */
+int pg_param_column(pg_state *st, pg_params *p, const cpol_value *v, int column_type, const char *tname,
+                    const char *cname);
+/* The SQL and parameters of q (count=1: SELECT count(*), without order and paging). */
+int pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b, pg_params *p);
+/* Store column i of row `row` of res into column col of rec (binary results). */
+int pg_fill(const PGresult *res, int row, int i, cpol_record *rec, unsigned int col);
+/* Read an integer (int2/4/8 or bool) or text cell of a binary result. */
+int64_t pg_cell_int(const PGresult *res, int row, int i);
+/* Create what is missing of table t (inside the migration transaction). */
+int pg_migrate_table(pg_state *st, const cpol_table *t);
+
+#endif
