@@ -208,28 +208,81 @@ static cpol_time month_start(cpol_time t)
     return (days - (d - 1)) * DAY_MS - CHINA_OFFSET_MS;
 }
 
-static int check_caps(cpol_ctx *ctx, const cpol_id *person, int kind, const cpol_record *rule, int64_t amount)
+/* How many more points of `kind` the caps allow `person` now; which cap
+ * binds is reported through *daily_binds. INT64_MAX without caps. */
+static int cap_room(cpol_ctx *ctx, const cpol_id *person, int kind, const cpol_record *rule, int64_t *room,
+                    int *daily_binds)
 {
     cpol_time now = cpol_ctx_now(ctx);
     int64_t daily = cpol__record_int(rule, RULE_DAILY_CAP), monthly = cpol__record_int(rule, RULE_MONTHLY_CAP), sum;
     int rc;
+    *room = INT64_MAX;
+    *daily_binds = 0;
     if (daily) {
         rc = awarded_between(ctx, person, kind, day_start(now), day_start(now) + DAY_MS, &sum);
         if (rc < 0)
             return rc;
-        if (sum + amount > daily)
-            return cpol__error(CPOL_ELIMIT, "daily cap for %s is %lld points; %lld already awarded today",
-                               cpol_earning_kind_name(kind), (long long)daily, (long long)sum);
+        *room = daily - sum;
+        *daily_binds = 1;
     }
     if (monthly) {
         rc = awarded_between(ctx, person, kind, month_start(now), now + 1, &sum);
         if (rc < 0)
             return rc;
-        if (sum + amount > monthly)
-            return cpol__error(CPOL_ELIMIT, "monthly cap for %s is %lld points; %lld already awarded this month",
-                               cpol_earning_kind_name(kind), (long long)monthly, (long long)sum);
+        if (monthly - sum < *room) {
+            *room = monthly - sum;
+            *daily_binds = 0;
+        }
     }
+    if (*room < 0)
+        *room = 0;
     return CPOL_OK;
+}
+
+static int check_caps(cpol_ctx *ctx, const cpol_id *person, int kind, const cpol_record *rule, int64_t amount)
+{
+    int64_t room;
+    int daily, rc = cap_room(ctx, person, kind, rule, &room, &daily);
+    if (rc >= 0 && amount > room)
+        rc = cpol__error(CPOL_ELIMIT, "%s cap for %s is %lld points; %lld more may be awarded %s",
+                         daily ? "daily" : "monthly", cpol_earning_kind_name(kind),
+                         (long long)cpol__record_int(rule, daily ? RULE_DAILY_CAP : RULE_MONTHLY_CAP),
+                         (long long)room, daily ? "today" : "this month");
+    return rc;
+}
+
+/* Move `amount` from the station's issuance account to the person. */
+static int write_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, const cpol_id *station,
+                       const cpol_id *person, int kind, const cpol_id *source, const char *memo, int64_t amount)
+{
+    cpol_record *issuance = NULL, *account = NULL;
+    int rc = cpol__account_get(ctx, CPOL_ACCOUNT_ISSUANCE, station, station, 1, &issuance);
+    if (rc >= 0)
+        rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, person, station, 1, &account);
+    if (rc >= 0) {
+        cpol__move m;
+        memset(&m, 0, sizeof m);
+        m.id = *id;
+        m.station = station;
+        m.kind = CPOL_TRANSFER_AWARD;
+        m.debit = issuance;
+        m.credit = account;
+        m.amount = amount;
+        m.person = person;
+        m.earning_kind = kind;
+        m.source = source;
+        m.memo = memo;
+        m.as = as;
+        rc = cpol__ledger_move(ctx, &m);
+    }
+    if (rc >= 0) {
+        char after[128];
+        snprintf(after, sizeof after, "+%lld points for %s", (long long)amount, cpol_earning_kind_name(kind));
+        rc = cpol__audit(ctx, as, "transfer", id, station, "points.award", NULL, after, memo);
+    }
+    cpol__record_free(issuance);
+    cpol__record_free(account);
+    return rc;
 }
 
 typedef struct award_args {
@@ -263,7 +316,7 @@ static int replay_award(const cpol_record *t, award_args *a)
 static int award_body(cpol_ctx *ctx, void *arg)
 {
     award_args *a = arg;
-    cpol_record *prev = NULL, *rule = NULL, *issuance = NULL, *account = NULL;
+    cpol_record *prev = NULL, *rule = NULL;
     cpol_id station;
     int rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &prev);
     if (rc == CPOL_OK) {
@@ -288,33 +341,8 @@ static int award_body(cpol_ctx *ctx, void *arg)
         rc = check_caps(ctx, a->person, a->kind, rule, a->amount);
     }
     if (rc >= 0)
-        rc = cpol__account_get(ctx, CPOL_ACCOUNT_ISSUANCE, &station, &station, 1, &issuance);
-    if (rc >= 0)
-        rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, a->person, &station, 1, &account);
-    if (rc >= 0) {
-        cpol__move m;
-        memset(&m, 0, sizeof m);
-        m.id = *a->request;
-        m.station = &station;
-        m.kind = CPOL_TRANSFER_AWARD;
-        m.debit = issuance;
-        m.credit = account;
-        m.amount = a->amount;
-        m.person = a->person;
-        m.earning_kind = a->kind;
-        m.source = a->source;
-        m.memo = a->memo;
-        m.as = a->as;
-        rc = cpol__ledger_move(ctx, &m);
-    }
-    if (rc >= 0) {
-        char after[128];
-        snprintf(after, sizeof after, "+%lld points for %s", (long long)a->amount, cpol_earning_kind_name(a->kind));
-        rc = cpol__audit(ctx, a->as, "transfer", a->request, &station, "points.award", NULL, after, a->memo);
-    }
+        rc = write_award(ctx, a->as, a->request, &station, a->person, a->kind, a->source, a->memo, a->amount);
     cpol__record_free(rule);
-    cpol__record_free(issuance);
-    cpol__record_free(account);
     return rc;
 }
 
@@ -445,4 +473,39 @@ int cpol_points_reverse(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *requ
     a.reason = reason;
     rc = cpol__ctx_atomic(ctx, reverse_body, &a);
     return rc >= 0 && a.already ? CPOL_ALREADY : rc;
+}
+
+int cpol__points_auto_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int earning_kind,
+                            const cpol_id *source, int64_t *awarded_out)
+{
+    cpol_record *rule = NULL, *prev = NULL;
+    cpol_id station;
+    int64_t room = 0, amount = 0;
+    int daily, rc;
+    if (awarded_out)
+        *awarded_out = 0;
+    rc = cpol__load(ctx, &cpol__table_transfer, source, "transfer", &prev);
+    cpol__record_free(prev);
+    if (rc == CPOL_OK)
+        return CPOL_OK; /* already awarded for this source */
+    if (rc != CPOL_ENOTFOUND)
+        return rc;
+    rc = cpol__person_station(ctx, person, &station);
+    if (rc >= 0)
+        rc = load_rule(ctx, &station, earning_kind, &rule);
+    if (rc == CPOL_ENOTFOUND)
+        return CPOL_OK; /* the station does not reward this activity */
+    if (rc >= 0)
+        rc = cap_room(ctx, person, earning_kind, rule, &room, &daily);
+    if (rc >= 0) {
+        amount = cpol__record_int(rule, RULE_POINTS);
+        if (amount > room)
+            amount = room;
+        if (amount > 0)
+            rc = write_award(ctx, as, source, &station, person, earning_kind, source, "automatic", amount);
+    }
+    cpol__record_free(rule);
+    if (rc >= 0 && awarded_out)
+        *awarded_out = amount;
+    return rc;
 }

@@ -85,6 +85,16 @@ int64_t cpol__account_available(const cpol_record *account);
 int cpol__same_id(const cpol_record *r, unsigned int col, const cpol_id *want, const char *what, const char *field);
 int cpol__same_int(const cpol_record *r, unsigned int col, int64_t want, const char *what, const char *field);
 
+/* Award points automatically for a verified activity, inside the caller's
+ * atomic unit (activity completed, lead verified, training attended). The
+ * transfer's id is the source's id, so it happens at most once per source.
+ * No rule at the station: nothing happens. Caps: the award is cut to what the
+ * caps still allow, or skipped when nothing is left. *awarded_out gets the
+ * points (0 if none). The actor must not be the person (the callers forbid
+ * self-certification already). */
+int cpol__points_auto_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int earning_kind,
+                            const cpol_id *source, int64_t *awarded_out);
+
 /* Authorize `as` for `perm` on a person's points (a person may always act
  * on reading their own). Loads the person's station. */
 int cpol__person_station(cpol_ctx *ctx, const cpol_id *person, cpol_id *station_out);
