@@ -7,6 +7,7 @@
 #include <commpolice/person.h>
 
 #include "domain.h"
+#include "ledger_internal.h"
 #include "snapshot.h"
 #include "tables.h"
 #include "activity_tables.h"
@@ -309,6 +310,20 @@ static int authorize_step(cpol_ctx *ctx, const cpol_actor *as, const signup_step
     return rc;
 }
 
+/* A completed patrol or publicity session earns points by the station's
+ * rule, in the same transaction as the completion (the sign-up is the
+ * source, so it is rewarded once). Other duties earn nothing. */
+static int award_completion(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *signup, const cpol_id *person)
+{
+    int64_t kind = cpol__record_int(signup, SIGNUP_KIND);
+    cpol_id id;
+    if (kind != CPOL_SHIFT_PATROL && kind != CPOL_SHIFT_PUBLICITY)
+        return CPOL_OK;
+    cpol__record_get_id(signup, SIGNUP_ID, &id);
+    return cpol__points_auto_award(ctx, as, person, kind == CPOL_SHIFT_PATROL ? CPOL_EARN_PATROL : CPOL_EARN_PUBLICITY,
+                                   &id, NULL);
+}
+
 static int step_body(cpol_ctx *ctx, void *arg)
 {
     step_args *a = arg;
@@ -339,6 +354,8 @@ static int step_body(cpol_ctx *ctx, void *arg)
         rc = completion_minutes(ctx, signup, shift, a->minutes, &minutes);
     if (rc >= 0)
         rc = apply_step(ctx, a->as, signup, step, minutes, a->reason);
+    if (rc >= 0 && step->to == CPOL_SIGNUP_COMPLETED)
+        rc = award_completion(ctx, a->as, signup, &person);
     cpol__record_free(shift);
     cpol__record_free(signup);
     return rc;

@@ -5,6 +5,7 @@
 #include <commpolice/training.h>
 
 #include "domain.h"
+#include "ledger_internal.h"
 #include "snapshot.h"
 #include "tables.h"
 #include "training_tables.h"
@@ -139,6 +140,9 @@ static int attend_body(cpol_ctx *ctx, void *arg)
         rc = already_recorded(ctx, a->session, a->person, cpol__record_text_or_empty(person, PERSON_NAME));
     if (rc >= 0)
         rc = insert_attendance(ctx, a, session, course);
+    /* attending earns training points by the station's rule, once per attendance */
+    if (rc >= 0 && a->attended)
+        rc = cpol__points_auto_award(ctx, a->as, a->person, CPOL_EARN_TRAINING, &a->id, NULL);
     if (rc >= 0) {
         cpol__time_text(cpol__record_int(session, TSESSION_STARTS_AT), when);
         snprintf(after, sizeof after, "%s %s at \"%s\" %s", cpol__record_text_or_empty(person, PERSON_NAME),

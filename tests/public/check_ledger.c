@@ -465,6 +465,62 @@ START_TEST(batch_skip_invalid_or_all_or_nothing)
 }
 END_TEST
 
+START_TEST(activities_earn_points_automatically)
+{
+    cpol_id v, shift, signup, course, session, attendance;
+    cpol_shift_fields f = CPOL_SHIFT_FIELDS_INIT;
+    cpol_actor *vol;
+    cpol_transfer *t;
+    int i;
+    setup(_i);
+    v = fx_volunteer(&w, "义警甲", 100, CPOL_ROLE_VOLUNTEER);
+    FX_OK(cpol_actor_open(w.ctx, &v, CPOL_ROLE_VOLUNTEER, &vol));
+    FX_OK(cpol_earning_rule_set(w.ctx, officer, &w.station, CPOL_EARN_TRAINING, 8, 0, 0));
+    /* four patrols in one day; the daily cap (30) cuts the fourth to nothing */
+    for (i = 0; i < 4; i++) {
+        f.area = &w.community;
+        f.kind = CPOL_SHIFT_PATROL;
+        f.title = "夜间巡逻";
+        f.starts_at = w.now + 60000;
+        f.ends_at = w.now + 60000 + 2 * 3600 * 1000;
+        f.capacity = 5;
+        FX_OK(cpol_shift_create(w.ctx, aux, &f, &shift));
+        FX_OK(cpol_shift_signup(w.ctx, vol, &shift, &v, &signup));
+        w.now += 60000;
+        FX_OK(cpol_signup_check_in(w.ctx, aux, &signup));
+        w.now += 2 * 3600 * 1000;
+        FX_OK(cpol_signup_complete(w.ctx, aux, &signup, -1));
+        ck_assert_int_eq(balance(&v, NULL), i < 3 ? 10 * (i + 1) : 30);
+    }
+    /* the capped fourth patrol earned no transfer at all */
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_transfer_get(w.ctx, &signup, &t));
+    /* an award is a transfer whose id and source are the sign-up */
+    {
+        cpol_signup_filter sf = CPOL_SIGNUP_FILTER_INIT;
+        cpol_signup_iter *it;
+        const cpol_signup *s0;
+        sf.person = &v;
+        FX_OK(cpol_signup_iter_new(w.ctx, &sf, &it));
+        FX_OK(cpol_signup_iter_next(it, &s0));
+        FX_OK(cpol_transfer_get(w.ctx, cpol_signup_id(s0), &t));
+        ck_assert_int_eq(cpol_transfer_kind(t), CPOL_TRANSFER_AWARD);
+        ck_assert_int_eq(cpol_transfer_earning_kind(t), CPOL_EARN_PATROL);
+        ck_assert_int_eq(cpol_transfer_amount(t), 10);
+        cpol_transfer_free(t);
+        cpol_signup_iter_free(it);
+    }
+    /* attending training earns by the training rule */
+    FX_OK(cpol_course_create(w.ctx, officer, &w.station, CPOL_COURSE_FIRST_AID, "急救培训", 0, &course));
+    FX_OK(cpol_training_session_create(w.ctx, officer, &course, w.now + 1000, 90, NULL, &session));
+    w.now += 2000;
+    FX_OK(cpol_training_attend(w.ctx, aux, &session, &v, 1, &attendance));
+    ck_assert_int_eq(balance(&v, NULL), 38);
+    verify();
+    cpol_actor_free(vol);
+    teardown();
+}
+END_TEST
+
 /* Two processes redeem 1-point items from one wallet on one SQLite file. */
 START_TEST(two_processes_never_overspend)
 {
@@ -541,6 +597,7 @@ int main(void)
     tcase_add_loop_test(tc, false_lead_reversed_once, 0, 2);
     tcase_add_loop_test(tc, statement_and_yearly_clearing, 0, 2);
     tcase_add_loop_test(tc, batch_skip_invalid_or_all_or_nothing, 0, 2);
+    tcase_add_loop_test(tc, activities_earn_points_automatically, 0, 2);
     tcase_add_test(tc, two_processes_never_overspend);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
