@@ -390,6 +390,48 @@ static int reversed_already(cpol_ctx *ctx, const cpol_id *award)
     return n > 0 ? cpol__error(CPOL_ECONFLICT, "that award was already reversed") : CPOL_OK;
 }
 
+/* Write the reversal `id` of award row `orig` (authorisation done). */
+static int write_reversal(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, const cpol_record *orig,
+                          const char *reason)
+{
+    cpol_record *issuance = NULL, *account = NULL;
+    cpol_id station, person, award;
+    int rc;
+    cpol__record_get_id(orig, TRANSFER_ID, &award);
+    cpol__record_get_id(orig, TRANSFER_STATION, &station);
+    cpol__record_get_id(orig, TRANSFER_PERSON, &person);
+    rc = reversed_already(ctx, &award);
+    if (rc >= 0)
+        rc = cpol__holds_expire_person(ctx, &person);
+    if (rc >= 0)
+        rc = cpol__account_get(ctx, CPOL_ACCOUNT_ISSUANCE, &station, &station, 1, &issuance);
+    if (rc >= 0)
+        rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, &person, &station, 1, &account);
+    if (rc >= 0) {
+        cpol__move m;
+        memset(&m, 0, sizeof m);
+        m.id = *id;
+        m.station = &station;
+        m.kind = CPOL_TRANSFER_REVERSAL;
+        m.debit = account;
+        m.credit = issuance;
+        m.amount = cpol__record_int(orig, TRANSFER_AMOUNT);
+        m.person = &person;
+        m.reverses = &award;
+        m.memo = reason;
+        m.as = as;
+        rc = cpol__ledger_move(ctx, &m);
+    }
+    if (rc >= 0) {
+        char after[64];
+        snprintf(after, sizeof after, "-%lld points", (long long)cpol__record_int(orig, TRANSFER_AMOUNT));
+        rc = cpol__audit(ctx, as, "transfer", &award, &station, "points.reverse", "awarded", after, reason);
+    }
+    cpol__record_free(issuance);
+    cpol__record_free(account);
+    return rc;
+}
+
 typedef struct reverse_args {
     const cpol_actor *as;
     const cpol_id *request, *award;
@@ -400,8 +442,7 @@ typedef struct reverse_args {
 static int reverse_body(cpol_ctx *ctx, void *arg)
 {
     reverse_args *a = arg;
-    cpol_record *prev = NULL, *orig = NULL, *issuance = NULL, *account = NULL;
-    cpol_id station, person;
+    cpol_record *prev = NULL, *orig = NULL;
     int rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &prev);
     if (rc == CPOL_OK) {
         rc = cpol__same_int(prev, TRANSFER_KIND, CPOL_TRANSFER_REVERSAL, "transfer", "kind");
@@ -417,41 +458,13 @@ static int reverse_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0 && cpol__record_int(orig, TRANSFER_KIND) != CPOL_TRANSFER_AWARD)
         rc = cpol__error(CPOL_EINVALID, "only awards can be reversed; refund redemptions instead");
     if (rc >= 0) {
+        cpol_id station;
         cpol__record_get_id(orig, TRANSFER_STATION, &station);
-        cpol__record_get_id(orig, TRANSFER_PERSON, &person);
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_ADMIN, &station);
     }
     if (rc >= 0)
-        rc = reversed_already(ctx, a->award);
-    if (rc >= 0)
-        rc = cpol__holds_expire_person(ctx, &person);
-    if (rc >= 0)
-        rc = cpol__account_get(ctx, CPOL_ACCOUNT_ISSUANCE, &station, &station, 1, &issuance);
-    if (rc >= 0)
-        rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, &person, &station, 1, &account);
-    if (rc >= 0) {
-        cpol__move m;
-        memset(&m, 0, sizeof m);
-        m.id = *a->request;
-        m.station = &station;
-        m.kind = CPOL_TRANSFER_REVERSAL;
-        m.debit = account;
-        m.credit = issuance;
-        m.amount = cpol__record_int(orig, TRANSFER_AMOUNT);
-        m.person = &person;
-        m.reverses = a->award;
-        m.memo = a->reason;
-        m.as = a->as;
-        rc = cpol__ledger_move(ctx, &m);
-    }
-    if (rc >= 0) {
-        char after[64];
-        snprintf(after, sizeof after, "-%lld points", (long long)cpol__record_int(orig, TRANSFER_AMOUNT));
-        rc = cpol__audit(ctx, a->as, "transfer", a->award, &station, "points.reverse", "awarded", after, a->reason);
-    }
+        rc = write_reversal(ctx, a->as, a->request, orig, a->reason);
     cpol__record_free(orig);
-    cpol__record_free(issuance);
-    cpol__record_free(account);
     return rc;
 }
 
@@ -507,5 +520,33 @@ int cpol__points_auto_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *
     cpol__record_free(rule);
     if (rc >= 0 && awarded_out)
         *awarded_out = amount;
+    return rc;
+}
+
+int cpol__points_auto_reverse(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *source, const char *reason)
+{
+    cpol_record *orig;
+    cpol_query *q;
+    int64_t n = 0;
+    cpol_id id;
+    int rc = cpol__load(ctx, &cpol__table_transfer, source, "award", &orig);
+    if (rc == CPOL_ENOTFOUND)
+        return CPOL_OK; /* nothing was awarded for it */
+    if (rc < 0)
+        return rc;
+    rc = cpol__query_new(&cpol__table_transfer, &q);
+    if (rc >= 0)
+        rc = cpol__query_where_id(q, TRANSFER_REVERSES, CPOL_OP_EQ, source);
+    if (rc >= 0)
+        rc = cpol__store_count(ctx->store, q, &n);
+    cpol__query_free(q);
+    if (rc >= 0 && n == 0) {
+        /* the reversal's id: the source's id with its version nibble set to 8,
+         * so a retried step finds the same reversal */
+        id = *source;
+        id.bytes[6] = (unsigned char)(0x80 | (id.bytes[6] & 0x0F));
+        rc = write_reversal(ctx, as, &id, orig, reason);
+    }
+    cpol__record_free(orig);
     return rc;
 }

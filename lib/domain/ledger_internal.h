@@ -95,6 +95,11 @@ int cpol__same_int(const cpol_record *r, unsigned int col, int64_t want, const c
 int cpol__points_auto_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int earning_kind,
                             const cpol_id *source, int64_t *awarded_out);
 
+/* Withdraw the automatic award made for `source` (e.g. a lead found false),
+ * inside the caller's atomic unit. Nothing awarded: CPOL_OK. Already
+ * reversed: CPOL_OK. Points already spent: CPOL_EFUNDS (nothing changes). */
+int cpol__points_auto_reverse(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *source, const char *reason);
+
 /* Authorize `as` for `perm` on a person's points (a person may always act
  * on reading their own). Loads the person's station. */
 int cpol__person_station(cpol_ctx *ctx, const cpol_id *person, cpol_id *station_out);
