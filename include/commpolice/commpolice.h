@@ -74,5 +74,6 @@
 #include "training.h"
 #include "activity.h"
 #include "team.h"
+#include "dossier.h"
 
 #endif /* COMMPOLICE_COMMPOLICE_H */

@@ -367,6 +367,86 @@ CPOL_API cpol_time cpol_statement_line_time(const cpol_statement_line *line);
  */
 CPOL_API int cpol_ledger_verify(cpol_ctx *ctx, const cpol_actor *as, int64_t *checked_out);
 
+/** One place on a leaderboard (borrowed from its iterator). */
+typedef struct cpol_leaderboard_entry cpol_leaderboard_entry;
+/** An iterator over a leaderboard, best first. */
+typedef struct cpol_leaderboard_iter cpol_leaderboard_iter;
+
+/**
+ * Which points a leaderboard counts. Initialise with #CPOL_LEADERBOARD_FILTER_INIT;
+ * the struct only grows at the end.
+ */
+typedef struct cpol_leaderboard_filter {
+    unsigned int version;  /**< #CPOL_LEADERBOARD_FILTER_VERSION */
+    const cpol_id *station; /**< the police station (required) */
+    const cpol_id *area;   /**< only people living in this area or below it (a community), or NULL */
+    const cpol_id *team;   /**< only active members of this team, or NULL */
+    cpol_time from;        /**< points earned at or after this time */
+    cpol_time to;          /**< and before this time; 0 = no end */
+    int64_t limit;         /**< at most this many places; 0 = all */
+} cpol_leaderboard_filter;
+
+/** The current version of #cpol_leaderboard_filter. */
+#define CPOL_LEADERBOARD_FILTER_VERSION 1
+/** Initialiser for #cpol_leaderboard_filter. */
+#define CPOL_LEADERBOARD_FILTER_INIT { CPOL_LEADERBOARD_FILTER_VERSION, NULL, NULL, NULL, 0, 0, 0 }
+
+/**
+ * Rank people by the points they earned in a period (awards minus
+ * reversals), to publicise exemplary volunteers. Equal points share a rank
+ * (1, 2, 2, 4); ties are listed by name.
+ * @ctor cpol_leaderboard_iter
+ * @param ctx  an open context
+ * @param as   the actor; needs #CPOL_PERM_POINTS_VIEW at the station
+ * @param filter  the period and scope (station required)
+ * @param[out] out  receives the iterator (owned; free with cpol_leaderboard_iter_free())
+ * @return #CPOL_OK; #CPOL_EPERM; #CPOL_EINVALID for a missing station, a
+ *         period that ends before it starts or a negative limit;
+ *         #CPOL_EVERSION; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @since 0.1
+ */
+CPOL_API int cpol_leaderboard_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_leaderboard_filter *filter,
+                                       cpol_leaderboard_iter **out);
+/**
+ * Next place.
+ * @param it  the iterator
+ * @param[out] out  receives the entry (borrowed: valid until the next call on @p it)
+ * @return #CPOL_OK; #CPOL_DONE at the end; #CPOL_EMISUSE
+ * @since 0.1
+ */
+CPOL_API int cpol_leaderboard_iter_next(cpol_leaderboard_iter *it, const cpol_leaderboard_entry **out);
+/**
+ * Free a leaderboard iterator.
+ * @dtor cpol_leaderboard_iter
+ * @param it  the iterator, or NULL
+ * @since 0.1
+ */
+CPOL_API void cpol_leaderboard_iter_free(cpol_leaderboard_iter *it);
+/**
+ * @param e  an entry
+ * @return the person (borrowed)
+ * @since 0.1
+ */
+CPOL_API const cpol_id *cpol_leaderboard_entry_person(const cpol_leaderboard_entry *e);
+/**
+ * @param e  an entry
+ * @return the person's name (borrowed)
+ * @since 0.1
+ */
+CPOL_API const char *cpol_leaderboard_entry_name(const cpol_leaderboard_entry *e);
+/**
+ * @param e  an entry
+ * @return points earned in the period
+ * @since 0.1
+ */
+CPOL_API int64_t cpol_leaderboard_entry_points(const cpol_leaderboard_entry *e);
+/**
+ * @param e  an entry
+ * @return the rank, 1 for the best
+ * @since 0.1
+ */
+CPOL_API int64_t cpol_leaderboard_entry_rank(const cpol_leaderboard_entry *e);
+
 /**
  * @param kind  a #cpol_earning_kind_t
  * @return its name such as "patrol" (static; "unknown" for unknown values)

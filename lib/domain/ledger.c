@@ -40,8 +40,9 @@ static const cpol_index_def transfer_indexes[] = {
     {"transfer_source", 1, 1, {TRANSFER_SOURCE}},     /* one award per verified source */
     {"transfer_reverses", 1, 1, {TRANSFER_REVERSES}}, /* one reversal or refund per transfer */
     {"transfer_person_kind_at", 0, 3, {TRANSFER_PERSON, TRANSFER_EARNING_KIND, TRANSFER_AT}},
+    {"transfer_station_at", 0, 2, {TRANSFER_STATION, TRANSFER_AT}},
 };
-const cpol_table cpol__table_transfer = {"transfer", TRANSFER_NCOLS, transfer_columns, 3, transfer_indexes};
+const cpol_table cpol__table_transfer = {"transfer", TRANSFER_NCOLS, transfer_columns, 4, transfer_indexes};
 
 static const cpol_column_def posting_columns[POSTING_NCOLS] = {
     [POSTING_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
