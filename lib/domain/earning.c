@@ -4,6 +4,7 @@
 
 #include "../core/text.h"
 #include "ledger_internal.h"
+#include "snapshot.h"
 #include "tables.h"
 
 static const cpol_column_def rule_columns[RULE_NCOLS] = {
@@ -31,30 +32,19 @@ static int valid_kind(int kind)
 static int load_rule(cpol_ctx *ctx, const cpol_id *station, int kind, cpol_record **out)
 {
     cpol_query *q;
-    cpol_cursor *c = NULL;
-    cpol_record *r = NULL;
     int rc = cpol__query_new(&cpol__table_earning_rule, &q);
     *out = NULL;
-    if (rc >= 0)
-        rc = cpol__query_where_id(q, RULE_STATION, CPOL_OP_EQ, station);
+    if (rc < 0)
+        return rc;
+    rc = cpol__query_where_id(q, RULE_STATION, CPOL_OP_EQ, station);
     if (rc >= 0)
         rc = cpol__query_where_int(q, RULE_KIND, CPOL_OP_EQ, kind);
-    if (rc >= 0)
-        rc = cpol__record_new(&cpol__table_earning_rule, &r);
-    if (rc >= 0)
-        rc = cpol__cursor_open(ctx->store, q, &c);
-    if (rc >= 0)
-        rc = cpol__cursor_next(c, r);
-    cpol__cursor_close(c);
-    cpol__query_free(q);
-    if (rc == CPOL_DONE)
-        rc = CPOL_ENOTFOUND;
     if (rc < 0) {
-        cpol__record_free(r);
+        cpol__query_free(q);
         return rc;
     }
-    *out = r;
-    return CPOL_OK;
+    rc = cpol__query_first(ctx, q, out);
+    return rc == 1 ? CPOL_OK : rc == 0 ? CPOL_ENOTFOUND : rc;
 }
 
 static int require_station(cpol_ctx *ctx, const cpol_id *station)
@@ -165,12 +155,11 @@ static int awarded_between(cpol_ctx *ctx, const cpol_id *person, int kind, cpol_
                            int64_t *sum)
 {
     cpol_query *q;
-    cpol_cursor *c = NULL;
-    cpol_record *r = NULL;
     int rc = cpol__query_new(&cpol__table_transfer, &q);
     *sum = 0;
-    if (rc >= 0)
-        rc = cpol__query_where_id(q, TRANSFER_PERSON, CPOL_OP_EQ, person);
+    if (rc < 0)
+        return rc;
+    rc = cpol__query_where_id(q, TRANSFER_PERSON, CPOL_OP_EQ, person);
     if (rc >= 0)
         rc = cpol__query_where_int(q, TRANSFER_EARNING_KIND, CPOL_OP_EQ, kind);
     if (rc >= 0)
@@ -178,16 +167,8 @@ static int awarded_between(cpol_ctx *ctx, const cpol_id *person, int kind, cpol_
     if (rc >= 0)
         rc = cpol__query_where_int(q, TRANSFER_AT, CPOL_OP_LT, to);
     if (rc >= 0)
-        rc = cpol__record_new(&cpol__table_transfer, &r);
-    if (rc >= 0)
-        rc = cpol__cursor_open(ctx->store, q, &c);
-    while (rc >= 0 && (rc = cpol__cursor_next(c, r)) == CPOL_OK)
-        if (cpol__record_int(r, TRANSFER_KIND) == CPOL_TRANSFER_AWARD)
-            *sum += cpol__record_int(r, TRANSFER_AMOUNT);
-    cpol__cursor_close(c);
-    cpol__record_free(r);
-    cpol__query_free(q);
-    return rc == CPOL_DONE ? CPOL_OK : rc;
+        rc = cpol__query_where_int(q, TRANSFER_KIND, CPOL_OP_EQ, CPOL_TRANSFER_AWARD);
+    return cpol__sum_rows(ctx, q, rc, TRANSFER_AMOUNT, sum);
 }
 
 /* Start of the China-time (UTC+8) day and month containing `t`. */
@@ -380,11 +361,9 @@ static int reversed_already(cpol_ctx *ctx, const cpol_id *award)
     cpol_query *q;
     int64_t n = 0;
     int rc = cpol__query_new(&cpol__table_transfer, &q);
-    if (rc >= 0)
-        rc = cpol__query_where_id(q, TRANSFER_REVERSES, CPOL_OP_EQ, award);
-    if (rc >= 0)
-        rc = cpol__store_count(ctx->store, q, &n);
-    cpol__query_free(q);
+    if (rc < 0)
+        return rc;
+    rc = cpol__count_rows(ctx, q, cpol__query_where_id(q, TRANSFER_REVERSES, CPOL_OP_EQ, award), &n);
     if (rc < 0)
         return rc;
     return n > 0 ? cpol__error(CPOL_ECONFLICT, "that award was already reversed") : CPOL_OK;
@@ -536,10 +515,7 @@ int cpol__points_auto_reverse(cpol_ctx *ctx, const cpol_actor *as, const cpol_id
         return rc;
     rc = cpol__query_new(&cpol__table_transfer, &q);
     if (rc >= 0)
-        rc = cpol__query_where_id(q, TRANSFER_REVERSES, CPOL_OP_EQ, source);
-    if (rc >= 0)
-        rc = cpol__store_count(ctx->store, q, &n);
-    cpol__query_free(q);
+        rc = cpol__count_rows(ctx, q, cpol__query_where_id(q, TRANSFER_REVERSES, CPOL_OP_EQ, source), &n);
     if (rc >= 0 && n == 0) {
         /* the reversal's id: the source's id with its version nibble set to 8,
          * so a retried step finds the same reversal */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ledger_internal.h"
+#include "snapshot.h"
 #include "tables.h"
 
 static const cpol_column_def account_columns[ACCOUNT_NCOLS] = {
@@ -103,40 +104,43 @@ int cpol__account_get(cpol_ctx *ctx, int kind, const cpol_id *owner, const cpol_
                       cpol_record **out)
 {
     cpol_query *q;
-    cpol_cursor *c = NULL;
     cpol_record *r = NULL;
+    cpol_id id;
     int rc = cpol__query_new(&cpol__table_account, &q);
     *out = NULL;
-    if (rc >= 0)
-        rc = cpol__query_where_id(q, ACCOUNT_OWNER, CPOL_OP_EQ, owner);
+    if (rc < 0)
+        return rc;
+    rc = cpol__query_where_id(q, ACCOUNT_OWNER, CPOL_OP_EQ, owner);
     if (rc >= 0)
         rc = cpol__query_where_int(q, ACCOUNT_KIND, CPOL_OP_EQ, kind);
-    if (rc >= 0)
-        rc = cpol__record_new(&cpol__table_account, &r);
-    if (rc >= 0)
-        rc = cpol__cursor_open(ctx->store, q, &c);
-    if (rc >= 0)
-        rc = cpol__cursor_next(c, r);
-    cpol__cursor_close(c);
-    cpol__query_free(q);
-    if (rc == CPOL_DONE && create) {
-        cpol_id id;
-        cpol_id_new(ctx, &id);
-        cpol__record_reset(r);
-        rc = cpol__record_set_id(r, ACCOUNT_ID, &id);
-        if (rc >= 0)
-            rc = cpol__record_set_id(r, ACCOUNT_STATION, station);
-        if (rc >= 0)
-            rc = cpol__record_set_id(r, ACCOUNT_OWNER, owner);
-        cpol__value_set_int(&r->vals[ACCOUNT_KIND], kind);
-        cpol__value_set_int(&r->vals[ACCOUNT_BALANCE], 0);
-        cpol__value_set_int(&r->vals[ACCOUNT_HELD], 0);
-        cpol__value_set_int(&r->vals[ACCOUNT_CREATED_AT], cpol_ctx_now(ctx));
-        if (rc >= 0)
-            rc = cpol__store_insert(ctx->store, r);
-    } else if (rc == CPOL_DONE) {
-        rc = CPOL_ENOTFOUND; /* no message: callers treat "no account" as zero */
+    if (rc < 0) {
+        cpol__query_free(q);
+        return rc;
     }
+    rc = cpol__query_first(ctx, q, &r);
+    if (rc == 1) {
+        *out = r;
+        return CPOL_OK;
+    }
+    if (rc < 0)
+        return rc;
+    if (!create)
+        return CPOL_ENOTFOUND; /* no message: callers treat "no account" as zero */
+    rc = cpol__record_new(&cpol__table_account, &r);
+    if (rc < 0)
+        return rc;
+    cpol_id_new(ctx, &id);
+    rc = cpol__record_set_id(r, ACCOUNT_ID, &id);
+    if (rc >= 0)
+        rc = cpol__record_set_id(r, ACCOUNT_STATION, station);
+    if (rc >= 0)
+        rc = cpol__record_set_id(r, ACCOUNT_OWNER, owner);
+    cpol__value_set_int(&r->vals[ACCOUNT_KIND], kind);
+    cpol__value_set_int(&r->vals[ACCOUNT_BALANCE], 0);
+    cpol__value_set_int(&r->vals[ACCOUNT_HELD], 0);
+    cpol__value_set_int(&r->vals[ACCOUNT_CREATED_AT], cpol_ctx_now(ctx));
+    if (rc >= 0)
+        rc = cpol__store_insert(ctx->store, r);
     if (rc < 0) {
         cpol__record_free(r);
         return rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ledger_internal.h"
+#include "snapshot.h"
 #include "tables.h"
 
 struct cpol_statement_line {
@@ -20,31 +21,25 @@ struct cpol_statement_iter {
 static int opening_balance(cpol_ctx *ctx, const cpol_id *account, cpol_time from, int64_t *out)
 {
     cpol_query *q;
-    cpol_cursor *c = NULL;
-    cpol_record *r = NULL;
+    cpol_record *r;
     int rc = cpol__query_new(&cpol__table_posting, &q);
     *out = 0;
-    if (rc >= 0)
-        rc = cpol__query_where_id(q, POSTING_ACCOUNT, CPOL_OP_EQ, account);
+    if (rc < 0)
+        return rc;
+    rc = cpol__query_where_id(q, POSTING_ACCOUNT, CPOL_OP_EQ, account);
     if (rc >= 0)
         rc = cpol__query_where_int(q, POSTING_AT, CPOL_OP_LT, from);
-    if (rc >= 0) {
-        /* the latest posting: ids grow with time, and unlike the time they
-         * never tie */
-        cpol__query_order(q, POSTING_ID, 1);
-        cpol__query_page(q, 0, 1);
-        rc = cpol__record_new(&cpol__table_posting, &r);
+    if (rc < 0) {
+        cpol__query_free(q);
+        return rc;
     }
-    if (rc >= 0)
-        rc = cpol__cursor_open(ctx->store, q, &c);
-    if (rc >= 0)
-        rc = cpol__cursor_next(c, r);
-    if (rc == CPOL_OK)
+    /* the latest posting: ids grow with time and, unlike times, never tie */
+    cpol__query_order(q, POSTING_ID, 1);
+    rc = cpol__query_first(ctx, q, &r);
+    if (rc == 1)
         *out = cpol__record_int(r, POSTING_BALANCE_AFTER);
-    cpol__cursor_close(c);
     cpol__record_free(r);
-    cpol__query_free(q);
-    return rc == CPOL_DONE ? CPOL_OK : rc;
+    return rc < 0 ? rc : CPOL_OK;
 }
 
 int cpol_statement_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_time from, cpol_time to,
