@@ -19,7 +19,8 @@
  *   to the original (cpol_points_reverse()).
  * - **Never negative.** A person's *available* balance (balance minus holds)
  *   can never go below zero; a request that would is refused with
- *   #CPOL_EFUNDS and changes nothing. An optional soft limit only flags.
+ *   #CPOL_EFUNDS and changes nothing. An optional soft limit on the balance
+ *   (cpol_points_set_soft_limit()) only flags.
  * - **Idempotent.** Every request carries a caller-chosen #cpol_id
  *   (cpol_id_new() on the client, stored with the request before sending).
  *   Submitting the same id again returns #CPOL_ALREADY with the original
@@ -97,6 +98,21 @@ typedef struct cpol_transfer cpol_transfer;
  */
 CPOL_API int cpol_points_balance(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int64_t *balance_out,
                                  int64_t *available_out);
+
+/**
+ * Set a soft limit on a person's balance: transfers that take the balance
+ * above it still go through, but are flagged (cpol_transfer_flagged()) and
+ * recorded in the audit trail (action "points.soft_limit") for review — for
+ * example to spot points farmed faster than anyone could patrol.
+ * @param ctx  an open context
+ * @param as   the actor; needs #CPOL_PERM_POINTS_ADMIN at the person's station
+ * @param person  the person
+ * @param limit  the soft limit, 1 to #CPOL_POINTS_MAX; 0 removes it
+ * @return #CPOL_OK; #CPOL_EINVALID for a limit out of range; #CPOL_ENOTFOUND;
+ *         #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
+ * @since 0.1
+ */
+CPOL_API int cpol_points_set_soft_limit(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int64_t limit);
 
 /**
  * Set how many points an activity earns at a station, with caps per person.
@@ -278,6 +294,13 @@ CPOL_API const cpol_id *cpol_transfer_reverses(const cpol_transfer *t);
  * @since 0.1
  */
 CPOL_API cpol_time cpol_transfer_time(const cpol_transfer *t);
+/**
+ * @param t  a transfer
+ * @return 1 if it took the person above their soft limit (see
+ *         cpol_points_set_soft_limit()), else 0
+ * @since 0.1
+ */
+CPOL_API int cpol_transfer_flagged(const cpol_transfer *t);
 /**
  * @param t  a transfer
  * @return the memo, "" if none (borrowed)

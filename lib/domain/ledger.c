@@ -15,6 +15,7 @@ static const cpol_column_def account_columns[ACCOUNT_NCOLS] = {
     [ACCOUNT_BALANCE] = {"balance", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [ACCOUNT_HELD] = {"held", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [ACCOUNT_CREATED_AT] = {"created_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
+    [ACCOUNT_SOFT_LIMIT] = {"soft_limit", CPOL_COLUMN_INT, 0},
 };
 static const cpol_index_def account_indexes[] = {
     {"account_owner", 1, 2, {ACCOUNT_OWNER, ACCOUNT_KIND}},
@@ -36,6 +37,7 @@ static const cpol_column_def transfer_columns[TRANSFER_NCOLS] = {
     [TRANSFER_MEMO] = {"memo", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
     [TRANSFER_ACTOR] = {"actor_person_id", CPOL_COLUMN_ID, 0},
     [TRANSFER_AT] = {"at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
+    [TRANSFER_FLAGGED] = {"flagged", CPOL_COLUMN_BOOL, 0},
 };
 static const cpol_index_def transfer_indexes[] = {
     {"transfer_source", 1, 1, {TRANSFER_SOURCE}},     /* one award per verified source */
@@ -180,6 +182,14 @@ static int add_posting(cpol_ctx *ctx, const cpol__move *m, cpol_record *account,
     return rc;
 }
 
+/* Would crediting `amount` take a person above their soft limit? */
+static int above_soft_limit(const cpol_record *credit, int64_t amount)
+{
+    int64_t limit = cpol__record_int(credit, ACCOUNT_SOFT_LIMIT);
+    return cpol__record_int(credit, ACCOUNT_KIND) == CPOL_ACCOUNT_PERSON && limit > 0 &&
+           cpol__record_int(credit, ACCOUNT_BALANCE) + amount > limit;
+}
+
 int cpol__ledger_move(cpol_ctx *ctx, const cpol__move *m)
 {
     cpol_record *t;
@@ -227,6 +237,7 @@ int cpol__ledger_move(cpol_ctx *ctx, const cpol__move *m)
     if (rc >= 0)
         rc = cpol__record_set_id_or_null(t, TRANSFER_ACTOR, m->as->system ? NULL : &m->as->person);
     cpol__value_set_int(&t->vals[TRANSFER_AT], now);
+    cpol__value_set_int(&t->vals[TRANSFER_FLAGGED], above_soft_limit(m->credit, m->amount));
     if (rc >= 0)
         rc = cpol__store_insert(ctx->store, t);
     if (rc == CPOL_EEXISTS)
@@ -236,6 +247,13 @@ int cpol__ledger_move(cpol_ctx *ctx, const cpol__move *m)
         rc = add_posting(ctx, m, m->debit, -m->amount, now);
     if (rc >= 0)
         rc = add_posting(ctx, m, m->credit, m->amount, now);
+    if (rc >= 0 && cpol__record_int(t, TRANSFER_FLAGGED)) {
+        char after[96];
+        snprintf(after, sizeof after, "balance %lld above the soft limit %lld",
+                 (long long)cpol__record_int(m->credit, ACCOUNT_BALANCE),
+                 (long long)cpol__record_int(m->credit, ACCOUNT_SOFT_LIMIT));
+        rc = cpol__audit(ctx, m->as, "transfer", &m->id, m->station, "points.soft_limit", NULL, after, NULL);
+    }
     cpol__record_free(t);
     return rc;
 }
@@ -320,4 +338,51 @@ const cpol_id *cpol_transfer_person(const cpol_transfer *t) { return t ? &t->per
 int cpol_transfer_earning_kind(const cpol_transfer *t) { return t ? (int)cpol__record_int(t->row, TRANSFER_EARNING_KIND) : 0; }
 const cpol_id *cpol_transfer_reverses(const cpol_transfer *t) { return t && t->has_reverses ? &t->reverses : NULL; }
 cpol_time cpol_transfer_time(const cpol_transfer *t) { return t ? cpol__record_int(t->row, TRANSFER_AT) : 0; }
+int cpol_transfer_flagged(const cpol_transfer *t) { return t ? (int)cpol__record_int(t->row, TRANSFER_FLAGGED) : 0; }
 const char *cpol_transfer_memo(const cpol_transfer *t) { return t ? cpol__record_text_or_empty(t->row, TRANSFER_MEMO) : ""; }
+
+typedef struct soft_limit_args {
+    const cpol_actor *as;
+    const cpol_id *person;
+    int64_t limit;
+} soft_limit_args;
+
+static int soft_limit_body(cpol_ctx *ctx, void *arg)
+{
+    soft_limit_args *a = arg;
+    cpol_record *account = NULL;
+    cpol_id station;
+    char before[32], after[32];
+    int rc = cpol__person_station(ctx, a->person, &station);
+    if (rc >= 0)
+        rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_ADMIN, &station);
+    if (rc >= 0)
+        rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, a->person, &station, 1, &account);
+    if (rc < 0)
+        return rc;
+    snprintf(before, sizeof before, "%lld", (long long)cpol__record_int(account, ACCOUNT_SOFT_LIMIT));
+    snprintf(after, sizeof after, "%lld", (long long)a->limit);
+    if (a->limit)
+        cpol__value_set_int(&account->vals[ACCOUNT_SOFT_LIMIT], a->limit);
+    else
+        cpol__value_clear(&account->vals[ACCOUNT_SOFT_LIMIT]);
+    rc = cpol__store_update(ctx->store, account);
+    if (rc >= 0)
+        rc = cpol__audit(ctx, a->as, "person", a->person, &station, "points.soft_limit.set", before, after, NULL);
+    cpol__record_free(account);
+    return rc;
+}
+
+int cpol_points_set_soft_limit(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int64_t limit)
+{
+    soft_limit_args a;
+    if (!ctx || !as || !person)
+        return cpol__null_arg("cpol_points_set_soft_limit", !ctx ? "ctx" : !as ? "as" : "person");
+    if (limit < 0 || limit > CPOL_POINTS_MAX)
+        return cpol__error(CPOL_EINVALID, "cpol_points_set_soft_limit: limit %lld is outside 0..%lld",
+                           (long long)limit, (long long)CPOL_POINTS_MAX);
+    a.as = as;
+    a.person = person;
+    a.limit = limit;
+    return cpol__ctx_atomic(ctx, soft_limit_body, &a);
+}

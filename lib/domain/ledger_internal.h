@@ -13,14 +13,18 @@ enum {
     ACCOUNT_ID, ACCOUNT_STATION, ACCOUNT_KIND, ACCOUNT_OWNER,
     ACCOUNT_BALANCE,   /* maintained: sum of the account's postings */
     ACCOUNT_HELD,      /* maintained: sum of its pending holds */
-    ACCOUNT_CREATED_AT, ACCOUNT_NCOLS
+    ACCOUNT_CREATED_AT,
+    ACCOUNT_SOFT_LIMIT, /* optional: balances above it are flagged, never refused */
+    ACCOUNT_NCOLS
 };
 extern const cpol_table cpol__table_account;
 
 enum {
     TRANSFER_ID, TRANSFER_STATION, TRANSFER_KIND, TRANSFER_DEBIT, TRANSFER_CREDIT, TRANSFER_AMOUNT,
     TRANSFER_PERSON, TRANSFER_EARNING_KIND, TRANSFER_SOURCE, TRANSFER_REVERSES, TRANSFER_MEMO,
-    TRANSFER_ACTOR, TRANSFER_AT, TRANSFER_NCOLS
+    TRANSFER_ACTOR, TRANSFER_AT,
+    TRANSFER_FLAGGED,  /* 1 if it took a person above their soft limit */
+    TRANSFER_NCOLS
 };
 extern const cpol_table cpol__table_transfer;
 
