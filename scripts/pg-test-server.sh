@@ -24,7 +24,8 @@
 #
 # Without the server binaries `start` prints "SKIP: PostgreSQL server binaries
 # not found" and exits 77, which CTest reports as skipped; `run` then skips its
-# command too. If CPOL_TEST_PG_URI is already set, `start` uses that server
+# command too. Under CI=true (.ci/run) missing binaries are an error instead,
+# unless CPOL_PG_BINDIR was set on purpose. If CPOL_TEST_PG_URI is already set, `start` uses that server
 # instead of starting one (and `stop` leaves it alone).
 set -eu
 
@@ -42,7 +43,10 @@ log() { echo "pg-test-server: $*" >&2; }
 
 # ---- finding the server -------------------------------------------------------
 find_bindir() {
-    if [ -n "${CPOL_PG_BINDIR-}" ] && [ -x "$CPOL_PG_BINDIR/initdb" ]; then
+    if [ -n "${CPOL_PG_BINDIR-}" ]; then
+        # An explicit choice: no searching elsewhere.
+        [ -x "$CPOL_PG_BINDIR/initdb" ] && [ -x "$CPOL_PG_BINDIR/postgres" ] && [ -x "$CPOL_PG_BINDIR/pg_ctl" ] ||
+            return 1
         echo "$CPOL_PG_BINDIR"
         return 0
     fi
@@ -128,6 +132,11 @@ start)
         exit 0
     fi
     if ! bindir=$(find_bindir); then
+        if [ "${CI-}" = true ] && [ -z "${CPOL_PG_BINDIR-}" ]; then
+            # CI installs postgresql (scripts/setup-deps.sh): never skip silently there.
+            log "PostgreSQL server binaries not found, and CI=true: install the Debian package postgresql"
+            exit 1
+        fi
         echo "SKIP: PostgreSQL server binaries not found (install the Debian package postgresql, or set CPOL_PG_BINDIR)"
         echo "no server binaries" > "$state/skipped"
         exit $SKIP
@@ -171,7 +180,7 @@ start)
     "$bindir/createdb" -h 127.0.0.1 -p "$port" -U cpol -E UTF8 -T template0 cpol_test
     uri="postgresql://cpol@127.0.0.1:$port/cpol_test"
     echo "$uri" > "$state/uri"
-    log "PostgreSQL $("$bindir/postgres" --version | sed 's/.* //') as $owner in $data_root, port $port"
+    log "$("$bindir/postgres" --version) as $owner in $data_root, port $port"
     echo "$uri"
     ;;
 stop)

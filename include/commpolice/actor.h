@@ -63,7 +63,17 @@ typedef enum cpol_permission_t {
     CPOL_PERM_POINTS_AWARD = 17,      /**< "points.award": award points for verified activity */
     CPOL_PERM_POINTS_REDEEM = 18,     /**< "points.redeem": redeem points for goods at the service station */
     CPOL_PERM_POINTS_ADMIN = 19,      /**< "points.admin": earning rules, catalogue, reversals, refunds, expiry */
-    CPOL_PERM_POINTS_VIEW = 20        /**< "points.view": read others' balances and statements, leaderboards, verify */
+    CPOL_PERM_POINTS_VIEW = 20,       /**< "points.view": read others' balances and statements, leaderboards, verify */
+    CPOL_PERM_CASE_REPORT = 21,       /**< "case.report": record incidents, disputes, hazards and leads */
+    CPOL_PERM_CASE_TRIAGE = 22,       /**< "case.triage": verify, reject, assess, assign and refer cases */
+    CPOL_PERM_CASE_HANDLE = 23,       /**< "case.handle": record arrivals, resolve cases (volunteer roles: only their own) */
+    CPOL_PERM_CASE_ESCALATE = 24,     /**< "case.escalate": raise a case's tier (volunteer roles: only cases they handle) */
+    CPOL_PERM_CASE_DEESCALATE = 25,   /**< "case.deescalate": lower a case's tier */
+    CPOL_PERM_CASE_FOLLOWUP = 26,     /**< "case.followup": feedback to the reporter, follow-up visits */
+    CPOL_PERM_CASE_CLOSE = 27,        /**< "case.close": evaluate and close, reopen */
+    CPOL_PERM_CASE_SPOTCHECK = 28,    /**< "case.spotcheck": sample resolved cases and confirm or reopen them */
+    CPOL_PERM_CASE_VIEW = 29,         /**< "case.view": read cases (reporters of protected tips masked), metrics, repeats */
+    CPOL_PERM_CASE_CONFIGURE = 30     /**< "case.configure": set the station's case deadlines */
 } cpol_permission_t;
 
 /** The actor a call is made as; see commpolice/actor.h. */

@@ -125,6 +125,9 @@ static void ensure_builtins_locked(void)
     builtins_added = 1;
     add_locked(cpol__storage_memory(), NULL, 1);
     add_locked(cpol__storage_sqlite(), NULL, 1);
+#ifdef CPOL_HAVE_POSTGRES
+    add_locked(cpol__storage_postgres(), NULL, 1);
+#endif
 }
 
 int cpol_storage_register(const cpol_storage_methods *methods, void *plugin_data)

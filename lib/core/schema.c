@@ -6,6 +6,7 @@
 #include "../domain/training_tables.h"
 #include "../domain/activity_tables.h"
 #include "../domain/team_tables.h"
+#include "../domain/case_tables.h"
 
 static const cpol_table *const tables[] = {
     &cpol__table_setting,
@@ -15,6 +16,13 @@ static const cpol_table *const tables[] = {
     &cpol__table_person,
     &cpol__table_note,
     &cpol__table_assignment,
+    &cpol__table_case,
+    &cpol__table_case_party,
+    &cpol__table_case_event,
+    &cpol__table_case_referral,
+    &cpol__table_case_deadline,
+    &cpol__table_case_spot_check,
+    &cpol__table_duty_position,
     &cpol__table_account,
     &cpol__table_transfer,
     &cpol__table_posting,

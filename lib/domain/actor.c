@@ -11,7 +11,14 @@
 
 #define PERM(p) (1u << (p))
 #define ROLE_MAX CPOL_ROLE_ANALYST
-#define PERM_MAX CPOL_PERM_POINTS_VIEW
+#define PERM_MAX CPOL_PERM_CASE_CONFIGURE
+
+/* Cases (commpolice/case.h): volunteer roles that report and act on the
+ * spot may record their own arrival, resolve and escalate what they handle
+ * (the case code checks "their own"); staff triage, follow up and close. */
+#define CASE_SPOT_PERMS (PERM(CPOL_PERM_CASE_REPORT) | PERM(CPOL_PERM_CASE_HANDLE) | PERM(CPOL_PERM_CASE_ESCALATE))
+#define CASE_STAFF_PERMS (CASE_SPOT_PERMS | PERM(CPOL_PERM_CASE_TRIAGE) | PERM(CPOL_PERM_CASE_FOLLOWUP) | \
+                          PERM(CPOL_PERM_CASE_VIEW))
 
 /* Deny by default: a role holds exactly the permissions listed here. The
  * table is documented, row by row, in docs/permissions.md. */
@@ -25,24 +32,26 @@ static const uint32_t role_permissions[ROLE_MAX + 1] = {
                           PERM(CPOL_PERM_ACTIVITY_JOIN) | PERM(CPOL_PERM_ACTIVITY_RECORD) |
                           PERM(CPOL_PERM_AUDIT_VIEW) | PERM(CPOL_PERM_POINTS_AWARD) |
                           PERM(CPOL_PERM_POINTS_REDEEM) | PERM(CPOL_PERM_POINTS_ADMIN) |
-                          PERM(CPOL_PERM_POINTS_VIEW),
+                          PERM(CPOL_PERM_POINTS_VIEW) | CASE_STAFF_PERMS | PERM(CPOL_PERM_CASE_DEESCALATE) |
+                          PERM(CPOL_PERM_CASE_CLOSE),
     [CPOL_ROLE_AUXILIARY] = PERM(CPOL_PERM_PERSON_REGISTER) | PERM(CPOL_PERM_PERSON_VIEW) |
                             PERM(CPOL_PERM_VOLUNTEER_ENROL) | PERM(CPOL_PERM_TRAINING_RECORD) |
                             PERM(CPOL_PERM_ACTIVITY_MANAGE) | PERM(CPOL_PERM_ACTIVITY_JOIN) |
                             PERM(CPOL_PERM_ACTIVITY_RECORD) | PERM(CPOL_PERM_POINTS_AWARD) |
-                            PERM(CPOL_PERM_POINTS_REDEEM) | PERM(CPOL_PERM_POINTS_VIEW),
-    [CPOL_ROLE_VOLUNTEER] = PERM(CPOL_PERM_ACTIVITY_JOIN),
-    [CPOL_ROLE_INFORMANT] = PERM(CPOL_PERM_ACTIVITY_JOIN),
+                            PERM(CPOL_PERM_POINTS_REDEEM) | PERM(CPOL_PERM_POINTS_VIEW) | CASE_STAFF_PERMS,
+    [CPOL_ROLE_VOLUNTEER] = PERM(CPOL_PERM_ACTIVITY_JOIN) | PERM(CPOL_PERM_CASE_REPORT) | PERM(CPOL_PERM_CASE_HANDLE),
+    [CPOL_ROLE_INFORMANT] = PERM(CPOL_PERM_ACTIVITY_JOIN) | CASE_SPOT_PERMS,
     [CPOL_ROLE_GRID_WORKER] = PERM(CPOL_PERM_PERSON_VIEW) | PERM(CPOL_PERM_VOLUNTEER_ENROL) |
-                              PERM(CPOL_PERM_ACTIVITY_JOIN),
-    [CPOL_ROLE_PROPERTY_GUARD] = PERM(CPOL_PERM_ACTIVITY_JOIN),
-    [CPOL_ROLE_BUILDING_HEAD] = PERM(CPOL_PERM_ACTIVITY_JOIN),
+                              PERM(CPOL_PERM_ACTIVITY_JOIN) | CASE_SPOT_PERMS | PERM(CPOL_PERM_CASE_VIEW),
+    [CPOL_ROLE_PROPERTY_GUARD] = PERM(CPOL_PERM_ACTIVITY_JOIN) | CASE_SPOT_PERMS,
+    [CPOL_ROLE_BUILDING_HEAD] = PERM(CPOL_PERM_ACTIVITY_JOIN) | CASE_SPOT_PERMS,
     [CPOL_ROLE_LAWYER] = PERM(CPOL_PERM_ACTIVITY_JOIN),
     [CPOL_ROLE_MEDIATOR] = PERM(CPOL_PERM_ACTIVITY_JOIN),
     [CPOL_ROLE_LEADER] = 0xFFFFFFFFu,
     [CPOL_ROLE_OPERATOR] = PERM(CPOL_PERM_PERSON_VIEW) | PERM(CPOL_PERM_POINTS_REDEEM) |
                            PERM(CPOL_PERM_POINTS_VIEW),
-    [CPOL_ROLE_ANALYST] = PERM(CPOL_PERM_PERSON_VIEW) | PERM(CPOL_PERM_AUDIT_VIEW) | PERM(CPOL_PERM_POINTS_VIEW),
+    [CPOL_ROLE_ANALYST] = PERM(CPOL_PERM_PERSON_VIEW) | PERM(CPOL_PERM_AUDIT_VIEW) | PERM(CPOL_PERM_POINTS_VIEW) |
+                          PERM(CPOL_PERM_CASE_VIEW),
 };
 
 static const char *const role_names[ROLE_MAX + 1][2] = {
@@ -81,6 +90,16 @@ static const char *const permission_names[PERM_MAX + 1] = {
     [CPOL_PERM_POINTS_REDEEM] = "points.redeem",
     [CPOL_PERM_POINTS_ADMIN] = "points.admin",
     [CPOL_PERM_POINTS_VIEW] = "points.view",
+    [CPOL_PERM_CASE_REPORT] = "case.report",
+    [CPOL_PERM_CASE_TRIAGE] = "case.triage",
+    [CPOL_PERM_CASE_HANDLE] = "case.handle",
+    [CPOL_PERM_CASE_ESCALATE] = "case.escalate",
+    [CPOL_PERM_CASE_DEESCALATE] = "case.deescalate",
+    [CPOL_PERM_CASE_FOLLOWUP] = "case.followup",
+    [CPOL_PERM_CASE_CLOSE] = "case.close",
+    [CPOL_PERM_CASE_SPOTCHECK] = "case.spotcheck",
+    [CPOL_PERM_CASE_VIEW] = "case.view",
+    [CPOL_PERM_CASE_CONFIGURE] = "case.configure",
 };
 
 static int valid_role(int role)

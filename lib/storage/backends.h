@@ -6,5 +6,7 @@
 
 const cpol_storage_methods *cpol__storage_memory(void);
 const cpol_storage_methods *cpol__storage_sqlite(void);
+/* Only when built with CPOL_HAVE_POSTGRES (libpq). */
+const cpol_storage_methods *cpol__storage_postgres(void);
 
 #endif

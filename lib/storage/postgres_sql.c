@@ -6,7 +6,14 @@
  *   BLOB bytea             ID   uuid               TIME bigint (ms)
  *   BOOL boolean
  * Every parameter carries an explicit cast ($1::int8 …), so the server infers
- * its type from the SQL text alone and the binary value always matches it. */
+ * its type from the SQL text alone and the binary value always matches it.
+ *
+ * PostgreSQL text cannot hold U+0000, which is valid UTF-8 and must round-trip.
+ * Text is therefore stored with one escape: byte 0x00 becomes 0x01 0x01 and
+ * byte 0x01 becomes 0x01 0x02. The code is prefix-free and keeps byte-wise
+ * order (0x00 < 0x01 < everything else), so comparisons, ORDER BY and unique
+ * indexes behave exactly as on the raw bytes; text without these two control
+ * characters (all real text) is stored unchanged. */
 #include <string.h>
 #include <stdio.h>
 
@@ -35,7 +42,7 @@
 
 /* ---- SQL text builder ---- */
 
-void pg_buf_add(pg_buf *b, const char *s, size_t n)
+void cpol__pg_buf_add(pg_buf *b, const char *s, size_t n)
 {
     if (b->oom)
         return;
@@ -57,32 +64,32 @@ void pg_buf_add(pg_buf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
-void pg_buf_str(pg_buf *b, const char *s)
+void cpol__pg_buf_str(pg_buf *b, const char *s)
 {
-    pg_buf_add(b, s, strlen(s));
+    cpol__pg_buf_add(b, s, strlen(s));
 }
 
-void pg_buf_ident(pg_buf *b, const char *id)
+void cpol__pg_buf_ident(pg_buf *b, const char *id)
 {
     const char *q;
-    pg_buf_add(b, "\"", 1);
+    cpol__pg_buf_add(b, "\"", 1);
     while ((q = strchr(id, '"')) != NULL) {
-        pg_buf_add(b, id, (size_t)(q - id) + 1);
-        pg_buf_add(b, "\"", 1);
+        cpol__pg_buf_add(b, id, (size_t)(q - id) + 1);
+        cpol__pg_buf_add(b, "\"", 1);
         id = q + 1;
     }
-    pg_buf_str(b, id);
-    pg_buf_add(b, "\"", 1);
+    cpol__pg_buf_str(b, id);
+    cpol__pg_buf_add(b, "\"", 1);
 }
 
-void pg_buf_int(pg_buf *b, long long v)
+void cpol__pg_buf_int(pg_buf *b, long long v)
 {
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%lld", v);
-    pg_buf_add(b, tmp, (size_t)n);
+    cpol__pg_buf_add(b, tmp, (size_t)n);
 }
 
-void pg_buf_free(pg_buf *b)
+void cpol__pg_buf_free(pg_buf *b)
 {
     cpol_free(b->p);
     b->p = NULL;
@@ -90,16 +97,16 @@ void pg_buf_free(pg_buf *b)
     b->oom = 0;
 }
 
-void pg_buf_table(pg_buf *b, const pg_state *st, const char *name)
+void cpol__pg_buf_table(pg_buf *b, const pg_state *st, const char *name)
 {
-    pg_buf_ident(b, st->nsp);
-    pg_buf_add(b, ".", 1);
-    pg_buf_ident(b, name);
+    cpol__pg_buf_ident(b, st->nsp);
+    cpol__pg_buf_add(b, ".", 1);
+    cpol__pg_buf_ident(b, name);
 }
 
 /* ---- parameters ---- */
 
-int pg_params_init(pg_params *p, int cap)
+int cpol__pg_params_init(pg_params *p, int cap)
 {
     size_t n = cap > 0 ? (size_t)cap : 1;
     memset(p, 0, sizeof *p);
@@ -107,16 +114,21 @@ int pg_params_init(pg_params *p, int cap)
     p->lens = cpol_malloc(n * sizeof *p->lens);
     p->fmts = cpol_malloc(n * sizeof *p->fmts);
     p->scratch = cpol_malloc(n * sizeof *p->scratch);
-    if (!p->vals || !p->lens || !p->fmts || !p->scratch) {
-        pg_params_free(p);
+    p->owned = cpol_malloc(n * sizeof *p->owned);
+    if (!p->vals || !p->lens || !p->fmts || !p->scratch || !p->owned) {
+        cpol__pg_params_free(p);
         return cpol__oom();
     }
     p->cap = (int)n;
     return CPOL_OK;
 }
 
-void pg_params_free(pg_params *p)
+void cpol__pg_params_free(pg_params *p)
 {
+    int i;
+    for (i = 0; i < p->nowned; i++)
+        cpol_free(p->owned[i]);
+    cpol_free(p->owned);
     cpol_free(p->vals);
     cpol_free(p->lens);
     cpol_free(p->fmts);
@@ -199,11 +211,54 @@ static int add_bytes(pg_params *p, const void *data, size_t len)
 
 static int add_text(pg_params *p, const cpol_value *v)
 {
-    size_t len = 0;
+    size_t len = 0, i, n = 0;
     const char *s = cpol_value_text(v, &len);
-    if (s && len && memchr(s, '\0', len))
-        return cpol__error(CPOL_EINVALID, "postgresql: text values cannot contain NUL bytes");
-    return add_bytes(p, s, len);
+    char *e;
+    if (!s || len == 0 || (!memchr(s, 0, len) && !memchr(s, 1, len)))
+        return add_bytes(p, s, len);
+    for (i = 0; i < len; i++)
+        n += (unsigned char)s[i] <= 1 ? 2 : 1;
+    e = cpol_malloc(n);
+    if (!e)
+        return cpol__oom();
+    for (i = 0, n = 0; i < len; i++) {
+        if ((unsigned char)s[i] <= 1) {
+            e[n++] = 1;
+            e[n++] = (char)(s[i] + 1);
+        } else {
+            e[n++] = s[i];
+        }
+    }
+    if (p->nowned >= p->cap) {
+        cpol_free(e);
+        return cpol__error(CPOL_ERROR, "internal: postgresql: more parameters than planned (%d)", p->cap);
+    }
+    p->owned[p->nowned++] = e;
+    return add_bytes(p, e, n);
+}
+
+/* Undo add_text()'s escape. */
+static int set_text_cell(cpol_record *rec, unsigned int col, const char *p, size_t len)
+{
+    size_t i, n = 0;
+    char *d;
+    int rc;
+    if (!memchr(p, 1, len))
+        return cpol_record_set_text(rec, col, p, len);
+    d = cpol_malloc(len);
+    if (!d)
+        return cpol__oom();
+    for (i = 0; i < len; i++) {
+        if (p[i] == 1 && i + 1 < len && (p[i + 1] == 1 || p[i + 1] == 2)) {
+            d[n++] = (char)(p[i + 1] - 1);
+            i++;
+        } else {
+            d[n++] = p[i];
+        }
+    }
+    rc = cpol_record_set_text(rec, col, d, n);
+    cpol_free(d);
+    return rc;
 }
 
 static int add_blob(pg_params *p, const cpol_value *v)
@@ -227,7 +282,7 @@ static const char *type_label(int column_type)
     }
 }
 
-int pg_param_column(pg_state *st, pg_params *p, const cpol_value *v, int column_type, const char *tname,
+int cpol__pg_param_column(pg_state *st, pg_params *p, const cpol_value *v, int column_type, const char *tname,
                     const char *cname)
 {
     int kind = cpol_value_type(v);
@@ -270,7 +325,28 @@ int pg_param_column(pg_state *st, pg_params *p, const cpol_value *v, int column_
 
 /* ---- types ---- */
 
-const char *pg_ddl_type(int column_type)
+int cpol__pg_is_bulky(int column_type)
+{
+    return column_type == CPOL_COLUMN_TEXT || column_type == CPOL_COLUMN_BLOB;
+}
+
+/* Is text/blob column col part of a unique index (which then holds md5(col))? */
+static int in_hashed_index(const cpol_table *t, unsigned int col)
+{
+    unsigned int i, k, n = cpol_table_index_count(t);
+    if (!cpol__pg_is_bulky(cpol_table_column_type(t, col)))
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (!cpol_table_index_unique(t, i))
+            continue;
+        for (k = 0; k < cpol_table_index_column_count(t, i); k++)
+            if (cpol_table_index_column(t, i, k) == (int)col)
+                return 1;
+    }
+    return 0;
+}
+
+const char *cpol__pg_ddl_type(int column_type)
 {
     switch (column_type) {
     case CPOL_COLUMN_INT: return "bigint";
@@ -299,22 +375,108 @@ static const char *param_cast(int column_type)
 
 static void buf_param(pg_buf *b, int n, const char *cast)
 {
-    pg_buf_add(b, "$", 1);
-    pg_buf_int(b, n);
-    pg_buf_str(b, cast);
+    cpol__pg_buf_add(b, "$", 1);
+    cpol__pg_buf_int(b, n);
+    cpol__pg_buf_str(b, cast);
 }
 
 /* A column reference for ORDER BY: text compares byte-wise. */
 static void buf_order_col(pg_buf *b, const cpol_table *t, unsigned int col)
 {
-    pg_buf_ident(b, cpol_table_column_name(t, col));
+    cpol__pg_buf_ident(b, cpol_table_column_name(t, col));
     if (cpol_table_column_type(t, col) == CPOL_COLUMN_TEXT)
-        pg_buf_str(b, " COLLATE \"C\"");
+        cpol__pg_buf_str(b, " COLLATE \"C\"");
 }
 
 /* ---- row operations ---- */
 
-void pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols, int op)
+static int has_unique_index(const cpol_table *t)
+{
+    unsigned int i, n = cpol_table_index_count(t);
+    for (i = 0; i < n; i++)
+        if (cpol_table_index_unique(t, i))
+            return 1;
+    return 0;
+}
+
+/* The parameter of column col in an update: SET columns 1..n-1 are
+ * parameters 1..n-1, the key (column 0) is parameter n. */
+static void buf_update_param(pg_buf *b, const cpol_table *t, unsigned int ncols, unsigned int col)
+{
+    buf_param(b, col == 0 ? (int)ncols : (int)col, param_cast(cpol_table_column_type(t, col)));
+}
+
+/* An update of a table with unique indexes that reports a collision instead
+ * of raising an error (which would abort the whole transaction), in one
+ * statement:
+ *
+ *   WITH clash AS (SELECT EXISTS (SELECT 1 FROM t o WHERE o.key <> $key AND
+ *                    ((o.u1 = $u1 AND …) OR …)) AS c),
+ *        upd AS (UPDATE t SET … WHERE key = $key AND NOT (SELECT c FROM clash) RETURNING 1)
+ *   SELECT (SELECT c FROM clash), (SELECT count(*) FROM upd)
+ *
+ * A NULL never equals anything, so NULLs never collide, as in the index. A
+ * colliding row inserted concurrently and not yet visible is caught by the
+ * index itself (SERIALIZABLE reports it as a serialization failure). */
+static void build_checked_update(pg_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols)
+{
+    const char *pk = cpol_table_column_name(t, 0);
+    unsigned int i, k, n = cpol_table_index_count(t), first = 1;
+    cpol__pg_buf_str(b, "WITH clash AS (SELECT EXISTS (SELECT 1 FROM ");
+    cpol__pg_buf_table(b, st, cpol_table_name(t));
+    cpol__pg_buf_str(b, " o WHERE o.");
+    cpol__pg_buf_ident(b, pk);
+    cpol__pg_buf_str(b, "<>");
+    buf_update_param(b, t, ncols, 0);
+    cpol__pg_buf_str(b, " AND (");
+    for (i = 0; i < n; i++) {
+        unsigned int nc = cpol_table_index_column_count(t, i);
+        if (!cpol_table_index_unique(t, i))
+            continue;
+        cpol__pg_buf_str(b, first ? "(" : " OR (");
+        first = 0;
+        for (k = 0; k < nc; k++) {
+            int c = cpol_table_index_column(t, i, k);
+            if (k)
+                cpol__pg_buf_str(b, " AND ");
+            if (c < 0 || (unsigned int)c >= ncols) {
+                cpol__pg_buf_str(b, "FALSE");
+                continue;
+            }
+            if (cpol__pg_is_bulky(cpol_table_column_type(t, (unsigned int)c))) {
+                /* The index holds md5(column): test it first so it is used. */
+                cpol__pg_buf_str(b, "md5(o.");
+                cpol__pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)c));
+                cpol__pg_buf_str(b, ")=md5(");
+                buf_update_param(b, t, ncols, (unsigned int)c);
+                cpol__pg_buf_str(b, ") AND ");
+            }
+            cpol__pg_buf_str(b, "o.");
+            cpol__pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)c));
+            cpol__pg_buf_str(b, "=");
+            buf_update_param(b, t, ncols, (unsigned int)c);
+        }
+        cpol__pg_buf_str(b, ")");
+    }
+    cpol__pg_buf_str(b, ")) AS c), upd AS (UPDATE ");
+    cpol__pg_buf_table(b, st, cpol_table_name(t));
+    cpol__pg_buf_str(b, " SET ");
+    for (i = 1; i < ncols; i++) {
+        if (i > 1)
+            cpol__pg_buf_str(b, ",");
+        cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
+        cpol__pg_buf_str(b, "=");
+        buf_update_param(b, t, ncols, i);
+    }
+    cpol__pg_buf_str(b, " WHERE ");
+    cpol__pg_buf_ident(b, pk);
+    cpol__pg_buf_str(b, "=");
+    buf_update_param(b, t, ncols, 0);
+    cpol__pg_buf_str(b, " AND NOT (SELECT c FROM clash) RETURNING 1)"
+                  " SELECT (SELECT c FROM clash), (SELECT count(*) FROM upd)");
+}
+
+void cpol__pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols, int op)
 {
     const char *pk = cpol_table_column_name(t, 0);
     const char *pkcast = param_cast(cpol_table_column_type(t, 0));
@@ -323,66 +485,70 @@ void pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsigned in
     case PG_OP_INSERT:
         /* A taken key or unique value inserts nothing (0 rows: CPOL_EEXISTS)
          * instead of raising an error that would abort the transaction. */
-        pg_buf_str(b, "INSERT INTO ");
-        pg_buf_table(b, st, cpol_table_name(t));
-        pg_buf_str(b, " (");
+        cpol__pg_buf_str(b, "INSERT INTO ");
+        cpol__pg_buf_table(b, st, cpol_table_name(t));
+        cpol__pg_buf_str(b, " (");
         for (i = 0; i < ncols; i++) {
             if (i)
-                pg_buf_str(b, ",");
-            pg_buf_ident(b, cpol_table_column_name(t, i));
+                cpol__pg_buf_str(b, ",");
+            cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
         }
-        pg_buf_str(b, ") VALUES (");
+        cpol__pg_buf_str(b, ") VALUES (");
         for (i = 0; i < ncols; i++) {
             if (i)
-                pg_buf_str(b, ",");
+                cpol__pg_buf_str(b, ",");
             buf_param(b, (int)i + 1, param_cast(cpol_table_column_type(t, i)));
         }
-        pg_buf_str(b, ") ON CONFLICT DO NOTHING");
+        cpol__pg_buf_str(b, ") ON CONFLICT DO NOTHING");
         break;
     case PG_OP_UPDATE:
-        pg_buf_str(b, "UPDATE ");
-        pg_buf_table(b, st, cpol_table_name(t));
-        pg_buf_str(b, " SET ");
+        if (ncols > 1 && has_unique_index(t)) {
+            build_checked_update(b, st, t, ncols);
+            break;
+        }
+        cpol__pg_buf_str(b, "UPDATE ");
+        cpol__pg_buf_table(b, st, cpol_table_name(t));
+        cpol__pg_buf_str(b, " SET ");
         if (ncols == 1) {
-            pg_buf_ident(b, pk);
-            pg_buf_str(b, "=");
-            pg_buf_ident(b, pk);
+            cpol__pg_buf_ident(b, pk);
+            cpol__pg_buf_str(b, "=");
+            cpol__pg_buf_ident(b, pk);
         }
         /* SET columns 1..n-1 are parameters 1..n-1, the key is the last one. */
         for (i = 1; i < ncols; i++) {
             if (i > 1)
-                pg_buf_str(b, ",");
-            pg_buf_ident(b, cpol_table_column_name(t, i));
-            pg_buf_str(b, "=");
+                cpol__pg_buf_str(b, ",");
+            cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
+            cpol__pg_buf_str(b, "=");
             buf_param(b, (int)i, param_cast(cpol_table_column_type(t, i)));
         }
-        pg_buf_str(b, " WHERE ");
-        pg_buf_ident(b, pk);
-        pg_buf_str(b, "=");
+        cpol__pg_buf_str(b, " WHERE ");
+        cpol__pg_buf_ident(b, pk);
+        cpol__pg_buf_str(b, "=");
         buf_param(b, ncols == 1 ? 1 : (int)ncols, pkcast);
         break;
     case PG_OP_REMOVE:
-        pg_buf_str(b, "DELETE FROM ");
-        pg_buf_table(b, st, cpol_table_name(t));
-        pg_buf_str(b, " WHERE ");
-        pg_buf_ident(b, pk);
-        pg_buf_str(b, "=");
+        cpol__pg_buf_str(b, "DELETE FROM ");
+        cpol__pg_buf_table(b, st, cpol_table_name(t));
+        cpol__pg_buf_str(b, " WHERE ");
+        cpol__pg_buf_ident(b, pk);
+        cpol__pg_buf_str(b, "=");
         buf_param(b, 1, pkcast);
         break;
     default: /* PG_OP_GET: every column but the key, which the caller has */
-        pg_buf_str(b, "SELECT ");
+        cpol__pg_buf_str(b, "SELECT ");
         if (ncols == 1)
-            pg_buf_str(b, "1");
+            cpol__pg_buf_str(b, "1");
         for (i = 1; i < ncols; i++) {
             if (i > 1)
-                pg_buf_str(b, ",");
-            pg_buf_ident(b, cpol_table_column_name(t, i));
+                cpol__pg_buf_str(b, ",");
+            cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
         }
-        pg_buf_str(b, " FROM ");
-        pg_buf_table(b, st, cpol_table_name(t));
-        pg_buf_str(b, " WHERE ");
-        pg_buf_ident(b, pk);
-        pg_buf_str(b, "=");
+        cpol__pg_buf_str(b, " FROM ");
+        cpol__pg_buf_table(b, st, cpol_table_name(t));
+        cpol__pg_buf_str(b, " WHERE ");
+        cpol__pg_buf_ident(b, pk);
+        cpol__pg_buf_str(b, "=");
         buf_param(b, 1, pkcast);
         break;
     }
@@ -435,7 +601,7 @@ static int build_cond(pg_buf *b, pg_params *p, int coltype, int op, const cpol_v
 
     if (kind == CPOL_VALUE_NULL) {
         /* "is NULL" / "is not NULL"; an ordering test with NULL never holds. */
-        pg_buf_str(b, op == CPOL_OP_EQ ? " IS NULL" : op == CPOL_OP_NE ? " IS NOT NULL" : " IS NULL AND FALSE");
+        cpol__pg_buf_str(b, op == CPOL_OP_EQ ? " IS NULL" : op == CPOL_OP_NE ? " IS NOT NULL" : " IS NULL AND FALSE");
         return CPOL_OK;
     }
     if (cc != vc) {
@@ -449,64 +615,64 @@ static int build_cond(pg_buf *b, pg_params *p, int coltype, int op, const cpol_v
         case CPOL_OP_LE: holds = cmp < 0; break;
         default: holds = cmp > 0; break;
         }
-        pg_buf_str(b, holds ? " IS NOT NULL" : " IS NULL AND FALSE");
+        cpol__pg_buf_str(b, holds ? " IS NOT NULL" : " IS NULL AND FALSE");
         return CPOL_OK;
     }
     switch (coltype) {
     case CPOL_COLUMN_INT:
     case CPOL_COLUMN_TIME:
         if (kind == CPOL_VALUE_INT) {
-            pg_buf_str(b, sop);
+            cpol__pg_buf_str(b, sop);
             buf_param(b, p->n + 1, "::int8");
             return add_int8(p, cpol_value_int(v));
         }
-        pg_buf_str(b, "::float8");
-        pg_buf_str(b, sop);
+        cpol__pg_buf_str(b, "::float8");
+        cpol__pg_buf_str(b, sop);
         buf_param(b, p->n + 1, "::float8");
         return add_float8(p, cpol_value_real(v));
     case CPOL_COLUMN_REAL:
-        pg_buf_str(b, sop);
+        cpol__pg_buf_str(b, sop);
         buf_param(b, p->n + 1, "::float8");
         return add_float8(p, kind == CPOL_VALUE_INT ? (double)cpol_value_int(v) : cpol_value_real(v));
     case CPOL_COLUMN_BOOL:
         if (kind == CPOL_VALUE_INT && (op == CPOL_OP_EQ || op == CPOL_OP_NE) &&
             (cpol_value_int(v) == 0 || cpol_value_int(v) == 1)) {
-            pg_buf_str(b, sop);
+            cpol__pg_buf_str(b, sop);
             buf_param(b, p->n + 1, "::bool");
             return add_bool(p, (int)cpol_value_int(v));
         }
         if (kind == CPOL_VALUE_INT) {
-            pg_buf_str(b, "::int4");
-            pg_buf_str(b, sop);
+            cpol__pg_buf_str(b, "::int4");
+            cpol__pg_buf_str(b, sop);
             buf_param(b, p->n + 1, "::int8");
             return add_int8(p, cpol_value_int(v));
         }
-        pg_buf_str(b, "::int4::float8");
-        pg_buf_str(b, sop);
+        cpol__pg_buf_str(b, "::int4::float8");
+        cpol__pg_buf_str(b, sop);
         buf_param(b, p->n + 1, "::float8");
         return add_float8(p, cpol_value_real(v));
     case CPOL_COLUMN_TEXT:
-        pg_buf_str(b, sop);
+        cpol__pg_buf_str(b, sop);
         buf_param(b, p->n + 1, "::text COLLATE \"C\"");
         return add_text(p, v);
     case CPOL_COLUMN_BLOB:
-        pg_buf_str(b, sop);
+        cpol__pg_buf_str(b, sop);
         buf_param(b, p->n + 1, "::bytea");
         return add_blob(p, v);
     default: /* ID: a 16-byte value compares as uuid (memcmp); others as bytes */
         if (cpol_value_blob(v, &len) && len == 16) {
-            pg_buf_str(b, sop);
+            cpol__pg_buf_str(b, sop);
             buf_param(b, p->n + 1, "::uuid");
         } else {
-            pg_buf_str(b, ")"); /* closes the uuid_send( written by the caller */
-            pg_buf_str(b, sop);
+            cpol__pg_buf_str(b, ")"); /* closes the uuid_send( written by the caller */
+            cpol__pg_buf_str(b, sop);
             buf_param(b, p->n + 1, "::bytea");
         }
         return add_blob(p, v);
     }
 }
 
-int pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b, pg_params *p)
+int cpol__pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b, pg_params *p)
 {
     const cpol_table *t = cpol_query_table(q);
     const char *tname = cpol_table_name(t);
@@ -519,21 +685,21 @@ int pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b, pg_p
     for (i = 0; i < ncols; i++)
         if (!cpol_table_column_name(t, i))
             return cpol__error(CPOL_EINVALID, "postgresql: table '%s' column %u has no name", tname, i);
-    rc = pg_params_init(p, (int)n + 2);
+    rc = cpol__pg_params_init(p, (int)n + 2);
     if (rc < 0)
         return rc;
     if (count) {
-        pg_buf_str(b, "SELECT count(*)");
+        cpol__pg_buf_str(b, "SELECT count(*)");
     } else {
-        pg_buf_str(b, "SELECT ");
+        cpol__pg_buf_str(b, "SELECT ");
         for (i = 0; i < ncols; i++) {
             if (i)
-                pg_buf_str(b, ",");
-            pg_buf_ident(b, cpol_table_column_name(t, i));
+                cpol__pg_buf_str(b, ",");
+            cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
         }
     }
-    pg_buf_str(b, " FROM ");
-    pg_buf_table(b, st, tname);
+    cpol__pg_buf_str(b, " FROM ");
+    cpol__pg_buf_table(b, st, tname);
     for (i = 0; i < n; i++) {
         int col = cpol_query_cond_column(q, i);
         int op = cpol_query_cond_op(q, i);
@@ -548,40 +714,49 @@ int pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b, pg_p
             return cpol__error(CPOL_EINVALID, "postgresql: query condition %u on table '%s' has unknown operator %d",
                                i, tname, op);
         coltype = cpol_table_column_type(t, (unsigned int)col);
-        pg_buf_str(b, i ? " AND " : " WHERE ");
+        cpol__pg_buf_str(b, i ? " AND " : " WHERE ");
         /* An ID compared with a value that is not 16 bytes compares its bytes. */
         if (coltype == CPOL_COLUMN_ID && cpol_value_type(v) == CPOL_VALUE_BLOB &&
             !(cpol_value_blob(v, &len) && len == 16)) {
-            pg_buf_str(b, "uuid_send(");
+            cpol__pg_buf_str(b, "uuid_send(");
         }
-        pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
+        cpol__pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
         rc = build_cond(b, p, coltype, op, v);
         if (rc < 0)
             return rc;
+        if (op == CPOL_OP_EQ && value_class(cpol_value_type(v)) == column_class(coltype) &&
+            in_hashed_index(t, (unsigned int)col)) {
+            /* Same test again on the hash, so the planner can use the unique index. */
+            cpol__pg_buf_str(b, " AND md5(");
+            cpol__pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
+            cpol__pg_buf_str(b, ")=md5(");
+            buf_param(b, p->n, coltype == CPOL_COLUMN_TEXT ? "::text" : "::bytea");
+            cpol__pg_buf_str(b, ")");
+        }
     }
     if (count)
         return CPOL_OK;
     order = cpol_query_order_column(q);
-    pg_buf_str(b, " ORDER BY ");
+    cpol__pg_buf_str(b, " ORDER BY ");
     if (order >= 0) {
         if ((unsigned int)order >= ncols)
             return cpol__error(CPOL_EINVALID, "postgresql: query on table '%s' orders by column %d, out of range",
                                tname, order);
         /* NULLs sort first ascending and last descending, as the contract says. */
         buf_order_col(b, t, (unsigned int)order);
-        pg_buf_str(b, cpol_query_order_desc(q) ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+        cpol__pg_buf_str(b, cpol_query_order_desc(q) ? " DESC NULLS LAST" : " ASC NULLS FIRST");
         if (order != 0) {
-            pg_buf_str(b, ", ");
+            cpol__pg_buf_str(b, ", ");
             buf_order_col(b, t, 0);
-            pg_buf_str(b, " ASC");
+            cpol__pg_buf_str(b, " ASC");
         }
     } else {
         buf_order_col(b, t, 0);
-        pg_buf_str(b, " ASC");
+        cpol__pg_buf_str(b, " ASC");
     }
-    pg_buf_str(b, " LIMIT ");
+    cpol__pg_buf_str(b, " LIMIT ");
     buf_param(b, p->n + 1, "::int8");
-    pg_buf_str(b, " OFFSET ");
+    cpol__pg_buf_str(b, " OFFSET ");
     buf_param(b, p->n + 2, "::int8");
     /* No limit is LIMIT NULL. */
     rc = cpol_query_limit(q) < 0 ? add_null(p) : add_int8(p, cpol_query_limit(q));
@@ -608,7 +783,7 @@ static int bad_cell(const PGresult *res, int i, int len)
                        PQfname(res, i) ? PQfname(res, i) : "?", (unsigned)PQftype(res, i), len);
 }
 
-int pg_fill(const PGresult *res, int row, int i, cpol_record *rec, unsigned int col)
+int cpol__pg_fill(const PGresult *res, int row, int i, cpol_record *rec, unsigned int col)
 {
     const unsigned char *p;
     int len;
@@ -655,7 +830,7 @@ int pg_fill(const PGresult *res, int row, int i, cpol_record *rec, unsigned int 
     case PG_OID_VARCHAR:
     case PG_OID_BPCHAR:
     case PG_OID_NAME:
-        return cpol_record_set_text(rec, col, (const char *)p, (size_t)len);
+        return set_text_cell(rec, col, (const char *)p, (size_t)len);
     case PG_OID_BYTEA:
         return cpol_record_set_blob(rec, col, p, (size_t)len);
     case PG_OID_UUID:
@@ -668,7 +843,7 @@ int pg_fill(const PGresult *res, int row, int i, cpol_record *rec, unsigned int 
     return bad_cell(res, i, len);
 }
 
-int64_t pg_cell_int(const PGresult *res, int row, int i)
+int64_t cpol__pg_cell_int(const PGresult *res, int row, int i)
 {
     const unsigned char *p = (const unsigned char *)PQgetvalue(res, row, i);
     int len = PQgetlength(res, row, i);
@@ -681,151 +856,4 @@ int64_t pg_cell_int(const PGresult *res, int row, int i)
     case PG_OID_BOOL: return len == 1 && p[0];
     default: return 0;
     }
-}
-
-/* ---- migration ---- */
-
-/* present[i] = 1 for each column of t the existing table has; *exists = 0 if
- * the table does not exist. Read from the catalog, so it sees our own
- * transaction's DDL. */
-static int existing_columns(pg_state *st, const cpol_table *t, unsigned int ncols, unsigned char *present, int *exists)
-{
-    static const char sql[] =
-        "SELECT a.attname FROM pg_catalog.pg_attribute a"
-        " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
-        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = $1::text AND c.relname = $2::text AND c.relkind IN ('r','p')"
-        " AND a.attnum > 0 AND NOT a.attisdropped";
-    pg_params p;
-    PGresult *res = NULL;
-    int rc, r, nrows;
-    unsigned int i;
-    const char *tname = cpol_table_name(t);
-
-    *exists = 0;
-    rc = pg_params_init(&p, 2);
-    if (rc < 0)
-        return rc;
-    add_bytes(&p, st->nsp, strlen(st->nsp));
-    add_bytes(&p, tname, strlen(tname));
-    rc = pg_exec(st, sql, PG_CACHE_FIXED, &p, &res, "reading a table's columns");
-    pg_params_free(&p);
-    if (rc < 0)
-        return rc;
-    nrows = PQntuples(res);
-    for (r = 0; r < nrows; r++) {
-        const char *name = PQgetvalue(res, r, 0);
-        *exists = 1;
-        for (i = 0; i < ncols; i++)
-            if (strcmp(name, cpol_table_column_name(t, i)) == 0)
-                present[i] = 1;
-    }
-    PQclear(res);
-    return CPOL_OK;
-}
-
-int pg_migrate_table(pg_state *st, const cpol_table *t)
-{
-    const char *tname = cpol_table_name(t);
-    unsigned int ncols = cpol_table_column_count(t);
-    unsigned int i, k, nidx;
-    unsigned char *present;
-    int exists, rc;
-
-    if (!tname || ncols == 0)
-        return cpol__error(CPOL_EINVALID, "postgresql: migrate: a table without name or columns (on %s)", st->where);
-    for (i = 0; i < ncols; i++) {
-        if (!cpol_table_column_name(t, i))
-            return cpol__error(CPOL_EINVALID, "postgresql: table '%s' column %u has no name", tname, i);
-        if (!pg_ddl_type(cpol_table_column_type(t, i)))
-            return cpol__error(CPOL_EINVALID, "postgresql: migrate: column %s.%s has unknown type %d", tname,
-                               cpol_table_column_name(t, i), cpol_table_column_type(t, i));
-    }
-    present = cpol__calloc(ncols, 1);
-    if (!present)
-        return cpol__oom();
-    rc = existing_columns(st, t, ncols, present, &exists);
-    if (rc < 0)
-        goto out;
-
-    if (!exists) {
-        pg_buf b = PG_BUF_INIT;
-        pg_buf_str(&b, "CREATE TABLE IF NOT EXISTS ");
-        pg_buf_table(&b, st, tname);
-        pg_buf_str(&b, " (");
-        for (i = 0; i < ncols; i++) {
-            if (i)
-                pg_buf_str(&b, ", ");
-            pg_buf_ident(&b, cpol_table_column_name(t, i));
-            pg_buf_str(&b, " ");
-            pg_buf_str(&b, pg_ddl_type(cpol_table_column_type(t, i)));
-            if (i == 0 || (cpol_table_column_flags(t, i) & CPOL_COLUMN_NOTNULL))
-                pg_buf_str(&b, " NOT NULL");
-        }
-        pg_buf_str(&b, ", PRIMARY KEY (");
-        pg_buf_ident(&b, cpol_table_column_name(t, 0));
-        pg_buf_str(&b, "))");
-        rc = pg_exec_buf(st, &b, "creating a table");
-        if (rc < 0)
-            goto out;
-    } else {
-        if (!present[0]) {
-            rc = cpol__error(CPOL_ECORRUPT, "postgresql: table '%s' on %s lacks its primary key column '%s'", tname,
-                             st->where, cpol_table_column_name(t, 0));
-            goto out;
-        }
-        for (i = 1; i < ncols; i++) {
-            pg_buf b = PG_BUF_INIT;
-            if (present[i])
-                continue;
-            /* Columns added later are nullable: existing rows get NULL. */
-            pg_buf_str(&b, "ALTER TABLE ");
-            pg_buf_table(&b, st, tname);
-            pg_buf_str(&b, " ADD COLUMN IF NOT EXISTS ");
-            pg_buf_ident(&b, cpol_table_column_name(t, i));
-            pg_buf_str(&b, " ");
-            pg_buf_str(&b, pg_ddl_type(cpol_table_column_type(t, i)));
-            rc = pg_exec_buf(st, &b, "adding a column");
-            if (rc < 0)
-                goto out;
-        }
-    }
-
-    nidx = cpol_table_index_count(t);
-    for (i = 0; i < nidx; i++) {
-        pg_buf b = PG_BUF_INIT;
-        const char *iname = cpol_table_index_name(t, i);
-        unsigned int nc = cpol_table_index_column_count(t, i);
-        if (!iname || nc == 0) {
-            rc = cpol__error(CPOL_EINVALID, "postgresql: migrate: index %u of table '%s' has no name or columns", i,
-                             tname);
-            goto out;
-        }
-        pg_buf_str(&b, cpol_table_index_unique(t, i) ? "CREATE UNIQUE INDEX IF NOT EXISTS "
-                                                     : "CREATE INDEX IF NOT EXISTS ");
-        pg_buf_ident(&b, iname);
-        pg_buf_str(&b, " ON ");
-        pg_buf_table(&b, st, tname);
-        pg_buf_str(&b, " (");
-        for (k = 0; k < nc; k++) {
-            int c = cpol_table_index_column(t, i, k);
-            if (c < 0 || (unsigned int)c >= ncols) {
-                pg_buf_free(&b);
-                rc = cpol__error(CPOL_EINVALID, "postgresql: migrate: index '%s' names column %d, out of range",
-                                 iname, c);
-                goto out;
-            }
-            if (k)
-                pg_buf_str(&b, ", ");
-            pg_buf_ident(&b, cpol_table_column_name(t, (unsigned int)c));
-        }
-        pg_buf_str(&b, ")");
-        rc = pg_exec_buf(st, &b, "creating an index");
-        if (rc < 0)
-            goto out;
-    }
-    rc = CPOL_OK;
-out:
-    cpol_free(present);
-    return rc;
 }

@@ -48,6 +48,10 @@ static const conf_backend backends[] = {
     {"listdb", "listdb:", 0},
     {"fault:memory", "fault:memory:", 0},
     {"fault:sqlite", "fault:sqlite:", 1},
+#ifdef CPOL_CONFORMANCE_POSTGRES /* test conformance.postgresql (tests/postgres/): skipped without a server */
+    {"postgresql", "pgtest:", 1},
+    {"fault:postgresql", "fault:pgtest:", 1},
+#endif
 };
 #define NBACKENDS ((int)(sizeof backends / sizeof backends[0]))
 

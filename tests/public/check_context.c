@@ -22,9 +22,9 @@ static cpol_ctx *open_backend(int i)
     if (i == 0)
         snprintf(uri, sizeof uri, "memory:");
     else
-        snprintf(uri, sizeof uri, "sqlite:%s/station.db", tmp);
+        tu_store_uri(uri, sizeof uri, tmp, "station.db"); /* sqlite, or postgresql (tests/postgres/) */
     ck_assert_msg(cpol_ctx_open(&ctx, uri, NULL) == CPOL_OK, "open %s: %s", uri, cpol_error_message());
-    ck_assert_str_eq(cpol_ctx_backend(ctx), backend_names[i]);
+    ck_assert_str_eq(cpol_ctx_backend(ctx), i ? tu_store_backend() : backend_names[i]);
     return ctx;
 }
 

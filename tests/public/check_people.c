@@ -46,7 +46,7 @@ static void setup_backend(int i)
     if (i == 0)
         snprintf(uri, sizeof uri, "memory:");
     else
-        snprintf(uri, sizeof uri, "sqlite:%s/people.db", tmp);
+        tu_store_uri(uri, sizeof uri, tmp, "people.db"); /* sqlite, or postgresql (tests/postgres/) */
     OK(cpol_ctx_open(&ctx, uri, NULL));
     OK(cpol_actor_system(ctx, &sys));
     OK(cpol_area_create(ctx, sys, NULL, CPOL_AREA_BUREAU, "临翔分局", &bureau));

@@ -86,7 +86,7 @@ static void seed_open(seed *s, int backend, const char *bureau, const char *stat
     if (backend == 0)
         snprintf(uri, sizeof uri, "memory:");
     else
-        snprintf(uri, sizeof uri, "sqlite:%s/seed.db", tmp);
+        tu_store_uri(uri, sizeof uri, tmp, "seed.db"); /* sqlite, or postgresql (tests/postgres/) */
     ck_assert_msg(cpol_ctx_open(&s->ctx, uri, NULL) == CPOL_OK, "open %s: %s", uri, cpol_error_message());
     OK(cpol_actor_system(s->ctx, &s->sys));
     s->bureau = area(s, NULL, CPOL_AREA_BUREAU, bureau);

@@ -100,7 +100,7 @@ static void world_open(world *w, int backend)
     if (backend == 0)
         snprintf(uri, sizeof uri, "memory:");
     else
-        snprintf(uri, sizeof uri, "sqlite:%s/team.db", tmp);
+        tu_store_uri(uri, sizeof uri, tmp, "team.db"); /* sqlite, or postgresql (tests/postgres/) */
     ck_assert_msg(cpol_ctx_open(&w->ctx, uri, NULL) == CPOL_OK, "open %s: %s", uri, cpol_error_message());
     OK(cpol_actor_system(w->ctx, &w->sys));
     OK(cpol_batch_begin(w->ctx));

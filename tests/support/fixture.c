@@ -20,7 +20,7 @@ void fx_open(fx_world *w, int backend)
     if (backend == 0)
         snprintf(w->uri, sizeof w->uri, "memory:");
     else
-        snprintf(w->uri, sizeof w->uri, "sqlite:%s/station.db", w->dir);
+        tu_store_uri(w->uri, sizeof w->uri, w->dir, "station.db"); /* sqlite, or postgresql (tests/postgres/) */
     o.clock = fixture_clock;
     o.clock_payload = &w->now;
     FX_OK(cpol_ctx_open(&w->ctx, w->uri, &o));

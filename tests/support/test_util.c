@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test_util.h"
@@ -38,5 +39,32 @@ void tu_rmtree(const char *path)
 const char *tu_path(char *buf, size_t size, const char *dir, const char *name)
 {
     snprintf(buf, size, "%s/%s", dir, name);
+    return buf;
+}
+
+const char *tu_store_backend(void)
+{
+    const char *pg = getenv("CPOL_TEST_PG_URI");
+    return pg && *pg ? "postgresql" : "sqlite";
+}
+
+const char *tu_store_uri(char *buf, size_t size, const char *dir, const char *file)
+{
+    static unsigned long long salt; /* differs between runs on a reused server */
+    const char *pg = getenv("CPOL_TEST_PG_URI");
+    unsigned long long h;
+    const char *p;
+    if (!pg || !*pg) {
+        snprintf(buf, size, "sqlite:%s/%s", dir, file);
+        return buf;
+    }
+    if (!salt)
+        salt = (unsigned long long)time(NULL) << 20 ^ (unsigned long long)getpid();
+    h = 1469598103934665603ull ^ salt;
+    for (p = dir; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (p = file; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    snprintf(buf, size, "%s%sschema=t_%016llx", pg, strchr(pg, '?') ? "&" : "?", h);
     return buf;
 }

@@ -44,19 +44,21 @@ import uuid as _uuid
 from . import _capi
 from ._capi import *  # noqa: F401,F403  (CPOL_* constants, IntEnum classes)
 
-__all__ = ["Error", "ClosedError", "Handle", "Context", "open", "row_fields",
+__all__ = ["Error", "ClosedError", "Handle", "Snapshot", "Iterator", "Context", "open", "row_fields",
            "library_path", "library_version"]
 
 _lib = _capi.load()
 
 EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
-# name -> list of where the bindings expose the C function (see _exposure())
+# C function -> [(kind, attribute path, note)]: where the bindings expose it
+# (see _exposure(); kind is "function", "method", "property", "close",
+# "next", "row" or "internal").
 _EXPOSED = {}
 
 
-def _expose(cname, where):
-    _EXPOSED.setdefault(cname, []).append(where)
+def _expose(cname, kind, path, note=""):
+    _EXPOSED.setdefault(cname, []).append((kind, path, note))
 
 
 def library_path():
@@ -135,7 +137,7 @@ def _raise(rc, cname):
 
 
 _DONE = getattr(_capi, "CPOL_DONE", 1)
-_expose("cpol_error_message", "internal: the message of every raised Error")
+_expose("cpol_error_message", "internal", "", "the message of every raised Error")
 
 # ---------------------------------------------------------------------------
 # value conversions
@@ -276,10 +278,10 @@ def make_struct(name, values=None, **fields):
             setattr(s, key, _str_in(value))
         elif kind == "callback" and ptr == 0:
             setattr(s, key, _callback_in(t["name"], value, keep))
-        elif kind in ("int", "enum", "float") and ptr == 0 and t.get("array") is None:
+        elif _field_support(t) is None:
             setattr(s, key, _scalar_in(value, t))
         else:
-            raise TypeError("%s.%s (%s) cannot be set from Python" % (name, key, kind))
+            raise TypeError("%s.%s cannot be set from Python: %s" % (name, key, _field_support(t)))
     s._cpol_keep = keep  # keeps ids, strings and callbacks alive with the struct
     return s
 
@@ -315,6 +317,8 @@ _ROW_GETTERS = {}   # C handle type -> [(key, function name)]
 
 
 def _class_name(ctype):
+    if ctype in CLASSES:
+        return CLASSES[ctype].__name__
     base = ctype[len("cpol_"):] if ctype.startswith("cpol_") else ctype
     return "".join(p.capitalize() for p in base.split("_"))
 
@@ -386,7 +390,12 @@ class Handle:
         state = "closed" if self.closed else "0x%x" % (self._ptr.value or 0)
         return "<commpolice.%s %s>" % (type(self).__name__, state)
 
-    # snapshot objects (handles with getters) read like mappings
+
+class Snapshot(Handle):
+    """Base of the classes of handles with getters (Person, Area, Actor...):
+    each getter is a property, row() gives them all as a dict, and the object
+    reads like a read-only mapping (dict(obj), obj["name"])."""
+
     def row(self):
         """The getters of this object as a dict (what iterators yield)."""
         return _row(self._ctype, self._handle())
@@ -497,7 +506,7 @@ def _out_holder(p):
     if pas == "out_borrowed_struct":
         return ctypes.POINTER(_capi.STRUCTS[t["name"]][0])()
     if pas == "out_scalar":
-        return eval_ctype(t)()
+        return _eval_ctype(t)()
     if pas == "out_borrowed_string":
         return ctypes.c_char_p()
     if pas == "out_owned_string":
@@ -514,7 +523,7 @@ _CTYPE_NAMES = {
 }
 
 
-def eval_ctype(t):
+def _eval_ctype(t):
     return _CTYPE_NAMES[t.get("ctype", "int")]
 
 
@@ -591,6 +600,8 @@ def _make_call(cname, spec, bound):
     def call(*args, **kwargs):
         if bound:
             receiver, args = args[0], args[1:]
+            if not isinstance(receiver, Handle) or receiver._ctype != params[0]["type"]["name"]:
+                raise TypeError("%s needs a commpolice.%s" % (call.__name__, _class_name(params[0]["type"]["name"])))
         else:
             receiver = None
         if len(args) > len(inputs):
@@ -654,14 +665,14 @@ def _make_call(cname, spec, bound):
                     cargs.append(None)
                 elif isinstance(value, Handle):
                     if value._ctype != t["name"]:
-                        raise TypeError("%s: %s must be a %s, not %s" % (call.__name__, key,
+                        raise TypeError("%s: %s must be a commpolice.%s, not %s" % (call.__name__, key,
                                                                          _class_name(t["name"]),
                                                                          type(value).__name__))
                     cargs.append(value._handle())
                 elif isinstance(value, _capi.HANDLES[t["name"]]):
                     cargs.append(value)
                 else:
-                    raise TypeError("%s: %s must be a %s" % (call.__name__, key, _class_name(t["name"])))
+                    raise TypeError("%s: %s must be a commpolice.%s" % (call.__name__, key, _class_name(t["name"])))
             elif pas == "in_struct":
                 cargs.append(_struct_in(t["name"], value, keep))
             elif pas == "in_pointer":
@@ -676,7 +687,7 @@ def _make_call(cname, spec, bound):
             return _convert_return(spec, rc, cname)
         if rc < 0:
             _raise(rc, cname)
-        parent = receiver if receiver is not None else None
+        parent = receiver  # new objects keep the object they came from alive
         results = []
         for p, holder in outs:
             if p["pass"] == "out_buffer":
@@ -722,7 +733,12 @@ def _wire():
         if ctype in CLASSES:
             cls = CLASSES[ctype]
         else:
-            base = Iterator if info.get("iterator") else Handle
+            if info.get("iterator"):
+                base = Iterator
+            elif info.get("getters"):
+                base = Snapshot
+            else:
+                base = Handle
             cls = type(_class_name(ctype), (base,), {"__module__": __name__, "__doc__":
                        (_capi.HANDLES[ctype].__doc__ or "").replace("Pointer to the opaque", "The")})
             CLASSES[ctype] = cls
@@ -731,13 +747,13 @@ def _wire():
         cls._ctype = ctype
         cls._dtor = info.get("dtor")
         if info.get("dtor"):
-            _expose(info["dtor"], "%s.close (also on garbage collection and __exit__)" % cls.__name__)
+            _expose(info["dtor"], "close", cls.__name__ + ".close", "also on garbage collection and __exit__")
         getters = info.get("getters", {})
         _ROW_GETTERS[ctype] = list(getters.items())
         cls.fields = tuple(getters)
         for key, fname in getters.items():
-            if hasattr(Handle, key) or hasattr(cls, key):
-                _expose(fname, "%s row key %r" % (cls.__name__, key))
+            if hasattr(Snapshot, key) or hasattr(cls, key):
+                _expose(fname, "row", cls.__name__ + ".row", "key %r" % key)
                 continue
 
             def getter(self, _f=fname):
@@ -745,16 +761,16 @@ def _wire():
 
             getter.__name__ = key
             setattr(cls, key, property(getter, doc=_capi.SPECS[fname].get("doc")))
-            _expose(fname, "%s.%s (property; row key %r)" % (cls.__name__, key, key))
+            _expose(fname, "property", "%s.%s" % (cls.__name__, key), "also row key %r" % key)
     for it in _capi.ITERATORS:
         cls = CLASSES[it["type"]]
         cls._next = it["next"]
         cls._items = it["items"]
         if len(it["items"]) == 1 and it["items"][0]["pass"] == "out_borrowed_handle":
             cls.fields = tuple(row_fields(it["items"][0]["type"]))
-            _expose(it["next"], "%s.__next__ (yields %s rows)" % (cls.__name__, it["items"][0]["type"]))
+            _expose(it["next"], "next", cls.__name__ + ".__next__", "yields %s rows" % it["items"][0]["type"])
         else:
-            _expose(it["next"], "%s.__next__" % cls.__name__)
+            _expose(it["next"], "next", cls.__name__ + ".__next__")
     # methods and module functions
     for cname, spec in _capi.SPECS.items():
         if spec.get("unsupported"):
@@ -768,18 +784,18 @@ def _wire():
         name = spec["method"]
         if recv:
             cls = CLASSES[recv]
-            if hasattr(Handle, name) and name not in ("close",):
+            if hasattr(Snapshot, name) and name not in ("close",):
                 name = name + "_"
             setattr(cls, name, _make_call(cname, spec, True))
-            _expose(cname, "%s.%s" % (cls.__name__, name))
+            _expose(cname, "method", "%s.%s" % (cls.__name__, name))
         else:
             if name in g and not callable(g.get(name)):
                 name = name + "_"
             g[name] = _make_call(cname, spec, False)
             __all__.append(name)
-            _expose(cname, name)
+            _expose(cname, "function", name)
         if any(p["pass"] == "out_owned_string" for p in spec["params"]):
-            _expose("cpol_free", "internal: frees the char ** output of %s" % cname)
+            _expose("cpol_free", "internal", "", "frees the char ** output of " + cname)
 
 
 _wire()
@@ -791,12 +807,30 @@ def open(uri, options=None, **kwargs):  # noqa: A001  (like io.open)
     return ctx_open(uri, options, **kwargs)  # noqa: F821  (generated above)
 
 
-_expose("cpol_ctx_open", "open / Context(uri)")
+_expose("cpol_ctx_open", "function", "open")
+_expose("cpol_ctx_open", "function", "Context", "Context(uri, **options)")
 
 
 def _exposure():
-    """{C function: [where the bindings expose it]} (used by bindings.coverage)."""
+    """{C function: [(kind, attribute path, note)]}: where these bindings expose
+    each C function (used by the bindings.coverage test)."""
     return {k: list(v) for k, v in _EXPOSED.items()}
+
+
+def _field_support(t):
+    """None if make_struct() can set a struct field of type t, else why not."""
+    kind, ptr = t.get("kind"), t.get("ptr", 0)
+    if kind == "struct" and ptr == 1:
+        return None
+    if kind == "char" and ptr == 1:
+        return None
+    if kind == "callback" and ptr == 0:
+        return None
+    if kind in ("int", "enum", "float") and ptr == 0 and t.get("array") is None:
+        return None
+    if kind == "void" and ptr == 1:
+        return "a C payload pointer (a Python callback carries its own state)"
+    return "fields of type %s are not supported" % kind
 
 
 for _n in ("_member", "_cname", "_cls"):

@@ -45,6 +45,42 @@ class cpol_audit_iter_p(ctypes.c_void_p):
     __doc__ = 'Pointer to the opaque cpol_audit_iter. An iterator over audit entries, oldest first.'
     cpol_type = 'cpol_audit_iter'
 
+class cpol_case_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_case. A case (a snapshot read from storage, masked for the actor that read it).'
+    cpol_type = 'cpol_case'
+
+class cpol_case_event_p(ctypes.c_void_p):
+    __doc__ = "Pointer to the opaque cpol_case_event. One step in a case's history."
+    cpol_type = 'cpol_case_event'
+
+class cpol_case_event_iter_p(ctypes.c_void_p):
+    __doc__ = "Pointer to the opaque cpol_case_event_iter. An iterator over a case's history."
+    cpol_type = 'cpol_case_event_iter'
+
+class cpol_case_iter_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_case_iter. An iterator over cases.'
+    cpol_type = 'cpol_case_iter'
+
+class cpol_case_metrics_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_case_metrics. Computed metrics (owned by the caller).'
+    cpol_type = 'cpol_case_metrics'
+
+class cpol_case_overdue_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_case_overdue. One overdue stage found by cpol_case_tick().'
+    cpol_type = 'cpol_case_overdue'
+
+class cpol_case_overdue_iter_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_case_overdue_iter. An iterator over overdue stages.'
+    cpol_type = 'cpol_case_overdue_iter'
+
+class cpol_case_repeat_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_case_repeat. One group of repeated cases.'
+    cpol_type = 'cpol_case_repeat'
+
+class cpol_case_repeat_iter_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_case_repeat_iter. An iterator over groups of repeated cases.'
+    cpol_type = 'cpol_case_repeat_iter'
+
 class cpol_certificate_p(ctypes.c_void_p):
     __doc__ = 'Pointer to the opaque cpol_certificate. A certificate (borrowed from its iterator).'
     cpol_type = 'cpol_certificate'
@@ -65,6 +101,18 @@ class cpol_ctx_p(ctypes.c_void_p):
     __doc__ = 'Pointer to the opaque cpol_ctx. A library context: one open connection to one storage (a SQLite file, an in-memory store, a PostgreSQL database). Created by cpol_ctx_open(), destroyed by cpol_ctx_close().'
     cpol_type = 'cpol_ctx'
 
+class cpol_dossier_p(ctypes.c_void_p):
+    __doc__ = "Pointer to the opaque cpol_dossier. A person's dossier (a snapshot)."
+    cpol_type = 'cpol_dossier'
+
+class cpol_leaderboard_entry_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_leaderboard_entry. One place on a leaderboard (borrowed from its iterator).'
+    cpol_type = 'cpol_leaderboard_entry'
+
+class cpol_leaderboard_iter_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_leaderboard_iter. An iterator over a leaderboard, best first.'
+    cpol_type = 'cpol_leaderboard_iter'
+
 class cpol_membership_p(ctypes.c_void_p):
     __doc__ = "Pointer to the opaque cpol_membership. A membership: one person's place in one team (a snapshot)."
     cpol_type = 'cpol_membership'
@@ -80,6 +128,14 @@ class cpol_person_p(ctypes.c_void_p):
 class cpol_person_iter_p(ctypes.c_void_p):
     __doc__ = 'Pointer to the opaque cpol_person_iter. An iterator over person files.'
     cpol_type = 'cpol_person_iter'
+
+class cpol_responder_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_responder. One ranked responder.'
+    cpol_type = 'cpol_responder'
+
+class cpol_responder_iter_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_responder_iter. An iterator over ranked responders.'
+    cpol_type = 'cpol_responder_iter'
 
 class cpol_setting_iter_p(ctypes.c_void_p):
     __doc__ = 'Pointer to the opaque cpol_setting_iter. An iterator over station settings; see commpolice/setting.h.'
@@ -108,6 +164,14 @@ class cpol_signup_p(ctypes.c_void_p):
 class cpol_signup_iter_p(ctypes.c_void_p):
     __doc__ = 'Pointer to the opaque cpol_signup_iter. An iterator over sign-ups.'
     cpol_type = 'cpol_signup_iter'
+
+class cpol_spot_check_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_spot_check. One spot check of a case.'
+    cpol_type = 'cpol_spot_check'
+
+class cpol_spot_check_iter_p(ctypes.c_void_p):
+    __doc__ = 'Pointer to the opaque cpol_spot_check_iter. An iterator over spot checks.'
+    cpol_type = 'cpol_spot_check_iter'
 
 class cpol_statement_iter_p(ctypes.c_void_p):
     __doc__ = "Pointer to the opaque cpol_statement_iter. An iterator over a person's statement."
@@ -158,15 +222,29 @@ HANDLES = {
     'cpol_assignment_iter': cpol_assignment_iter_p,
     'cpol_audit_entry': cpol_audit_entry_p,
     'cpol_audit_iter': cpol_audit_iter_p,
+    'cpol_case': cpol_case_p,
+    'cpol_case_event': cpol_case_event_p,
+    'cpol_case_event_iter': cpol_case_event_iter_p,
+    'cpol_case_iter': cpol_case_iter_p,
+    'cpol_case_metrics': cpol_case_metrics_p,
+    'cpol_case_overdue': cpol_case_overdue_p,
+    'cpol_case_overdue_iter': cpol_case_overdue_iter_p,
+    'cpol_case_repeat': cpol_case_repeat_p,
+    'cpol_case_repeat_iter': cpol_case_repeat_iter_p,
     'cpol_certificate': cpol_certificate_p,
     'cpol_certificate_iter': cpol_certificate_iter_p,
     'cpol_course': cpol_course_p,
     'cpol_course_iter': cpol_course_iter_p,
     'cpol_ctx': cpol_ctx_p,
+    'cpol_dossier': cpol_dossier_p,
+    'cpol_leaderboard_entry': cpol_leaderboard_entry_p,
+    'cpol_leaderboard_iter': cpol_leaderboard_iter_p,
     'cpol_membership': cpol_membership_p,
     'cpol_membership_iter': cpol_membership_iter_p,
     'cpol_person': cpol_person_p,
     'cpol_person_iter': cpol_person_iter_p,
+    'cpol_responder': cpol_responder_p,
+    'cpol_responder_iter': cpol_responder_iter_p,
     'cpol_setting_iter': cpol_setting_iter_p,
     'cpol_shift': cpol_shift_p,
     'cpol_shift_iter': cpol_shift_iter_p,
@@ -174,6 +252,8 @@ HANDLES = {
     'cpol_shop_item_iter': cpol_shop_item_iter_p,
     'cpol_signup': cpol_signup_p,
     'cpol_signup_iter': cpol_signup_iter_p,
+    'cpol_spot_check': cpol_spot_check_p,
+    'cpol_spot_check_iter': cpol_spot_check_iter_p,
     'cpol_statement_iter': cpol_statement_iter_p,
     'cpol_statement_line': cpol_statement_line_p,
     'cpol_team': cpol_team_p,
@@ -209,6 +289,75 @@ class cpol_audit_filter(ctypes.Structure):
         ('since', ctypes.c_int64),
         ('until', ctypes.c_int64),
         ('offset', ctypes.c_int64),
+        ('limit', ctypes.c_int64),
+    ]
+
+class cpol_case_fields(ctypes.Structure):
+    __doc__ = 'What cpol_case_report() needs. Initialise with #CPOL_CASE_FIELDS_INIT; the struct only grows at the end.'
+    _fields_ = [
+        ('version', ctypes.c_uint),
+        ('source', ctypes.c_int32),
+        ('category', ctypes.c_int32),
+        ('area', ctypes.POINTER(cpol_id)),
+        ('address', ctypes.c_char_p),
+        ('has_location', ctypes.c_int32),
+        ('latitude', ctypes.c_double),
+        ('longitude', ctypes.c_double),
+        ('description', ctypes.c_char_p),
+        ('reporter', ctypes.POINTER(cpol_id)),
+        ('reporter_name', ctypes.c_char_p),
+        ('confidential', ctypes.c_int32),
+        ('reported_at', ctypes.c_int64),
+    ]
+
+class cpol_case_filter(ctypes.Structure):
+    __doc__ = 'Which cases to list. Zero / NULL fields do not filter. Initialise with #CPOL_CASE_FILTER_INIT; the struct only grows at the end.'
+    _fields_ = [
+        ('version', ctypes.c_uint),
+        ('area', ctypes.POINTER(cpol_id)),
+        ('state', ctypes.c_int32),
+        ('category', ctypes.c_int32),
+        ('team', ctypes.POINTER(cpol_id)),
+        ('from', ctypes.c_int64),
+        ('to', ctypes.c_int64),
+        ('offset', ctypes.c_int64),
+        ('limit', ctypes.c_int64),
+    ]
+
+class cpol_case_metrics_query(ctypes.Structure):
+    __doc__ = 'Which cases to measure. Initialise with #CPOL_CASE_METRICS_QUERY_INIT; the struct only grows at the end.'
+    _fields_ = [
+        ('version', ctypes.c_uint),
+        ('area', ctypes.POINTER(cpol_id)),
+        ('team', ctypes.POINTER(cpol_id)),
+        ('category', ctypes.c_int32),
+        ('from', ctypes.c_int64),
+        ('to', ctypes.c_int64),
+        ('repeat_window_ms', ctypes.c_int64),
+    ]
+
+class cpol_case_repeat_query(ctypes.Structure):
+    __doc__ = 'What cpol_case_repeat_iter_new() analyses. Initialise with #CPOL_CASE_REPEAT_QUERY_INIT; the struct only grows at the end.'
+    _fields_ = [
+        ('version', ctypes.c_uint),
+        ('kind', ctypes.c_int32),
+        ('area', ctypes.POINTER(cpol_id)),
+        ('from', ctypes.c_int64),
+        ('to', ctypes.c_int64),
+        ('threshold', ctypes.c_int32),
+        ('raise_grade', ctypes.c_int32),
+        ('limit', ctypes.c_int64),
+    ]
+
+class cpol_leaderboard_filter(ctypes.Structure):
+    __doc__ = 'Which points a leaderboard counts. Initialise with #CPOL_LEADERBOARD_FILTER_INIT; the struct only grows at the end.'
+    _fields_ = [
+        ('version', ctypes.c_uint),
+        ('station', ctypes.POINTER(cpol_id)),
+        ('area', ctypes.POINTER(cpol_id)),
+        ('team', ctypes.POINTER(cpol_id)),
+        ('from', ctypes.c_int64),
+        ('to', ctypes.c_int64),
         ('limit', ctypes.c_int64),
     ]
 
@@ -327,6 +476,109 @@ STRUCTS = {
                       'since': 0,
                       'until': 0,
                       'offset': 0,
+                      'limit': 0}}),
+    'cpol_case_fields': (cpol_case_fields, {'kind': 'versioned',
+         'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
+                    ('source', {'kind': 'int', 'ctype': 'int32'}),
+                    ('category', {'kind': 'int', 'ctype': 'int32'}),
+                    ('area', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('address', {'kind': 'char', 'ptr': 1, 'const': True}),
+                    ('has_location', {'kind': 'int', 'ctype': 'int32'}),
+                    ('latitude', {'kind': 'float', 'ctype': 'double'}),
+                    ('longitude', {'kind': 'float', 'ctype': 'double'}),
+                    ('description', {'kind': 'char', 'ptr': 1, 'const': True}),
+                    ('reporter', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('reporter_name', {'kind': 'char', 'ptr': 1, 'const': True}),
+                    ('confidential', {'kind': 'int', 'ctype': 'int32'}),
+                    ('reported_at', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'})],
+         'version_macro': 'CPOL_CASE_FIELDS_VERSION',
+         'init_macro': 'CPOL_CASE_FIELDS_INIT',
+         'defaults': {'version': 1,
+                      'source': 0,
+                      'category': 0,
+                      'area': None,
+                      'address': None,
+                      'has_location': 0,
+                      'latitude': None,
+                      'longitude': None,
+                      'description': None,
+                      'reporter': None,
+                      'reporter_name': None,
+                      'confidential': 0,
+                      'reported_at': 0}}),
+    'cpol_case_filter': (cpol_case_filter, {'kind': 'versioned',
+         'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
+                    ('area', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('state', {'kind': 'int', 'ctype': 'int32'}),
+                    ('category', {'kind': 'int', 'ctype': 'int32'}),
+                    ('team', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('from', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('to', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('offset', {'kind': 'int', 'ctype': 'int64'}),
+                    ('limit', {'kind': 'int', 'ctype': 'int64'})],
+         'version_macro': 'CPOL_CASE_FILTER_VERSION',
+         'init_macro': 'CPOL_CASE_FILTER_INIT',
+         'defaults': {'version': 1,
+                      'area': None,
+                      'state': 0,
+                      'category': 0,
+                      'team': None,
+                      'from': 0,
+                      'to': 0,
+                      'offset': 0,
+                      'limit': 0}}),
+    'cpol_case_metrics_query': (cpol_case_metrics_query, {'kind': 'versioned',
+         'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
+                    ('area', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('team', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('category', {'kind': 'int', 'ctype': 'int32'}),
+                    ('from', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('to', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('repeat_window_ms', {'kind': 'int', 'ctype': 'int64'})],
+         'version_macro': 'CPOL_CASE_METRICS_QUERY_VERSION',
+         'init_macro': 'CPOL_CASE_METRICS_QUERY_INIT',
+         'defaults': {'version': 1,
+                      'area': None,
+                      'team': None,
+                      'category': 0,
+                      'from': 0,
+                      'to': 0,
+                      'repeat_window_ms': 0}}),
+    'cpol_case_repeat_query': (cpol_case_repeat_query, {'kind': 'versioned',
+         'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
+                    ('kind', {'kind': 'int', 'ctype': 'int32'}),
+                    ('area', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('from', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('to', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('threshold', {'kind': 'int', 'ctype': 'int32'}),
+                    ('raise_grade', {'kind': 'int', 'ctype': 'int32'}),
+                    ('limit', {'kind': 'int', 'ctype': 'int64'})],
+         'version_macro': 'CPOL_CASE_REPEAT_QUERY_VERSION',
+         'init_macro': 'CPOL_CASE_REPEAT_QUERY_INIT',
+         'defaults': {'version': 1,
+                      'kind': 0,
+                      'area': None,
+                      'from': 0,
+                      'to': 0,
+                      'threshold': 3,
+                      'raise_grade': 0,
+                      'limit': 0}}),
+    'cpol_leaderboard_filter': (cpol_leaderboard_filter, {'kind': 'versioned',
+         'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
+                    ('station', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('area', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('team', {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}),
+                    ('from', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('to', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('limit', {'kind': 'int', 'ctype': 'int64'})],
+         'version_macro': 'CPOL_LEADERBOARD_FILTER_VERSION',
+         'init_macro': 'CPOL_LEADERBOARD_FILTER_INIT',
+         'defaults': {'version': 1,
+                      'station': None,
+                      'area': None,
+                      'team': None,
+                      'from': 0,
+                      'to': 0,
                       'limit': 0}}),
     'cpol_open_options': (cpol_open_options, {'kind': 'versioned',
          'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
@@ -491,6 +743,122 @@ class AssignmentStatus(enum.IntEnum):
     SUSPENDED = 6
     RETIRED = 7
 
+class CaseCategory(enum.IntEnum):
+    __doc__ = 'What a case is about (stable values) (cpol_case_category_t).'
+    NEIGHBOUR = 1
+    FAMILY = 2
+    PROPERTY = 3
+    COMMERCIAL = 4
+    HAZARD = 5
+    THEFT_FRAUD = 6
+    PUBLIC_ORDER = 7
+    NON_POLICE = 8
+
+class CaseMetric(enum.IntEnum):
+    __doc__ = 'Counts a metrics computation yields (stable values); definitions in docs/cases.md (cpol_case_metric_t).'
+    RECEIVED = 1
+    SCREENED = 2
+    REJECTED = 3
+    DUPLICATES = 4
+    RESOLVED = 5
+    UNRESOLVED = 6
+    ON_THE_SPOT = 7
+    CLOSED = 8
+    REOPENED = 9
+    FOLLOWED_UP = 10
+    SATISFIED = 11
+    SATISFACTION_SUM = 12
+    OVERDUE_SCREENING = 13
+    OVERDUE_ARRIVAL = 14
+    OVERDUE_RESOLUTION = 15
+    OVERDUE_FOLLOWUP = 16
+    REFERRALS = 17
+    REFERRALS_ANSWERED = 18
+    REFERRALS_ON_TIME = 19
+    REPEAT_CALLS = 20
+    ESCALATIONS = 21
+
+class CaseOutcome(enum.IntEnum):
+    __doc__ = 'How a case was resolved (stable values) (cpol_case_outcome_t).'
+    MEDIATED = 1
+    RECTIFIED = 2
+    HANDED_OVER = 3
+    UNRESOLVED = 4
+    DEPARTMENT = 5
+
+class CaseRate(enum.IntEnum):
+    __doc__ = 'Rates derived from the counts (stable values); each is 0 when its denominator is 0 (cpol_case_rate_t).'
+    CLOSURE = 1
+    RESOLUTION = 2
+    ON_THE_SPOT = 3
+    SATISFACTION = 4
+    MEAN_SATISFACTION = 5
+    REFERRALS_ANSWERED = 6
+    REPEAT_CALLS = 7
+
+class CaseReject(enum.IntEnum):
+    __doc__ = 'Why a case was rejected (stable values) (cpol_case_reject_t).'
+    DUPLICATE = 1
+    UNFOUNDED = 2
+
+class CaseSource(enum.IntEnum):
+    __doc__ = 'Where a case came from: the "four-party" sources (四方信息) and 110 (stable values) (cpol_case_source_t).'
+    PROPERTY_ALERT = 1
+    VOLUNTEER_PATROL = 2
+    INFORMANT_TIP = 3
+    RESIDENT_COMPLAINT = 4
+    GRID_WORKER = 5
+    DISPATCH_110 = 6
+
+class CaseStage(enum.IntEnum):
+    __doc__ = 'The timed stages of a case (stable values): deadlines, overdue items and response times (cpol_case_stage_t).'
+    SCREENING = 1
+    ARRIVAL = 2
+    RESOLUTION = 3
+    FOLLOWUP = 4
+    REFERRAL = 5
+
+class CaseState(enum.IntEnum):
+    __doc__ = 'Workflow states (stable values); the transitions are in commpolice/case.h (cpol_case_state_t).'
+    REPORTED = 1
+    VERIFIED = 2
+    ASSESSED = 3
+    ASSIGNED = 4
+    HANDLING = 5
+    REFERRED = 6
+    RESOLVED = 7
+    FED_BACK = 8
+    FOLLOWED_UP = 9
+    CLOSED = 10
+    REJECTED = 11
+
+class CaseStep(enum.IntEnum):
+    __doc__ = "The steps of the workflow, as recorded in a case's history (stable values) (cpol_case_step_t)."
+    REPORT = 1
+    VERIFY = 2
+    REJECT = 3
+    ASSESS = 4
+    ASSIGN = 5
+    ESCALATE = 6
+    DEESCALATE = 7
+    ARRIVE = 8
+    RESOLVE = 9
+    REFER = 10
+    REFERRAL_REPLY = 11
+    FEEDBACK = 12
+    FOLLOWUP = 13
+    CLOSE = 14
+    REOPEN = 15
+    SPOT_CONFIRM = 16
+    SPOT_REOPEN = 17
+
+class CaseTier(enum.IntEnum):
+    __doc__ = 'Escalation tiers, from the bottom (stable values; higher is more senior) (cpol_case_tier_t).'
+    ON_THE_SPOT = 1
+    TEAM = 2
+    OFFICER = 3
+    LEADERSHIP = 4
+
 class Category(enum.IntEnum):
     __doc__ = 'Occupation categories (bits): the seeds\' "三保两员两车一服" groups from which informants are recruited (cpol_category_t).'
     SECURITY_GUARD = 1
@@ -556,6 +924,16 @@ class Permission(enum.IntEnum):
     POINTS_REDEEM = 18
     POINTS_ADMIN = 19
     POINTS_VIEW = 20
+    CASE_REPORT = 21
+    CASE_TRIAGE = 22
+    CASE_HANDLE = 23
+    CASE_ESCALATE = 24
+    CASE_DEESCALATE = 25
+    CASE_FOLLOWUP = 26
+    CASE_CLOSE = 27
+    CASE_SPOTCHECK = 28
+    CASE_VIEW = 29
+    CASE_CONFIGURE = 30
 
 class RedemptionStatus(enum.IntEnum):
     __doc__ = 'States of a redemption (stable values) (cpol_redemption_status_t).'
@@ -564,6 +942,19 @@ class RedemptionStatus(enum.IntEnum):
     VOIDED = 3
     EXPIRED = 4
     REFUNDED = 5
+
+class RepeatKind(enum.IntEnum):
+    __doc__ = 'What repeat analysis groups by (stable values) (cpol_repeat_kind_t).'
+    PERSON = 1
+    AREA = 2
+    ADDRESS = 3
+    CATEGORY = 4
+
+class RiskGrade(enum.IntEnum):
+    __doc__ = 'Risk grades (stable values) (cpol_risk_grade_t).'
+    GENERAL = 1
+    ATTENTION = 2
+    HIGH = 3
 
 class Role(enum.IntEnum):
     __doc__ = 'Roles a person may hold (stable values; a person may hold several) (cpol_role_t).'
@@ -598,6 +989,12 @@ class SignupStatus(enum.IntEnum):
     COMPLETED = 3
     NO_SHOW = 4
     CANCELLED = 5
+
+class SpotResult(enum.IntEnum):
+    __doc__ = 'Results of a spot check (stable values) (cpol_spot_result_t).'
+    PENDING = 1
+    CONFIRMED = 2
+    REOPENED = 3
 
 class Status(enum.IntEnum):
     __doc__ = 'Status codes returned by every fallible function (cpol_status_t).'
@@ -668,6 +1065,16 @@ ENUMS = {
     'cpol_area_kind_t': AreaKind,
     'cpol_area_walk_t': AreaWalk,
     'cpol_assignment_status_t': AssignmentStatus,
+    'cpol_case_category_t': CaseCategory,
+    'cpol_case_metric_t': CaseMetric,
+    'cpol_case_outcome_t': CaseOutcome,
+    'cpol_case_rate_t': CaseRate,
+    'cpol_case_reject_t': CaseReject,
+    'cpol_case_source_t': CaseSource,
+    'cpol_case_stage_t': CaseStage,
+    'cpol_case_state_t': CaseState,
+    'cpol_case_step_t': CaseStep,
+    'cpol_case_tier_t': CaseTier,
     'cpol_category_t': Category,
     'cpol_course_kind_t': CourseKind,
     'cpol_earning_kind_t': EarningKind,
@@ -675,10 +1082,13 @@ ENUMS = {
     'cpol_note_kind_t': NoteKind,
     'cpol_permission_t': Permission,
     'cpol_redemption_status_t': RedemptionStatus,
+    'cpol_repeat_kind_t': RepeatKind,
+    'cpol_risk_grade_t': RiskGrade,
     'cpol_role_t': Role,
     'cpol_shift_kind_t': ShiftKind,
     'cpol_shift_status_t': ShiftStatus,
     'cpol_signup_status_t': SignupStatus,
+    'cpol_spot_result_t': SpotResult,
     'cpol_status_t': Status,
     'cpol_team_kind_t': TeamKind,
     'cpol_team_role_t': TeamRole,
@@ -708,6 +1118,92 @@ CPOL_ASSIGNMENT_REJECTED = 4
 CPOL_ASSIGNMENT_ACTIVE = 5
 CPOL_ASSIGNMENT_SUSPENDED = 6
 CPOL_ASSIGNMENT_RETIRED = 7
+CPOL_CASE_NEIGHBOUR = 1
+CPOL_CASE_FAMILY = 2
+CPOL_CASE_PROPERTY = 3
+CPOL_CASE_COMMERCIAL = 4
+CPOL_CASE_HAZARD = 5
+CPOL_CASE_THEFT_FRAUD = 6
+CPOL_CASE_PUBLIC_ORDER = 7
+CPOL_CASE_NON_POLICE = 8
+CPOL_METRIC_RECEIVED = 1
+CPOL_METRIC_SCREENED = 2
+CPOL_METRIC_REJECTED = 3
+CPOL_METRIC_DUPLICATES = 4
+CPOL_METRIC_RESOLVED = 5
+CPOL_METRIC_UNRESOLVED = 6
+CPOL_METRIC_ON_THE_SPOT = 7
+CPOL_METRIC_CLOSED = 8
+CPOL_METRIC_REOPENED = 9
+CPOL_METRIC_FOLLOWED_UP = 10
+CPOL_METRIC_SATISFIED = 11
+CPOL_METRIC_SATISFACTION_SUM = 12
+CPOL_METRIC_OVERDUE_SCREENING = 13
+CPOL_METRIC_OVERDUE_ARRIVAL = 14
+CPOL_METRIC_OVERDUE_RESOLUTION = 15
+CPOL_METRIC_OVERDUE_FOLLOWUP = 16
+CPOL_METRIC_REFERRALS = 17
+CPOL_METRIC_REFERRALS_ANSWERED = 18
+CPOL_METRIC_REFERRALS_ON_TIME = 19
+CPOL_METRIC_REPEAT_CALLS = 20
+CPOL_METRIC_ESCALATIONS = 21
+CPOL_OUTCOME_MEDIATED = 1
+CPOL_OUTCOME_RECTIFIED = 2
+CPOL_OUTCOME_HANDED_OVER = 3
+CPOL_OUTCOME_UNRESOLVED = 4
+CPOL_OUTCOME_DEPARTMENT = 5
+CPOL_RATE_CLOSURE = 1
+CPOL_RATE_RESOLUTION = 2
+CPOL_RATE_ON_THE_SPOT = 3
+CPOL_RATE_SATISFACTION = 4
+CPOL_RATE_MEAN_SATISFACTION = 5
+CPOL_RATE_REFERRALS_ANSWERED = 6
+CPOL_RATE_REPEAT_CALLS = 7
+CPOL_REJECT_DUPLICATE = 1
+CPOL_REJECT_UNFOUNDED = 2
+CPOL_CASE_SOURCE_PROPERTY_ALERT = 1
+CPOL_CASE_SOURCE_VOLUNTEER_PATROL = 2
+CPOL_CASE_SOURCE_INFORMANT_TIP = 3
+CPOL_CASE_SOURCE_RESIDENT_COMPLAINT = 4
+CPOL_CASE_SOURCE_GRID_WORKER = 5
+CPOL_CASE_SOURCE_DISPATCH_110 = 6
+CPOL_STAGE_SCREENING = 1
+CPOL_STAGE_ARRIVAL = 2
+CPOL_STAGE_RESOLUTION = 3
+CPOL_STAGE_FOLLOWUP = 4
+CPOL_STAGE_REFERRAL = 5
+CPOL_CASE_REPORTED = 1
+CPOL_CASE_VERIFIED = 2
+CPOL_CASE_ASSESSED = 3
+CPOL_CASE_ASSIGNED = 4
+CPOL_CASE_HANDLING = 5
+CPOL_CASE_REFERRED = 6
+CPOL_CASE_RESOLVED = 7
+CPOL_CASE_FED_BACK = 8
+CPOL_CASE_FOLLOWED_UP = 9
+CPOL_CASE_CLOSED = 10
+CPOL_CASE_REJECTED = 11
+CPOL_STEP_REPORT = 1
+CPOL_STEP_VERIFY = 2
+CPOL_STEP_REJECT = 3
+CPOL_STEP_ASSESS = 4
+CPOL_STEP_ASSIGN = 5
+CPOL_STEP_ESCALATE = 6
+CPOL_STEP_DEESCALATE = 7
+CPOL_STEP_ARRIVE = 8
+CPOL_STEP_RESOLVE = 9
+CPOL_STEP_REFER = 10
+CPOL_STEP_REFERRAL_REPLY = 11
+CPOL_STEP_FEEDBACK = 12
+CPOL_STEP_FOLLOWUP = 13
+CPOL_STEP_CLOSE = 14
+CPOL_STEP_REOPEN = 15
+CPOL_STEP_SPOT_CONFIRM = 16
+CPOL_STEP_SPOT_REOPEN = 17
+CPOL_TIER_ON_THE_SPOT = 1
+CPOL_TIER_TEAM = 2
+CPOL_TIER_OFFICER = 3
+CPOL_TIER_LEADERSHIP = 4
 CPOL_CATEGORY_SECURITY_GUARD = 1
 CPOL_CATEGORY_CLEANER = 2
 CPOL_CATEGORY_DOMESTIC = 4
@@ -756,11 +1252,28 @@ CPOL_PERM_POINTS_AWARD = 17
 CPOL_PERM_POINTS_REDEEM = 18
 CPOL_PERM_POINTS_ADMIN = 19
 CPOL_PERM_POINTS_VIEW = 20
+CPOL_PERM_CASE_REPORT = 21
+CPOL_PERM_CASE_TRIAGE = 22
+CPOL_PERM_CASE_HANDLE = 23
+CPOL_PERM_CASE_ESCALATE = 24
+CPOL_PERM_CASE_DEESCALATE = 25
+CPOL_PERM_CASE_FOLLOWUP = 26
+CPOL_PERM_CASE_CLOSE = 27
+CPOL_PERM_CASE_SPOTCHECK = 28
+CPOL_PERM_CASE_VIEW = 29
+CPOL_PERM_CASE_CONFIGURE = 30
 CPOL_REDEMPTION_HELD = 1
 CPOL_REDEMPTION_POSTED = 2
 CPOL_REDEMPTION_VOIDED = 3
 CPOL_REDEMPTION_EXPIRED = 4
 CPOL_REDEMPTION_REFUNDED = 5
+CPOL_REPEAT_PERSON = 1
+CPOL_REPEAT_AREA = 2
+CPOL_REPEAT_ADDRESS = 3
+CPOL_REPEAT_CATEGORY = 4
+CPOL_RISK_GENERAL = 1
+CPOL_RISK_ATTENTION = 2
+CPOL_RISK_HIGH = 3
 CPOL_ROLE_OFFICER = 1
 CPOL_ROLE_AUXILIARY = 2
 CPOL_ROLE_VOLUNTEER = 3
@@ -783,6 +1296,9 @@ CPOL_SIGNUP_CHECKED_IN = 2
 CPOL_SIGNUP_COMPLETED = 3
 CPOL_SIGNUP_NO_SHOW = 4
 CPOL_SIGNUP_CANCELLED = 5
+CPOL_SPOT_PENDING = 1
+CPOL_SPOT_CONFIRMED = 2
+CPOL_SPOT_REOPENED = 3
 CPOL_OK = 0
 CPOL_DONE = 1
 CPOL_ALREADY = 2
@@ -835,11 +1351,20 @@ CPOL_TRANSFER_EXPIRY = 5
 # ---- #define constants ----
 CPOL_AREA_NAME_MAX = 200
 CPOL_AUDIT_FILTER_VERSION = 1
+CPOL_CASE_ADDRESS_MAX = 200
+CPOL_CASE_DESCRIPTION_MAX = 4000
+CPOL_CASE_FIELDS_VERSION = 1
+CPOL_CASE_FILTER_VERSION = 1
+CPOL_CASE_METRICS_QUERY_VERSION = 1
+CPOL_CASE_NOTE_MAX = 2000
+CPOL_CASE_REPEAT_QUERY_VERSION = 1
 CPOL_CATEGORY_ALL = 255
 CPOL_CERT_VALID_DAYS_MAX = 3660
 CPOL_COURSE_TITLE_MAX = 200
+CPOL_DEPARTMENT_NAME_MAX = 200
 CPOL_ID_STRING_SIZE = 37
 CPOL_ITEM_NAME_MAX = 200
+CPOL_LEADERBOARD_FILTER_VERSION = 1
 CPOL_MEMO_MAX = 500
 CPOL_OPEN_NOCREATE = 2
 CPOL_OPEN_OPTIONS_VERSION = 1
@@ -868,12 +1393,17 @@ CPOL_VERSION_MINOR = 1
 CPOL_VERSION_NUMBER = 1000
 CPOL_VERSION_PATCH = 0
 CPOL_VERSION = '0.1.0'
-CONSTANTS = ('CPOL_AREA_NAME_MAX', 'CPOL_AUDIT_FILTER_VERSION', 'CPOL_CATEGORY_ALL', 'CPOL_CERT_VALID_DAYS_MAX', 'CPOL_COURSE_TITLE_MAX', 'CPOL_ID_STRING_SIZE', 'CPOL_ITEM_NAME_MAX', 'CPOL_MEMO_MAX', 'CPOL_OPEN_NOCREATE', 'CPOL_OPEN_OPTIONS_VERSION', 'CPOL_OPEN_READONLY', 'CPOL_PERSON_FIELDS_VERSION', 'CPOL_PERSON_FILTER_VERSION', 'CPOL_PERSON_NAME_MAX', 'CPOL_PERSON_SKILLS_MAX', 'CPOL_POINTS_MAX', 'CPOL_REASON_MAX', 'CPOL_SESSION_MINUTES_MAX', 'CPOL_SETTING_KEY_MAX', 'CPOL_SETTING_VALUE_MAX', 'CPOL_SHIFT_CAPACITY_MAX', 'CPOL_SHIFT_FIELDS_VERSION', 'CPOL_SHIFT_FILTER_VERSION', 'CPOL_SHIFT_MINUTES_MAX', 'CPOL_SHIFT_TITLE_MAX', 'CPOL_SIGNUP_FILTER_VERSION', 'CPOL_TEAM_FIELDS_VERSION', 'CPOL_TEAM_FILTER_VERSION', 'CPOL_TEAM_NAME_MAX', 'CPOL_TEAM_SUBTEAMS_MAX', 'CPOL_VERSION_MAJOR', 'CPOL_VERSION_MINOR', 'CPOL_VERSION_NUMBER', 'CPOL_VERSION_PATCH', 'CPOL_VERSION')
+CONSTANTS = ('CPOL_AREA_NAME_MAX', 'CPOL_AUDIT_FILTER_VERSION', 'CPOL_CASE_ADDRESS_MAX', 'CPOL_CASE_DESCRIPTION_MAX', 'CPOL_CASE_FIELDS_VERSION', 'CPOL_CASE_FILTER_VERSION', 'CPOL_CASE_METRICS_QUERY_VERSION', 'CPOL_CASE_NOTE_MAX', 'CPOL_CASE_REPEAT_QUERY_VERSION', 'CPOL_CATEGORY_ALL', 'CPOL_CERT_VALID_DAYS_MAX', 'CPOL_COURSE_TITLE_MAX', 'CPOL_DEPARTMENT_NAME_MAX', 'CPOL_ID_STRING_SIZE', 'CPOL_ITEM_NAME_MAX', 'CPOL_LEADERBOARD_FILTER_VERSION', 'CPOL_MEMO_MAX', 'CPOL_OPEN_NOCREATE', 'CPOL_OPEN_OPTIONS_VERSION', 'CPOL_OPEN_READONLY', 'CPOL_PERSON_FIELDS_VERSION', 'CPOL_PERSON_FILTER_VERSION', 'CPOL_PERSON_NAME_MAX', 'CPOL_PERSON_SKILLS_MAX', 'CPOL_POINTS_MAX', 'CPOL_REASON_MAX', 'CPOL_SESSION_MINUTES_MAX', 'CPOL_SETTING_KEY_MAX', 'CPOL_SETTING_VALUE_MAX', 'CPOL_SHIFT_CAPACITY_MAX', 'CPOL_SHIFT_FIELDS_VERSION', 'CPOL_SHIFT_FILTER_VERSION', 'CPOL_SHIFT_MINUTES_MAX', 'CPOL_SHIFT_TITLE_MAX', 'CPOL_SIGNUP_FILTER_VERSION', 'CPOL_TEAM_FIELDS_VERSION', 'CPOL_TEAM_FILTER_VERSION', 'CPOL_TEAM_NAME_MAX', 'CPOL_TEAM_SUBTEAMS_MAX', 'CPOL_VERSION_MAJOR', 'CPOL_VERSION_MINOR', 'CPOL_VERSION_NUMBER', 'CPOL_VERSION_PATCH', 'CPOL_VERSION')
 
 __all__ = [
     'LibraryNotFound',
     'cpol_id',
     'cpol_audit_filter',
+    'cpol_case_fields',
+    'cpol_case_filter',
+    'cpol_case_metrics_query',
+    'cpol_case_repeat_query',
+    'cpol_leaderboard_filter',
     'cpol_open_options',
     'cpol_person_fields',
     'cpol_person_filter',
@@ -886,6 +1416,16 @@ __all__ = [
     'AreaKind',
     'AreaWalk',
     'AssignmentStatus',
+    'CaseCategory',
+    'CaseMetric',
+    'CaseOutcome',
+    'CaseRate',
+    'CaseReject',
+    'CaseSource',
+    'CaseStage',
+    'CaseState',
+    'CaseStep',
+    'CaseTier',
     'Category',
     'CourseKind',
     'EarningKind',
@@ -893,10 +1433,13 @@ __all__ = [
     'NoteKind',
     'Permission',
     'RedemptionStatus',
+    'RepeatKind',
+    'RiskGrade',
     'Role',
     'ShiftKind',
     'ShiftStatus',
     'SignupStatus',
+    'SpotResult',
     'Status',
     'TeamKind',
     'TeamRole',
@@ -922,6 +1465,92 @@ __all__ = [
     'CPOL_ASSIGNMENT_ACTIVE',
     'CPOL_ASSIGNMENT_SUSPENDED',
     'CPOL_ASSIGNMENT_RETIRED',
+    'CPOL_CASE_NEIGHBOUR',
+    'CPOL_CASE_FAMILY',
+    'CPOL_CASE_PROPERTY',
+    'CPOL_CASE_COMMERCIAL',
+    'CPOL_CASE_HAZARD',
+    'CPOL_CASE_THEFT_FRAUD',
+    'CPOL_CASE_PUBLIC_ORDER',
+    'CPOL_CASE_NON_POLICE',
+    'CPOL_METRIC_RECEIVED',
+    'CPOL_METRIC_SCREENED',
+    'CPOL_METRIC_REJECTED',
+    'CPOL_METRIC_DUPLICATES',
+    'CPOL_METRIC_RESOLVED',
+    'CPOL_METRIC_UNRESOLVED',
+    'CPOL_METRIC_ON_THE_SPOT',
+    'CPOL_METRIC_CLOSED',
+    'CPOL_METRIC_REOPENED',
+    'CPOL_METRIC_FOLLOWED_UP',
+    'CPOL_METRIC_SATISFIED',
+    'CPOL_METRIC_SATISFACTION_SUM',
+    'CPOL_METRIC_OVERDUE_SCREENING',
+    'CPOL_METRIC_OVERDUE_ARRIVAL',
+    'CPOL_METRIC_OVERDUE_RESOLUTION',
+    'CPOL_METRIC_OVERDUE_FOLLOWUP',
+    'CPOL_METRIC_REFERRALS',
+    'CPOL_METRIC_REFERRALS_ANSWERED',
+    'CPOL_METRIC_REFERRALS_ON_TIME',
+    'CPOL_METRIC_REPEAT_CALLS',
+    'CPOL_METRIC_ESCALATIONS',
+    'CPOL_OUTCOME_MEDIATED',
+    'CPOL_OUTCOME_RECTIFIED',
+    'CPOL_OUTCOME_HANDED_OVER',
+    'CPOL_OUTCOME_UNRESOLVED',
+    'CPOL_OUTCOME_DEPARTMENT',
+    'CPOL_RATE_CLOSURE',
+    'CPOL_RATE_RESOLUTION',
+    'CPOL_RATE_ON_THE_SPOT',
+    'CPOL_RATE_SATISFACTION',
+    'CPOL_RATE_MEAN_SATISFACTION',
+    'CPOL_RATE_REFERRALS_ANSWERED',
+    'CPOL_RATE_REPEAT_CALLS',
+    'CPOL_REJECT_DUPLICATE',
+    'CPOL_REJECT_UNFOUNDED',
+    'CPOL_CASE_SOURCE_PROPERTY_ALERT',
+    'CPOL_CASE_SOURCE_VOLUNTEER_PATROL',
+    'CPOL_CASE_SOURCE_INFORMANT_TIP',
+    'CPOL_CASE_SOURCE_RESIDENT_COMPLAINT',
+    'CPOL_CASE_SOURCE_GRID_WORKER',
+    'CPOL_CASE_SOURCE_DISPATCH_110',
+    'CPOL_STAGE_SCREENING',
+    'CPOL_STAGE_ARRIVAL',
+    'CPOL_STAGE_RESOLUTION',
+    'CPOL_STAGE_FOLLOWUP',
+    'CPOL_STAGE_REFERRAL',
+    'CPOL_CASE_REPORTED',
+    'CPOL_CASE_VERIFIED',
+    'CPOL_CASE_ASSESSED',
+    'CPOL_CASE_ASSIGNED',
+    'CPOL_CASE_HANDLING',
+    'CPOL_CASE_REFERRED',
+    'CPOL_CASE_RESOLVED',
+    'CPOL_CASE_FED_BACK',
+    'CPOL_CASE_FOLLOWED_UP',
+    'CPOL_CASE_CLOSED',
+    'CPOL_CASE_REJECTED',
+    'CPOL_STEP_REPORT',
+    'CPOL_STEP_VERIFY',
+    'CPOL_STEP_REJECT',
+    'CPOL_STEP_ASSESS',
+    'CPOL_STEP_ASSIGN',
+    'CPOL_STEP_ESCALATE',
+    'CPOL_STEP_DEESCALATE',
+    'CPOL_STEP_ARRIVE',
+    'CPOL_STEP_RESOLVE',
+    'CPOL_STEP_REFER',
+    'CPOL_STEP_REFERRAL_REPLY',
+    'CPOL_STEP_FEEDBACK',
+    'CPOL_STEP_FOLLOWUP',
+    'CPOL_STEP_CLOSE',
+    'CPOL_STEP_REOPEN',
+    'CPOL_STEP_SPOT_CONFIRM',
+    'CPOL_STEP_SPOT_REOPEN',
+    'CPOL_TIER_ON_THE_SPOT',
+    'CPOL_TIER_TEAM',
+    'CPOL_TIER_OFFICER',
+    'CPOL_TIER_LEADERSHIP',
     'CPOL_CATEGORY_SECURITY_GUARD',
     'CPOL_CATEGORY_CLEANER',
     'CPOL_CATEGORY_DOMESTIC',
@@ -970,11 +1599,28 @@ __all__ = [
     'CPOL_PERM_POINTS_REDEEM',
     'CPOL_PERM_POINTS_ADMIN',
     'CPOL_PERM_POINTS_VIEW',
+    'CPOL_PERM_CASE_REPORT',
+    'CPOL_PERM_CASE_TRIAGE',
+    'CPOL_PERM_CASE_HANDLE',
+    'CPOL_PERM_CASE_ESCALATE',
+    'CPOL_PERM_CASE_DEESCALATE',
+    'CPOL_PERM_CASE_FOLLOWUP',
+    'CPOL_PERM_CASE_CLOSE',
+    'CPOL_PERM_CASE_SPOTCHECK',
+    'CPOL_PERM_CASE_VIEW',
+    'CPOL_PERM_CASE_CONFIGURE',
     'CPOL_REDEMPTION_HELD',
     'CPOL_REDEMPTION_POSTED',
     'CPOL_REDEMPTION_VOIDED',
     'CPOL_REDEMPTION_EXPIRED',
     'CPOL_REDEMPTION_REFUNDED',
+    'CPOL_REPEAT_PERSON',
+    'CPOL_REPEAT_AREA',
+    'CPOL_REPEAT_ADDRESS',
+    'CPOL_REPEAT_CATEGORY',
+    'CPOL_RISK_GENERAL',
+    'CPOL_RISK_ATTENTION',
+    'CPOL_RISK_HIGH',
     'CPOL_ROLE_OFFICER',
     'CPOL_ROLE_AUXILIARY',
     'CPOL_ROLE_VOLUNTEER',
@@ -997,6 +1643,9 @@ __all__ = [
     'CPOL_SIGNUP_COMPLETED',
     'CPOL_SIGNUP_NO_SHOW',
     'CPOL_SIGNUP_CANCELLED',
+    'CPOL_SPOT_PENDING',
+    'CPOL_SPOT_CONFIRMED',
+    'CPOL_SPOT_REOPENED',
     'CPOL_OK',
     'CPOL_DONE',
     'CPOL_ALREADY',
@@ -1047,11 +1696,20 @@ __all__ = [
     'CPOL_TRANSFER_EXPIRY',
     'CPOL_AREA_NAME_MAX',
     'CPOL_AUDIT_FILTER_VERSION',
+    'CPOL_CASE_ADDRESS_MAX',
+    'CPOL_CASE_DESCRIPTION_MAX',
+    'CPOL_CASE_FIELDS_VERSION',
+    'CPOL_CASE_FILTER_VERSION',
+    'CPOL_CASE_METRICS_QUERY_VERSION',
+    'CPOL_CASE_NOTE_MAX',
+    'CPOL_CASE_REPEAT_QUERY_VERSION',
     'CPOL_CATEGORY_ALL',
     'CPOL_CERT_VALID_DAYS_MAX',
     'CPOL_COURSE_TITLE_MAX',
+    'CPOL_DEPARTMENT_NAME_MAX',
     'CPOL_ID_STRING_SIZE',
     'CPOL_ITEM_NAME_MAX',
+    'CPOL_LEADERBOARD_FILTER_VERSION',
     'CPOL_MEMO_MAX',
     'CPOL_OPEN_NOCREATE',
     'CPOL_OPEN_OPTIONS_VERSION',
@@ -1191,7 +1849,138 @@ FUNCTIONS = [
     ('cpol_assignment_status_name', ctypes.c_char_p, (ctypes.c_int,)),
     ('cpol_person_note_add', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(cpol_id))),
     ('cpol_person_note_count', ctypes.c_int, (cpol_ctx_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.POINTER(ctypes.c_int64))),
+    ('cpol_case_report', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_fields), ctypes.POINTER(cpol_id))),
+    ('cpol_case_party_add', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_id), ctypes.c_char_p, ctypes.POINTER(cpol_id))),
+    ('cpol_case_verify', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_char_p)),
+    ('cpol_case_reject', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.POINTER(cpol_id), ctypes.c_char_p)),
+    ('cpol_case_assess', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_char_p)),
+    ('cpol_case_assign', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_id), ctypes.c_char_p)),
+    ('cpol_case_escalate', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_id), ctypes.c_char_p)),
+    ('cpol_case_deescalate', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_id), ctypes.c_char_p)),
+    ('cpol_case_arrive', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_id), ctypes.c_int64, ctypes.c_char_p)),
+    ('cpol_case_resolve', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_char_p)),
+    ('cpol_case_refer', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.POINTER(cpol_id))),
+    ('cpol_case_referral_reply', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_char_p, ctypes.c_int64)),
+    ('cpol_case_feedback', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_char_p)),
+    ('cpol_case_followup', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int64, ctypes.c_int, ctypes.c_int, ctypes.c_char_p)),
+    ('cpol_case_close', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_char_p)),
+    ('cpol_case_reopen', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_char_p)),
+    ('cpol_case_get', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_case_p))),
+    ('cpol_case_free', None, (cpol_case_p,)),
+    ('cpol_case_id', ctypes.POINTER(cpol_id), (cpol_case_p,)),
+    ('cpol_case_station', ctypes.POINTER(cpol_id), (cpol_case_p,)),
+    ('cpol_case_area', ctypes.POINTER(cpol_id), (cpol_case_p,)),
+    ('cpol_case_source', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_category', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_state', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_risk_grade', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_tier', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_handler', ctypes.POINTER(cpol_id), (cpol_case_p,)),
+    ('cpol_case_team', ctypes.POINTER(cpol_id), (cpol_case_p,)),
+    ('cpol_case_outcome', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_address', ctypes.c_char_p, (cpol_case_p,)),
+    ('cpol_case_has_location', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_latitude', ctypes.c_double, (cpol_case_p,)),
+    ('cpol_case_longitude', ctypes.c_double, (cpol_case_p,)),
+    ('cpol_case_description', ctypes.c_char_p, (cpol_case_p,)),
+    ('cpol_case_reporter', ctypes.POINTER(cpol_id), (cpol_case_p,)),
+    ('cpol_case_reporter_name', ctypes.c_char_p, (cpol_case_p,)),
+    ('cpol_case_confidential', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_reporter_masked', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_duplicate_of', ctypes.POINTER(cpol_id), (cpol_case_p,)),
+    ('cpol_case_reported_at', ctypes.c_int64, (cpol_case_p,)),
+    ('cpol_case_resolved_at', ctypes.c_int64, (cpol_case_p,)),
+    ('cpol_case_closed_at', ctypes.c_int64, (cpol_case_p,)),
+    ('cpol_case_updated_at', ctypes.c_int64, (cpol_case_p,)),
+    ('cpol_case_reopen_count', ctypes.c_int32, (cpol_case_p,)),
+    ('cpol_case_satisfaction', ctypes.c_int, (cpol_case_p,)),
+    ('cpol_case_iter_new', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_filter), ctypes.POINTER(cpol_case_iter_p))),
+    ('cpol_case_iter_next', ctypes.c_int, (cpol_case_iter_p, ctypes.POINTER(cpol_case_p))),
+    ('cpol_case_iter_free', None, (cpol_case_iter_p,)),
+    ('cpol_case_event_iter_new', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_case_event_iter_p))),
+    ('cpol_case_event_iter_next', ctypes.c_int, (cpol_case_event_iter_p, ctypes.POINTER(cpol_case_event_p))),
+    ('cpol_case_event_iter_free', None, (cpol_case_event_iter_p,)),
+    ('cpol_case_event_id', ctypes.POINTER(cpol_id), (cpol_case_event_p,)),
+    ('cpol_case_event_step', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_from', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_to', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_at', ctypes.c_int64, (cpol_case_event_p,)),
+    ('cpol_case_event_recorded_at', ctypes.c_int64, (cpol_case_event_p,)),
+    ('cpol_case_event_actor', ctypes.POINTER(cpol_id), (cpol_case_event_p,)),
+    ('cpol_case_event_actor_role', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_subject', ctypes.POINTER(cpol_id), (cpol_case_event_p,)),
+    ('cpol_case_event_tier', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_risk_grade', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_outcome', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_satisfaction', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_recurred', ctypes.c_int, (cpol_case_event_p,)),
+    ('cpol_case_event_note', ctypes.c_char_p, (cpol_case_event_p,)),
+    ('cpol_case_deadline_set', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_int, ctypes.c_int64)),
+    ('cpol_case_deadline_get', ctypes.c_int, (cpol_ctx_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_int64))),
+    ('cpol_case_deadline_default', ctypes.c_int64, (ctypes.c_int, ctypes.c_int)),
+    ('cpol_case_tick', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.c_int, ctypes.POINTER(cpol_case_overdue_iter_p))),
+    ('cpol_case_overdue_iter_next', ctypes.c_int, (cpol_case_overdue_iter_p, ctypes.POINTER(cpol_case_overdue_p))),
+    ('cpol_case_overdue_iter_free', None, (cpol_case_overdue_iter_p,)),
+    ('cpol_case_overdue_case', ctypes.POINTER(cpol_id), (cpol_case_overdue_p,)),
+    ('cpol_case_overdue_stage', ctypes.c_int, (cpol_case_overdue_p,)),
+    ('cpol_case_overdue_due_at', ctypes.c_int64, (cpol_case_overdue_p,)),
+    ('cpol_case_overdue_by', ctypes.c_int64, (cpol_case_overdue_p,)),
+    ('cpol_case_overdue_tier', ctypes.c_int, (cpol_case_overdue_p,)),
+    ('cpol_case_overdue_escalated', ctypes.c_int, (cpol_case_overdue_p,)),
+    ('cpol_risk_grade_min_tier', ctypes.c_int, (ctypes.c_int,)),
+    ('cpol_case_source_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_case_category_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_case_category_code', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_case_state_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_risk_grade_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_case_tier_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_case_outcome_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_case_step_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_case_stage_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_duty_report', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_double, ctypes.c_double, ctypes.c_int)),
+    ('cpol_case_responders', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int64, ctypes.POINTER(cpol_responder_iter_p))),
+    ('cpol_responder_iter_next', ctypes.c_int, (cpol_responder_iter_p, ctypes.POINTER(cpol_responder_p))),
+    ('cpol_responder_iter_free', None, (cpol_responder_iter_p,)),
+    ('cpol_responder_person', ctypes.POINTER(cpol_id), (cpol_responder_p,)),
+    ('cpol_responder_team', ctypes.POINTER(cpol_id), (cpol_responder_p,)),
+    ('cpol_responder_team_role', ctypes.c_int, (cpol_responder_p,)),
+    ('cpol_responder_distance_m', ctypes.c_double, (cpol_responder_p,)),
+    ('cpol_responder_reported_at', ctypes.c_int64, (cpol_responder_p,)),
+    ('cpol_spot_check_sample', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int64, ctypes.c_int64, ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(cpol_spot_check_iter_p))),
+    ('cpol_spot_check_decide', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_char_p)),
+    ('cpol_spot_check_iter_new', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.POINTER(cpol_spot_check_iter_p))),
+    ('cpol_spot_check_iter_next', ctypes.c_int, (cpol_spot_check_iter_p, ctypes.POINTER(cpol_spot_check_p))),
+    ('cpol_spot_check_iter_free', None, (cpol_spot_check_iter_p,)),
+    ('cpol_spot_check_id', ctypes.POINTER(cpol_id), (cpol_spot_check_p,)),
+    ('cpol_spot_check_case', ctypes.POINTER(cpol_id), (cpol_spot_check_p,)),
+    ('cpol_spot_check_result', ctypes.c_int, (cpol_spot_check_p,)),
+    ('cpol_spot_check_seed', ctypes.c_int64, (cpol_spot_check_p,)),
+    ('cpol_spot_check_sampled_at', ctypes.c_int64, (cpol_spot_check_p,)),
+    ('cpol_spot_check_decided_at', ctypes.c_int64, (cpol_spot_check_p,)),
+    ('cpol_spot_check_note', ctypes.c_char_p, (cpol_spot_check_p,)),
+    ('cpol_spot_result_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_case_repeat_iter_new', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_repeat_query), ctypes.POINTER(cpol_case_repeat_iter_p))),
+    ('cpol_case_repeat_iter_next', ctypes.c_int, (cpol_case_repeat_iter_p, ctypes.POINTER(cpol_case_repeat_p))),
+    ('cpol_case_repeat_iter_free', None, (cpol_case_repeat_iter_p,)),
+    ('cpol_case_repeat_kind', ctypes.c_int, (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_person', ctypes.POINTER(cpol_id), (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_area', ctypes.POINTER(cpol_id), (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_address', ctypes.c_char_p, (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_category', ctypes.c_int, (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_count', ctypes.c_int64, (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_newest', ctypes.POINTER(cpol_id), (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_first_at', ctypes.c_int64, (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_last_at', ctypes.c_int64, (cpol_case_repeat_p,)),
+    ('cpol_case_repeat_raised', ctypes.c_int, (cpol_case_repeat_p,)),
+    ('cpol_case_metrics_compute', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_metrics_query), ctypes.POINTER(cpol_case_metrics_p))),
+    ('cpol_case_metrics_free', None, (cpol_case_metrics_p,)),
+    ('cpol_case_metrics_count', ctypes.c_int64, (cpol_case_metrics_p, ctypes.c_int)),
+    ('cpol_case_metrics_rate', ctypes.c_double, (cpol_case_metrics_p, ctypes.c_int)),
+    ('cpol_case_metrics_response', ctypes.c_int, (cpol_case_metrics_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))),
+    ('cpol_case_open311_write', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_filter), ctypes.POINTER(ctypes.c_char), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t))),
+    ('cpol_case_open311_export', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_filter), ctypes.POINTER(ctypes.c_void_p))),
     ('cpol_points_balance', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))),
+    ('cpol_points_set_soft_limit', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int64)),
     ('cpol_earning_rule_set', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64)),
     ('cpol_earning_rule_get', ctypes.c_int, (cpol_ctx_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))),
     ('cpol_points_award', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.POINTER(cpol_id), ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64))),
@@ -1209,6 +1998,7 @@ FUNCTIONS = [
     ('cpol_transfer_earning_kind', ctypes.c_int, (cpol_transfer_p,)),
     ('cpol_transfer_reverses', ctypes.POINTER(cpol_id), (cpol_transfer_p,)),
     ('cpol_transfer_time', ctypes.c_int64, (cpol_transfer_p,)),
+    ('cpol_transfer_flagged', ctypes.c_int, (cpol_transfer_p,)),
     ('cpol_transfer_memo', ctypes.c_char_p, (cpol_transfer_p,)),
     ('cpol_statement_iter_new', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(cpol_statement_iter_p))),
     ('cpol_statement_iter_next', ctypes.c_int, (cpol_statement_iter_p, ctypes.POINTER(cpol_statement_line_p))),
@@ -1219,6 +2009,13 @@ FUNCTIONS = [
     ('cpol_statement_line_balance', ctypes.c_int64, (cpol_statement_line_p,)),
     ('cpol_statement_line_time', ctypes.c_int64, (cpol_statement_line_p,)),
     ('cpol_ledger_verify', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(ctypes.c_int64))),
+    ('cpol_leaderboard_iter_new', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_leaderboard_filter), ctypes.POINTER(cpol_leaderboard_iter_p))),
+    ('cpol_leaderboard_iter_next', ctypes.c_int, (cpol_leaderboard_iter_p, ctypes.POINTER(cpol_leaderboard_entry_p))),
+    ('cpol_leaderboard_iter_free', None, (cpol_leaderboard_iter_p,)),
+    ('cpol_leaderboard_entry_person', ctypes.POINTER(cpol_id), (cpol_leaderboard_entry_p,)),
+    ('cpol_leaderboard_entry_name', ctypes.c_char_p, (cpol_leaderboard_entry_p,)),
+    ('cpol_leaderboard_entry_points', ctypes.c_int64, (cpol_leaderboard_entry_p,)),
+    ('cpol_leaderboard_entry_rank', ctypes.c_int64, (cpol_leaderboard_entry_p,)),
     ('cpol_earning_kind_name', ctypes.c_char_p, (ctypes.c_int,)),
     ('cpol_shop_item_create', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(cpol_id))),
     ('cpol_shop_item_restock', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int64)),
@@ -1369,6 +2166,20 @@ FUNCTIONS = [
     ('cpol_team_kind_name', ctypes.c_char_p, (ctypes.c_int,)),
     ('cpol_team_template_name', ctypes.c_char_p, (ctypes.c_int,)),
     ('cpol_team_role_name', ctypes.c_char_p, (ctypes.c_int,)),
+    ('cpol_dossier_get', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.POINTER(cpol_dossier_p))),
+    ('cpol_dossier_free', None, (cpol_dossier_p,)),
+    ('cpol_dossier_person', cpol_person_p, (cpol_dossier_p,)),
+    ('cpol_dossier_active_roles', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_assignments', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_active_teams', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_training_minutes', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_valid_certificates', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_patrol_minutes', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_publicity_minutes', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_activity_minutes', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_points', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_commendations', ctypes.c_int64, (cpol_dossier_p,)),
+    ('cpol_dossier_disciplinary_notes', ctypes.c_int64, (cpol_dossier_p,)),
 ]
 
 # ---- binding metadata (from api.json) for the hand-written layer ----
@@ -1480,7 +2291,138 @@ SPECS = {
     'cpol_assignment_status_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'status', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_assignment_status_t'}], 'method': 'assignment_status_name'},
     'cpol_person_note_add': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'kind', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_note_kind_t'}, {'name': 'text', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'id_out', 'pass': 'out_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1}}], 'method': 'person_note_add', 'receiver': 'cpol_ctx', 'doc': 'Add a note to a person file. Notes are never changed or deleted.'},
     'cpol_person_note_count': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'kind', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_note_kind_t'}, {'name': 'out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'person_note_count', 'receiver': 'cpol_ctx', 'doc': 'Count a person\'s notes of a kind (0 = all kinds); the texts are listed by the audit trail (action "person.note") for readers with #CPOL_PERM_AUDIT_VIEW.'},
+    'cpol_case_report': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'fields', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_fields', 'ptr': 1, 'const': True}}, {'name': 'id_out', 'pass': 'out_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1}}], 'method': 'case_report', 'receiver': 'cpol_ctx', 'doc': 'Record a new case (state "reported").'},
+    'cpol_case_party_add': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'name', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'id_out', 'pass': 'out_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1}}], 'method': 'case_party_add', 'receiver': 'cpol_ctx', 'doc': 'Add a party to a case (a registered person, or a name for someone who is not registered). Parties feed the "one person many times" analysis.'},
+    'cpol_case_verify': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_verify', 'receiver': 'cpol_ctx', 'doc': 'Screening (核查) found the report true: reported → verified. A lead reported by a volunteer earns #CPOL_EARN_CASE_LEAD points.'},
+    'cpol_case_reject': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'reason', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_reject_t'}, {'name': 'duplicate_of', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_reject', 'receiver': 'cpol_ctx', 'doc': 'Reject a case as a duplicate or unfounded, at screening or later (up to handling). A verified lead rejected as unfounded loses its lead points.'},
+    'cpol_case_assess': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'grade', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_risk_grade_t'}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_assess', 'receiver': 'cpol_ctx', 'positive_status': ['CPOL_ALREADY'], 'doc': 'Assess the risk grade (研判): verified → assessed; or change the grade of an assessed, assigned or handled case. If the case is assigned at a tier below the new grade\'s minimum, it returns to "assessed" and must be reassigned.'},
+    'cpol_case_assign': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'tier', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_tier_t'}, {'name': 'handler', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'team', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_assign', 'receiver': 'cpol_ctx', 'doc': "Assign (交办/分流) a case to a handler at a tier: assessed → assigned; or reassign an assigned or handled case at the same or a higher tier. The tier must not be below the risk grade's minimum, and the handler must fit the tier: on the spot an active informant or building head; the team tier an active auxiliary, property guard or grid worker who is an active member of team; the officer tier an active community officer; the leadership tier an active station leader, all at the case's station."},
+    'cpol_case_escalate': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'tier', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_tier_t'}, {'name': 'handler', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'team', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'reason', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_escalate', 'receiver': 'cpol_ctx', 'doc': 'Escalate an assigned or handled case to a higher tier and its handler (rules for handlers and teams as in cpol_case_assign()). A volunteer-role actor may escalate only a case they handle.'},
+    'cpol_case_deescalate': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'tier', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_tier_t'}, {'name': 'handler', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'team', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'reason', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_deescalate', 'receiver': 'cpol_ctx', 'doc': "Lower the tier of an assigned or handled case, not below the risk grade's minimum (rules for handlers and teams as in cpol_case_assign())."},
+    'cpol_case_arrive': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'responder', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'arrived_at', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_arrive', 'receiver': 'cpol_ctx', 'doc': 'Record that a responder arrived on the scene (到场). Allowed from "reported" up to "handling", so the nearest forces can be recorded before the case is formally assigned (先期处置); the first arrival at an assigned case moves it to "handling". A volunteer-role actor may record only their own arrival.'},
+    'cpol_case_resolve': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'outcome', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_outcome_t'}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_resolve', 'receiver': 'cpol_ctx', 'doc': 'Resolve a case with an outcome (处置结果): assigned or handling → resolved. A volunteer-role actor may resolve only a case they handle.'},
+    'cpol_case_refer': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'department', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'deadline', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'id_out', 'pass': 'out_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1}}], 'method': 'case_refer', 'receiver': 'cpol_ctx', 'doc': 'Refer a (non-police) matter to a department (分流转办: 城管, 住建, 民政, 司法所, …) with a reply deadline: verified, assessed, assigned or handling → referred.'},
+    'cpol_case_referral_reply': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'handled', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'reply', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'replied_at', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}], 'method': 'case_referral_reply', 'receiver': 'cpol_ctx', 'doc': 'Record the department\'s reply to the open referral: referred → resolved (outcome #CPOL_OUTCOME_DEPARTMENT) when it handled the matter; when it declined, the case returns to "assessed" (or "verified" if it was never assessed) for the station to handle.'},
+    'cpol_case_feedback': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_feedback', 'receiver': 'cpol_ctx', 'doc': 'Tell the reporter the result (反馈): resolved → fed back.'},
+    'cpol_case_followup': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'visited_at', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'satisfaction', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'recurred', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_followup', 'receiver': 'cpol_ctx', 'doc': 'Record a follow-up visit (回访): fed back or followed up → followed up.'},
+    'cpol_case_close': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_close', 'receiver': 'cpol_ctx', 'doc': 'Evaluate and close a case (评价、办结): fed back or followed up → closed. Closing needs a recorded follow-up visit that found no recurrence. Points for an on-the-spot mediation or a rectified hazard are awarded here.'},
+    'cpol_case_reopen': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'reason', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_reopen', 'receiver': 'cpol_ctx', 'doc': 'Reopen a resolved, fed back, followed up or closed case, for example on recurrence: it returns to "assessed" (grade kept, handler and tier cleared) for a new assignment.'},
+    'cpol_case_get': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 2}}], 'method': 'case_get', 'receiver': 'cpol_ctx', 'doc': "Read a case. The actor needs #CPOL_PERM_CASE_VIEW at the case's station, unless it reported or handles the case."},
+    'cpol_case_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_case', 'role': 'dtor', 'doc': 'Free a case snapshot.'},
+    'cpol_case_id': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'id', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_station': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'station', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_area': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'area', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_source': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_source_t'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'source', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_category': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_category_t'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'category', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_state': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_state_t'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'state', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_risk_grade': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_risk_grade_t'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'risk_grade', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_tier': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_tier_t'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'tier', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_handler': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'handler', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_team': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'team', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_outcome': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_outcome_t'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'outcome', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_address': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'address', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_has_location': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'bool'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'has_location', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_latitude': {'returns': {'kind': 'float', 'ctype': 'double', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'latitude', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_longitude': {'returns': {'kind': 'float', 'ctype': 'double', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'longitude', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_description': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'description', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_reporter': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'reporter', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_reporter_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'reporter_name', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_confidential': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'confidential', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_reporter_masked': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'bool'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'reporter_masked', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_duplicate_of': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'duplicate_of', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_reported_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'reported_at', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_resolved_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'resolved_at', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_closed_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'closed_at', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_updated_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'updated_at', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_reopen_count': {'returns': {'kind': 'int', 'ctype': 'int32', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'reopen_count', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_satisfaction': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar'}, 'params': [{'name': 'c', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 1, 'const': True}}], 'method': 'satisfaction', 'receiver': 'cpol_case', 'role': 'getter'},
+    'cpol_case_iter_new': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'filter', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_filter', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_iter', 'ptr': 2}}], 'method': 'case_iter', 'receiver': 'cpol_ctx', 'doc': 'List cases in the order they were recorded, reporters masked as for cpol_case_get().'},
+    'cpol_case_iter_next': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_iter', 'ptr': 1}}, {'name': 'out', 'pass': 'out_borrowed_handle', 'type': {'kind': 'handle', 'name': 'cpol_case', 'ptr': 2, 'const': True}}], 'method': 'next', 'receiver': 'cpol_case_iter', 'role': 'iter_next', 'doc': 'Next case.'},
+    'cpol_case_iter_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_iter', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_case_iter', 'role': 'dtor', 'doc': 'Free an iterator (also after its context was closed).'},
+    'cpol_case_event_iter_new': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event_iter', 'ptr': 2}}], 'method': 'case_event_iter', 'receiver': 'cpol_ctx', 'doc': "List a case's history, one event per step taken, in the order recorded. The reporter of a protected case is removed (subject and actor NULL) for readers who may not see it."},
+    'cpol_case_event_iter_next': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event_iter', 'ptr': 1}}, {'name': 'out', 'pass': 'out_borrowed_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 2, 'const': True}}], 'method': 'next', 'receiver': 'cpol_case_event_iter', 'role': 'iter_next', 'doc': 'Next event.'},
+    'cpol_case_event_iter_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event_iter', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_case_event_iter', 'role': 'dtor', 'doc': 'Free an iterator (also after its context was closed).'},
+    'cpol_case_event_id': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'id', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_step': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_step_t'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'step', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_from': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_state_t'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'from', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_to': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_state_t'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'to', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'at', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_recorded_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'recorded_at', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_actor': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'actor', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_actor_role': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_role_t'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'actor_role', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_subject': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'subject', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_tier': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_tier_t'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'tier', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_risk_grade': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_risk_grade_t'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'risk_grade', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_outcome': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_outcome_t'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'outcome', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_satisfaction': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'satisfaction', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_recurred': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'bool'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'recurred', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_event_note': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_event', 'ptr': 1, 'const': True}}], 'method': 'note', 'receiver': 'cpol_case_event', 'role': 'getter'},
+    'cpol_case_deadline_set': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'station', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'grade', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_risk_grade_t'}, {'name': 'stage', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'limit_ms', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}], 'method': 'case_deadline_set', 'receiver': 'cpol_ctx', 'doc': 'Set how long a stage may take for cases of one risk grade at a station (stored in table case_deadline; replaces the default).'},
+    'cpol_case_deadline_get': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'station', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'grade', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_risk_grade_t'}, {'name': 'stage', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'case_deadline_get', 'receiver': 'cpol_ctx', 'doc': 'Read the time a stage may take at a station (the stored value, else the default).'},
+    'cpol_case_deadline_default': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'grade', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_risk_grade_t'}, {'name': 'stage', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}], 'method': 'case_deadline_default', 'doc': 'The built-in time a stage may take (documented in docs/cases.md): general 24 h screening, 24 h arrival, 7 days resolution, 7 days follow-up; attention 2 h, 1 h, 3 days, 3 days; high 30 min, 15 min, 24 h, 24 h.'},
+    'cpol_case_tick': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'escalate', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue_iter', 'ptr': 2}}], 'method': 'case_tick', 'receiver': 'cpol_ctx', 'doc': 'Find every overdue stage of the open cases the actor may see, at the context clock\'s time (no background threads: call it periodically), and apply the escalation policy: a case assigned or in handling whose resolution is overdue is raised one tier (recorded as an escalation with reason "overdue"; the handler is cleared so that one of the new tier must be assigned). The resolution clock then restarts, so each further full period without resolution raises it again, up to station leadership. Cases not yet assessed use the general grade\'s deadlines.'},
+    'cpol_case_overdue_iter_next': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue_iter', 'ptr': 1}}, {'name': 'out', 'pass': 'out_borrowed_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue', 'ptr': 2, 'const': True}}], 'method': 'next', 'receiver': 'cpol_case_overdue_iter', 'role': 'iter_next', 'doc': 'Next overdue stage.'},
+    'cpol_case_overdue_iter_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue_iter', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_case_overdue_iter', 'role': 'dtor', 'doc': 'Free an iterator.'},
+    'cpol_case_overdue_case': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'o', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue', 'ptr': 1, 'const': True}}], 'method': 'case', 'receiver': 'cpol_case_overdue', 'role': 'getter'},
+    'cpol_case_overdue_stage': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_stage_t'}, 'params': [{'name': 'o', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue', 'ptr': 1, 'const': True}}], 'method': 'stage', 'receiver': 'cpol_case_overdue', 'role': 'getter'},
+    'cpol_case_overdue_due_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'o', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue', 'ptr': 1, 'const': True}}], 'method': 'due_at', 'receiver': 'cpol_case_overdue', 'role': 'getter'},
+    'cpol_case_overdue_by': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'o', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue', 'ptr': 1, 'const': True}}], 'method': 'by', 'receiver': 'cpol_case_overdue', 'role': 'getter'},
+    'cpol_case_overdue_tier': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_tier_t'}, 'params': [{'name': 'o', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue', 'ptr': 1, 'const': True}}], 'method': 'tier', 'receiver': 'cpol_case_overdue', 'role': 'getter'},
+    'cpol_case_overdue_escalated': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'bool'}, 'params': [{'name': 'o', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_overdue', 'ptr': 1, 'const': True}}], 'method': 'escalated', 'receiver': 'cpol_case_overdue', 'role': 'getter'},
+    'cpol_risk_grade_min_tier': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_tier_t'}, 'params': [{'name': 'grade', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_risk_grade_t'}], 'method': 'risk_grade_min_tier', 'doc': 'The lowest tier a risk grade allows: high → leadership, attention → officer, general → on the spot.'},
+    'cpol_case_source_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'source', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_source_t'}], 'method': 'case_source_name'},
+    'cpol_case_category_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'category', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_category_t'}], 'method': 'case_category_name'},
+    'cpol_case_category_code': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'category', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_category_t'}], 'method': 'case_category_code'},
+    'cpol_case_state_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'state', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_state_t'}], 'method': 'case_state_name'},
+    'cpol_risk_grade_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'grade', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_risk_grade_t'}], 'method': 'risk_grade_name'},
+    'cpol_case_tier_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'tier', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_tier_t'}], 'method': 'case_tier_name'},
+    'cpol_case_outcome_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'outcome', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_outcome_t'}], 'method': 'case_outcome_name'},
+    'cpol_case_step_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'step', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_step_t'}], 'method': 'case_step_name'},
+    'cpol_case_stage_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'stage', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_stage_t'}], 'method': 'case_stage_name'},
+    'cpol_duty_report': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'latitude', 'pass': 'in_scalar', 'type': {'kind': 'float', 'ctype': 'double'}}, {'name': 'longitude', 'pass': 'in_scalar', 'type': {'kind': 'float', 'ctype': 'double'}}, {'name': 'on_duty', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}], 'method': 'duty_report', 'receiver': 'cpol_ctx', 'doc': "Report a person's position and duty status (the latest report replaces the previous one)."},
+    'cpol_case_responders': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'limit', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder_iter', 'ptr': 2}}], 'method': 'case_responders', 'receiver': 'cpol_ctx', 'doc': "Rank the on-duty active members of the case's station's teams by distance from the case, nearest first (ties by person id). Each person appears once, with the first team they joined."},
+    'cpol_responder_iter_next': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder_iter', 'ptr': 1}}, {'name': 'out', 'pass': 'out_borrowed_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder', 'ptr': 2, 'const': True}}], 'method': 'next', 'receiver': 'cpol_responder_iter', 'role': 'iter_next', 'doc': 'Next responder.'},
+    'cpol_responder_iter_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder_iter', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_responder_iter', 'role': 'dtor', 'doc': 'Free an iterator.'},
+    'cpol_responder_person': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder', 'ptr': 1, 'const': True}}], 'method': 'person', 'receiver': 'cpol_responder', 'role': 'getter'},
+    'cpol_responder_team': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder', 'ptr': 1, 'const': True}}], 'method': 'team', 'receiver': 'cpol_responder', 'role': 'getter'},
+    'cpol_responder_team_role': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_team_role_t'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder', 'ptr': 1, 'const': True}}], 'method': 'team_role', 'receiver': 'cpol_responder', 'role': 'getter'},
+    'cpol_responder_distance_m': {'returns': {'kind': 'float', 'ctype': 'double', 'pass': 'scalar'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder', 'ptr': 1, 'const': True}}], 'method': 'distance_m', 'receiver': 'cpol_responder', 'role': 'getter'},
+    'cpol_responder_reported_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_responder', 'ptr': 1, 'const': True}}], 'method': 'reported_at', 'receiver': 'cpol_responder', 'role': 'getter'},
+    'cpol_spot_check_sample': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'station', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'from', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'to', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'permille', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int32'}}, {'name': 'seed', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check_iter', 'ptr': 2}}], 'method': 'spot_check_sample', 'receiver': 'cpol_ctx', 'doc': "Sample resolved and closed cases of a station for spot checks and record a pending check for each. The population: the station's cases that are resolved, fed back, followed up or closed, resolved within [from, to), and without a pending check, in the order they were recorded. The sample: ceil(population × permille / 1000) cases drawn by a partial Fisher–Yates shuffle driven by splitmix64 seeded with seed."},
+    'cpol_spot_check_decide': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'check', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'result', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'spot_check_decide', 'receiver': 'cpol_ctx', 'doc': 'Decide a pending spot check: confirm the case\'s result, or reopen the case (it returns to "assessed" as with cpol_case_reopen()). Recorded as the case\'s step #CPOL_STEP_SPOT_CONFIRM or #CPOL_STEP_SPOT_REOPEN.'},
+    'cpol_spot_check_iter_new': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'station', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'pending_only', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check_iter', 'ptr': 2}}], 'method': 'spot_check_iter', 'receiver': 'cpol_ctx', 'doc': "List a station's spot checks in the order they were drawn."},
+    'cpol_spot_check_iter_next': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check_iter', 'ptr': 1}}, {'name': 'out', 'pass': 'out_borrowed_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check', 'ptr': 2, 'const': True}}], 'method': 'next', 'receiver': 'cpol_spot_check_iter', 'role': 'iter_next', 'doc': 'Next spot check.'},
+    'cpol_spot_check_iter_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check_iter', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_spot_check_iter', 'role': 'dtor', 'doc': 'Free an iterator (also after its context was closed).'},
+    'cpol_spot_check_id': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 's', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check', 'ptr': 1, 'const': True}}], 'method': 'id', 'receiver': 'cpol_spot_check', 'role': 'getter'},
+    'cpol_spot_check_case': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 's', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check', 'ptr': 1, 'const': True}}], 'method': 'case', 'receiver': 'cpol_spot_check', 'role': 'getter'},
+    'cpol_spot_check_result': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_spot_result_t'}, 'params': [{'name': 's', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check', 'ptr': 1, 'const': True}}], 'method': 'result', 'receiver': 'cpol_spot_check', 'role': 'getter'},
+    'cpol_spot_check_seed': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 's', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check', 'ptr': 1, 'const': True}}], 'method': 'seed', 'receiver': 'cpol_spot_check', 'role': 'getter'},
+    'cpol_spot_check_sampled_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 's', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check', 'ptr': 1, 'const': True}}], 'method': 'sampled_at', 'receiver': 'cpol_spot_check', 'role': 'getter'},
+    'cpol_spot_check_decided_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 's', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check', 'ptr': 1, 'const': True}}], 'method': 'decided_at', 'receiver': 'cpol_spot_check', 'role': 'getter'},
+    'cpol_spot_check_note': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 's', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_spot_check', 'ptr': 1, 'const': True}}], 'method': 'note', 'receiver': 'cpol_spot_check', 'role': 'getter'},
+    'cpol_spot_result_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'result', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_spot_result_t'}], 'method': 'spot_result_name'},
+    'cpol_case_repeat_iter_new': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'query', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_repeat_query', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat_iter', 'ptr': 2}}], 'method': 'case_repeat_iter', 'receiver': 'cpol_ctx', 'doc': 'Find groups of repeated cases, ranked by size (then by their newest case, latest first). Every case reported in the window counts, duplicates included (a repeated call is what is being looked for). Protected reporters count only for readers who may see them. With raise_grade, the newest case of each group, if assessed and not yet resolved, is reassessed one grade higher (general → attention → high) with the note "repeat: …", as cpol_case_assess() would (each case at most once per call).'},
+    'cpol_case_repeat_iter_next': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat_iter', 'ptr': 1}}, {'name': 'out', 'pass': 'out_borrowed_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 2, 'const': True}}], 'method': 'next', 'receiver': 'cpol_case_repeat_iter', 'role': 'iter_next', 'doc': 'Next group.'},
+    'cpol_case_repeat_iter_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat_iter', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_case_repeat_iter', 'role': 'dtor', 'doc': 'Free an iterator.'},
+    'cpol_case_repeat_kind': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_repeat_kind_t'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'kind', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_person': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'person', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_area': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'area', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_address': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'address', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_category': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_category_t'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'category', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_count': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'count', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_newest': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'newest', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_first_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'first_at', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_last_at': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'last_at', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_repeat_raised': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'bool'}, 'params': [{'name': 'r', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_repeat', 'ptr': 1, 'const': True}}], 'method': 'raised', 'receiver': 'cpol_case_repeat', 'role': 'getter'},
+    'cpol_case_metrics_compute': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'query', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_metrics_query', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 2}}], 'method': 'case_metrics_compute', 'receiver': 'cpol_ctx', 'doc': 'Compute the metrics of the cases a query selects.'},
+    'cpol_case_metrics_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_case_metrics', 'role': 'dtor', 'doc': 'Free computed metrics.'},
+    'cpol_case_metrics_count': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'metric', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_metric_t'}], 'method': 'count', 'receiver': 'cpol_case_metrics', 'doc': 'A count.'},
+    'cpol_case_metrics_rate': {'returns': {'kind': 'float', 'ctype': 'double', 'pass': 'scalar'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'rate', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_rate_t'}], 'method': 'rate', 'receiver': 'cpol_case_metrics', 'doc': 'A rate, as a fraction (0.972 for 97.2 %).'},
+    'cpol_case_metrics_response': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'stage', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_stage_t'}, {'name': 'count_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'median_ms_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'p90_ms_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'response', 'receiver': 'cpol_case_metrics', 'doc': 'Response times of a stage over the measured cases that completed it: screening and arrival and resolution from the report, follow-up from the first resolution, referral reply from the referral. The median of an even number of times is the mean of the middle two (rounded down to the millisecond); the 90th percentile is the nearest-rank value, the ceil(0.9 n)-th smallest.'},
+    'cpol_case_open311_write': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'filter', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_filter', 'ptr': 1, 'const': True}}, {'name': 'buf', 'pass': 'out_buffer', 'type': {'kind': 'char', 'ptr': 1}, 'size_param': 'size'}, {'name': 'size', 'pass': 'in_buffer_size', 'type': {'kind': 'int', 'ctype': 'size'}}, {'name': 'needed_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'size', 'ptr': 1}}], 'method': 'case_open311_write', 'receiver': 'cpol_ctx', 'doc': 'Write the cases of a filter as Open311 GeoReport v2 JSON into a caller buffer (see commpolice/case_metrics.h for the fields).'},
+    'cpol_case_open311_export': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'filter', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_filter', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_owned_string', 'type': {'kind': 'char', 'ptr': 2}}], 'method': 'case_open311_export', 'receiver': 'cpol_ctx', 'doc': 'The same JSON in memory the library allocates.'},
     'cpol_points_balance': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'balance_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'available_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'points_balance', 'receiver': 'cpol_ctx', 'doc': "A person's points: balance and holds."},
+    'cpol_points_set_soft_limit': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'limit', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}], 'method': 'points_set_soft_limit', 'receiver': 'cpol_ctx', 'doc': 'Set a soft limit on a person\'s balance: transfers that take the balance above it still go through, but are flagged (cpol_transfer_flagged()) and recorded in the audit trail (action "points.soft_limit") for review — for example to spot points farmed faster than anyone could patrol.'},
     'cpol_earning_rule_set': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'station', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'kind', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_earning_kind_t'}, {'name': 'points', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}, {'name': 'daily_cap', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}, {'name': 'monthly_cap', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}], 'method': 'earning_rule_set', 'receiver': 'cpol_ctx', 'doc': 'Set how many points an activity earns at a station, with caps per person.'},
     'cpol_earning_rule_get': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'station', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'kind', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_earning_kind_t'}, {'name': 'points_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'daily_cap_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'monthly_cap_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'earning_rule_get', 'receiver': 'cpol_ctx', 'doc': 'Read an earning rule.'},
     'cpol_points_award': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'request', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'kind', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_earning_kind_t'}, {'name': 'source', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'memo', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'amount_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'points_award', 'receiver': 'cpol_ctx', 'positive_status': ['CPOL_ALREADY'], 'doc': "Award points for a verified activity, by the station's earning rule.\n\nThe amount comes from the rule for kind at the person's station. The source is the verified thing (a completed sign-up, a verified lead, an attendance); one source earns at most one award of a kind, whatever the request id. Nobody awards points to themselves."},
@@ -1498,6 +2440,7 @@ SPECS = {
     'cpol_transfer_earning_kind': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_earning_kind_t'}, 'params': [{'name': 't', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_transfer', 'ptr': 1, 'const': True}}], 'method': 'earning_kind', 'receiver': 'cpol_transfer', 'role': 'getter'},
     'cpol_transfer_reverses': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 't', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_transfer', 'ptr': 1, 'const': True}}], 'method': 'reverses', 'receiver': 'cpol_transfer', 'role': 'getter'},
     'cpol_transfer_time': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 't', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_transfer', 'ptr': 1, 'const': True}}], 'method': 'time', 'receiver': 'cpol_transfer', 'role': 'getter'},
+    'cpol_transfer_flagged': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'bool'}, 'params': [{'name': 't', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_transfer', 'ptr': 1, 'const': True}}], 'method': 'flagged', 'receiver': 'cpol_transfer', 'role': 'getter'},
     'cpol_transfer_memo': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 't', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_transfer', 'ptr': 1, 'const': True}}], 'method': 'memo', 'receiver': 'cpol_transfer', 'role': 'getter'},
     'cpol_statement_iter_new': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'from', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'to', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'opening_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_statement_iter', 'ptr': 2}}], 'method': 'statement_iter', 'receiver': 'cpol_ctx', 'doc': "A person's statement: every posting to their account in [from, to), oldest first, each with the running balance after it."},
     'cpol_statement_iter_next': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_statement_iter', 'ptr': 1}}, {'name': 'out', 'pass': 'out_borrowed_handle', 'type': {'kind': 'handle', 'name': 'cpol_statement_line', 'ptr': 2, 'const': True}}], 'method': 'next', 'receiver': 'cpol_statement_iter', 'role': 'iter_next', 'doc': 'Next line.'},
@@ -1508,6 +2451,13 @@ SPECS = {
     'cpol_statement_line_balance': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'line', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_statement_line', 'ptr': 1, 'const': True}}], 'method': 'balance', 'receiver': 'cpol_statement_line', 'role': 'getter'},
     'cpol_statement_line_time': {'returns': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'pass': 'scalar'}, 'params': [{'name': 'line', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_statement_line', 'ptr': 1, 'const': True}}], 'method': 'time', 'receiver': 'cpol_statement_line', 'role': 'getter'},
     'cpol_ledger_verify': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'checked_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'ledger_verify', 'receiver': 'cpol_ctx', 'doc': "Prove the ledger's invariants on the stored data: every transfer's two postings cancel out, the sum over all accounts is zero, every maintained balance equals the sum of its postings, every account's held amount equals its pending holds, and no person's available balance is below zero."},
+    'cpol_leaderboard_iter_new': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'filter', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_leaderboard_filter', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_leaderboard_iter', 'ptr': 2}}], 'method': 'leaderboard_iter', 'receiver': 'cpol_ctx', 'doc': 'Rank people by the points they earned in a period (awards minus reversals), to publicise exemplary volunteers. Equal points share a rank (1, 2, 2, 4); ties are listed by name.'},
+    'cpol_leaderboard_iter_next': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_leaderboard_iter', 'ptr': 1}}, {'name': 'out', 'pass': 'out_borrowed_handle', 'type': {'kind': 'handle', 'name': 'cpol_leaderboard_entry', 'ptr': 2, 'const': True}}], 'method': 'next', 'receiver': 'cpol_leaderboard_iter', 'role': 'iter_next', 'doc': 'Next place.'},
+    'cpol_leaderboard_iter_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'it', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_leaderboard_iter', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_leaderboard_iter', 'role': 'dtor', 'doc': 'Free a leaderboard iterator.'},
+    'cpol_leaderboard_entry_person': {'returns': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True, 'pass': 'borrowed_struct'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_leaderboard_entry', 'ptr': 1, 'const': True}}], 'method': 'person', 'receiver': 'cpol_leaderboard_entry', 'role': 'getter'},
+    'cpol_leaderboard_entry_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_leaderboard_entry', 'ptr': 1, 'const': True}}], 'method': 'name', 'receiver': 'cpol_leaderboard_entry', 'role': 'getter'},
+    'cpol_leaderboard_entry_points': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_leaderboard_entry', 'ptr': 1, 'const': True}}], 'method': 'points', 'receiver': 'cpol_leaderboard_entry', 'role': 'getter'},
+    'cpol_leaderboard_entry_rank': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'e', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_leaderboard_entry', 'ptr': 1, 'const': True}}], 'method': 'rank', 'receiver': 'cpol_leaderboard_entry', 'role': 'getter'},
     'cpol_earning_kind_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'kind', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_earning_kind_t'}], 'method': 'earning_kind_name'},
     'cpol_shop_item_create': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'station', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'name', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'price', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}, {'name': 'stock', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}, {'name': 'id_out', 'pass': 'out_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1}}], 'method': 'shop_item_create', 'receiver': 'cpol_ctx', 'doc': "Add an item to a station's catalogue."},
     'cpol_shop_item_restock': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'item', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'delta', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}], 'method': 'shop_item_restock', 'receiver': 'cpol_ctx', 'doc': 'Add stock (goods delivered) or, with a negative delta, write stock off.'},
@@ -1658,6 +2608,20 @@ SPECS = {
     'cpol_team_kind_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'kind', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_team_kind_t'}], 'method': 'team_kind_name'},
     'cpol_team_template_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'composition', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_team_template_t'}], 'method': 'team_template_name'},
     'cpol_team_role_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'role', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_team_role_t'}], 'method': 'team_role_name'},
+    'cpol_dossier_get': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 2}}], 'method': 'dossier_get', 'receiver': 'cpol_ctx', 'doc': "Read a person's dossier. A person may read their own; otherwise the actor needs #CPOL_PERM_PERSON_VIEW at the person's station. The person file in it is masked as cpol_person_get() would mask it for this actor."},
+    'cpol_dossier_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_dossier', 'role': 'dtor', 'doc': 'Free a dossier.'},
+    'cpol_dossier_person': {'returns': {'kind': 'handle', 'name': 'cpol_person', 'ptr': 1, 'const': True, 'pass': 'borrowed_handle'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'person', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_active_roles': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'active_roles', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_assignments': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'assignments', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_active_teams': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'active_teams', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_training_minutes': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'training_minutes', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_valid_certificates': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'valid_certificates', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_patrol_minutes': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'patrol_minutes', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_publicity_minutes': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'publicity_minutes', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_activity_minutes': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'activity_minutes', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_points': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'points', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_commendations': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'commendations', 'receiver': 'cpol_dossier', 'role': 'getter'},
+    'cpol_dossier_disciplinary_notes': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'd', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_dossier', 'ptr': 1, 'const': True}}], 'method': 'disciplinary_notes', 'receiver': 'cpol_dossier', 'role': 'getter'},
 }
 
 HANDLE_INFO = {
@@ -1668,15 +2632,29 @@ HANDLE_INFO = {
     'cpol_assignment_iter': {'dtor': 'cpol_assignment_iter_free', 'ctors': ['cpol_assignment_iter_new'], 'iterator': True},
     'cpol_audit_entry': {'getters': {'id': 'cpol_audit_entry_id', 'time': 'cpol_audit_entry_time', 'actor': 'cpol_audit_entry_actor', 'role': 'cpol_audit_entry_role', 'object_kind': 'cpol_audit_entry_object_kind', 'object': 'cpol_audit_entry_object', 'action': 'cpol_audit_entry_action', 'before': 'cpol_audit_entry_before', 'after': 'cpol_audit_entry_after', 'reason': 'cpol_audit_entry_reason'}},
     'cpol_audit_iter': {'dtor': 'cpol_audit_iter_free', 'ctors': ['cpol_audit_iter_new'], 'iterator': True},
+    'cpol_case': {'dtor': 'cpol_case_free', 'ctors': ['cpol_case_get'], 'getters': {'id': 'cpol_case_id', 'station': 'cpol_case_station', 'area': 'cpol_case_area', 'source': 'cpol_case_source', 'category': 'cpol_case_category', 'state': 'cpol_case_state', 'risk_grade': 'cpol_case_risk_grade', 'tier': 'cpol_case_tier', 'handler': 'cpol_case_handler', 'team': 'cpol_case_team', 'outcome': 'cpol_case_outcome', 'address': 'cpol_case_address', 'has_location': 'cpol_case_has_location', 'latitude': 'cpol_case_latitude', 'longitude': 'cpol_case_longitude', 'description': 'cpol_case_description', 'reporter': 'cpol_case_reporter', 'reporter_name': 'cpol_case_reporter_name', 'confidential': 'cpol_case_confidential', 'reporter_masked': 'cpol_case_reporter_masked', 'duplicate_of': 'cpol_case_duplicate_of', 'reported_at': 'cpol_case_reported_at', 'resolved_at': 'cpol_case_resolved_at', 'closed_at': 'cpol_case_closed_at', 'updated_at': 'cpol_case_updated_at', 'reopen_count': 'cpol_case_reopen_count', 'satisfaction': 'cpol_case_satisfaction'}},
+    'cpol_case_event': {'getters': {'id': 'cpol_case_event_id', 'step': 'cpol_case_event_step', 'from': 'cpol_case_event_from', 'to': 'cpol_case_event_to', 'at': 'cpol_case_event_at', 'recorded_at': 'cpol_case_event_recorded_at', 'actor': 'cpol_case_event_actor', 'actor_role': 'cpol_case_event_actor_role', 'subject': 'cpol_case_event_subject', 'tier': 'cpol_case_event_tier', 'risk_grade': 'cpol_case_event_risk_grade', 'outcome': 'cpol_case_event_outcome', 'satisfaction': 'cpol_case_event_satisfaction', 'recurred': 'cpol_case_event_recurred', 'note': 'cpol_case_event_note'}},
+    'cpol_case_event_iter': {'dtor': 'cpol_case_event_iter_free', 'ctors': ['cpol_case_event_iter_new'], 'iterator': True},
+    'cpol_case_iter': {'dtor': 'cpol_case_iter_free', 'ctors': ['cpol_case_iter_new'], 'iterator': True},
+    'cpol_case_metrics': {'dtor': 'cpol_case_metrics_free', 'ctors': ['cpol_case_metrics_compute']},
+    'cpol_case_overdue': {'getters': {'case': 'cpol_case_overdue_case', 'stage': 'cpol_case_overdue_stage', 'due_at': 'cpol_case_overdue_due_at', 'by': 'cpol_case_overdue_by', 'tier': 'cpol_case_overdue_tier', 'escalated': 'cpol_case_overdue_escalated'}},
+    'cpol_case_overdue_iter': {'dtor': 'cpol_case_overdue_iter_free', 'ctors': ['cpol_case_tick'], 'iterator': True},
+    'cpol_case_repeat': {'getters': {'kind': 'cpol_case_repeat_kind', 'person': 'cpol_case_repeat_person', 'area': 'cpol_case_repeat_area', 'address': 'cpol_case_repeat_address', 'category': 'cpol_case_repeat_category', 'count': 'cpol_case_repeat_count', 'newest': 'cpol_case_repeat_newest', 'first_at': 'cpol_case_repeat_first_at', 'last_at': 'cpol_case_repeat_last_at', 'raised': 'cpol_case_repeat_raised'}},
+    'cpol_case_repeat_iter': {'dtor': 'cpol_case_repeat_iter_free', 'ctors': ['cpol_case_repeat_iter_new'], 'iterator': True},
     'cpol_certificate': {'getters': {'id': 'cpol_certificate_id', 'course': 'cpol_certificate_course', 'kind': 'cpol_certificate_kind', 'issued_at': 'cpol_certificate_issued_at', 'expires_at': 'cpol_certificate_expires_at'}},
     'cpol_certificate_iter': {'dtor': 'cpol_certificate_iter_free', 'ctors': ['cpol_certificate_iter_new'], 'iterator': True},
     'cpol_course': {'dtor': 'cpol_course_free', 'ctors': ['cpol_course_get'], 'getters': {'id': 'cpol_course_id', 'station': 'cpol_course_station', 'kind': 'cpol_course_kind', 'title': 'cpol_course_title', 'cert_valid_days': 'cpol_course_cert_valid_days', 'created_at': 'cpol_course_created_at'}},
     'cpol_course_iter': {'dtor': 'cpol_course_iter_free', 'ctors': ['cpol_course_iter_new'], 'iterator': True},
     'cpol_ctx': {'dtor': 'cpol_ctx_close', 'ctors': ['cpol_ctx_open']},
+    'cpol_dossier': {'dtor': 'cpol_dossier_free', 'ctors': ['cpol_dossier_get'], 'getters': {'person': 'cpol_dossier_person', 'active_roles': 'cpol_dossier_active_roles', 'assignments': 'cpol_dossier_assignments', 'active_teams': 'cpol_dossier_active_teams', 'training_minutes': 'cpol_dossier_training_minutes', 'valid_certificates': 'cpol_dossier_valid_certificates', 'patrol_minutes': 'cpol_dossier_patrol_minutes', 'publicity_minutes': 'cpol_dossier_publicity_minutes', 'activity_minutes': 'cpol_dossier_activity_minutes', 'points': 'cpol_dossier_points', 'commendations': 'cpol_dossier_commendations', 'disciplinary_notes': 'cpol_dossier_disciplinary_notes'}},
+    'cpol_leaderboard_entry': {'getters': {'person': 'cpol_leaderboard_entry_person', 'name': 'cpol_leaderboard_entry_name', 'points': 'cpol_leaderboard_entry_points', 'rank': 'cpol_leaderboard_entry_rank'}},
+    'cpol_leaderboard_iter': {'dtor': 'cpol_leaderboard_iter_free', 'ctors': ['cpol_leaderboard_iter_new'], 'iterator': True},
     'cpol_membership': {'dtor': 'cpol_membership_free', 'ctors': ['cpol_membership_get'], 'getters': {'id': 'cpol_membership_id', 'team': 'cpol_membership_team', 'person': 'cpol_membership_person', 'role': 'cpol_membership_role', 'joined_at': 'cpol_membership_joined_at', 'left_at': 'cpol_membership_left_at', 'active': 'cpol_membership_active'}},
     'cpol_membership_iter': {'dtor': 'cpol_membership_iter_free', 'ctors': ['cpol_team_roster_iter_new', 'cpol_person_team_iter_new'], 'iterator': True},
     'cpol_person': {'dtor': 'cpol_person_free', 'ctors': ['cpol_person_get', 'cpol_person_find_by_id_card'], 'getters': {'id': 'cpol_person_id', 'name': 'cpol_person_name', 'id_card': 'cpol_person_id_card', 'phone': 'cpol_person_phone', 'masked': 'cpol_person_masked', 'home_area': 'cpol_person_home_area', 'station': 'cpol_person_station', 'skills': 'cpol_person_skills', 'categories': 'cpol_person_categories', 'birth_date': 'cpol_person_birth_date', 'registered_at': 'cpol_person_registered_at'}},
     'cpol_person_iter': {'dtor': 'cpol_person_iter_free', 'ctors': ['cpol_person_iter_new'], 'iterator': True},
+    'cpol_responder': {'getters': {'person': 'cpol_responder_person', 'team': 'cpol_responder_team', 'team_role': 'cpol_responder_team_role', 'distance_m': 'cpol_responder_distance_m', 'reported_at': 'cpol_responder_reported_at'}},
+    'cpol_responder_iter': {'dtor': 'cpol_responder_iter_free', 'ctors': ['cpol_case_responders'], 'iterator': True},
     'cpol_setting_iter': {'dtor': 'cpol_setting_iter_free', 'ctors': ['cpol_setting_iter_new'], 'iterator': True},
     'cpol_shift': {'dtor': 'cpol_shift_free', 'ctors': ['cpol_shift_get'], 'getters': {'id': 'cpol_shift_id', 'station': 'cpol_shift_station', 'area': 'cpol_shift_area', 'team': 'cpol_shift_team', 'kind': 'cpol_shift_kind', 'title': 'cpol_shift_title', 'starts_at': 'cpol_shift_starts_at', 'ends_at': 'cpol_shift_ends_at', 'capacity': 'cpol_shift_capacity', 'status': 'cpol_shift_status', 'signed_up': 'cpol_shift_signed_up', 'audience': 'cpol_shift_audience', 'closed_at': 'cpol_shift_closed_at'}},
     'cpol_shift_iter': {'dtor': 'cpol_shift_iter_free', 'ctors': ['cpol_shift_iter_new'], 'iterator': True},
@@ -1684,6 +2662,8 @@ HANDLE_INFO = {
     'cpol_shop_item_iter': {'dtor': 'cpol_shop_item_iter_free', 'ctors': ['cpol_shop_item_iter_new'], 'iterator': True},
     'cpol_signup': {'dtor': 'cpol_signup_free', 'ctors': ['cpol_signup_get'], 'getters': {'id': 'cpol_signup_id', 'shift': 'cpol_signup_shift', 'person': 'cpol_signup_person', 'status': 'cpol_signup_status', 'signed_up_at': 'cpol_signup_signed_up_at', 'checked_in_at': 'cpol_signup_checked_in_at', 'completed_at': 'cpol_signup_completed_at', 'minutes': 'cpol_signup_minutes'}},
     'cpol_signup_iter': {'dtor': 'cpol_signup_iter_free', 'ctors': ['cpol_signup_iter_new'], 'iterator': True},
+    'cpol_spot_check': {'getters': {'id': 'cpol_spot_check_id', 'case': 'cpol_spot_check_case', 'result': 'cpol_spot_check_result', 'seed': 'cpol_spot_check_seed', 'sampled_at': 'cpol_spot_check_sampled_at', 'decided_at': 'cpol_spot_check_decided_at', 'note': 'cpol_spot_check_note'}},
+    'cpol_spot_check_iter': {'dtor': 'cpol_spot_check_iter_free', 'ctors': ['cpol_spot_check_sample', 'cpol_spot_check_iter_new'], 'iterator': True},
     'cpol_statement_iter': {'dtor': 'cpol_statement_iter_free', 'ctors': ['cpol_statement_iter_new'], 'iterator': True},
     'cpol_statement_line': {'getters': {'transfer': 'cpol_statement_line_transfer', 'kind': 'cpol_statement_line_kind', 'amount': 'cpol_statement_line_amount', 'balance': 'cpol_statement_line_balance', 'time': 'cpol_statement_line_time'}},
     'cpol_team': {'dtor': 'cpol_team_free', 'ctors': ['cpol_team_get'], 'getters': {'id': 'cpol_team_id', 'name': 'cpol_team_name', 'kind': 'cpol_team_kind', 'template': 'cpol_team_template', 'area': 'cpol_team_area', 'station': 'cpol_team_station', 'parent': 'cpol_team_parent', 'officer': 'cpol_team_officer', 'created_at': 'cpol_team_created_at'}},
@@ -1693,21 +2673,28 @@ HANDLE_INFO = {
     'cpol_training_record_iter': {'dtor': 'cpol_training_record_iter_free', 'ctors': ['cpol_training_record_iter_new'], 'iterator': True},
     'cpol_training_session': {'dtor': 'cpol_training_session_free', 'ctors': ['cpol_training_session_get'], 'getters': {'id': 'cpol_training_session_id', 'course': 'cpol_training_session_course', 'station': 'cpol_training_session_station', 'starts_at': 'cpol_training_session_starts_at', 'minutes': 'cpol_training_session_minutes', 'location': 'cpol_training_session_location'}},
     'cpol_training_session_iter': {'dtor': 'cpol_training_session_iter_free', 'ctors': ['cpol_training_session_iter_new'], 'iterator': True},
-    'cpol_transfer': {'dtor': 'cpol_transfer_free', 'ctors': ['cpol_transfer_get'], 'getters': {'id': 'cpol_transfer_id', 'kind': 'cpol_transfer_kind', 'amount': 'cpol_transfer_amount', 'person': 'cpol_transfer_person', 'earning_kind': 'cpol_transfer_earning_kind', 'reverses': 'cpol_transfer_reverses', 'time': 'cpol_transfer_time', 'memo': 'cpol_transfer_memo'}},
+    'cpol_transfer': {'dtor': 'cpol_transfer_free', 'ctors': ['cpol_transfer_get'], 'getters': {'id': 'cpol_transfer_id', 'kind': 'cpol_transfer_kind', 'amount': 'cpol_transfer_amount', 'person': 'cpol_transfer_person', 'earning_kind': 'cpol_transfer_earning_kind', 'reverses': 'cpol_transfer_reverses', 'time': 'cpol_transfer_time', 'flagged': 'cpol_transfer_flagged', 'memo': 'cpol_transfer_memo'}},
 }
 
 ITERATORS = [
     {'type': 'cpol_area_iter', 'next': 'cpol_area_iter_next', 'ctors': ['cpol_area_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_area'}], 'free': 'cpol_area_iter_free'},
     {'type': 'cpol_assignment_iter', 'next': 'cpol_assignment_iter_next', 'ctors': ['cpol_assignment_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_assignment'}], 'free': 'cpol_assignment_iter_free'},
     {'type': 'cpol_audit_iter', 'next': 'cpol_audit_iter_next', 'ctors': ['cpol_audit_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_audit_entry'}], 'free': 'cpol_audit_iter_free'},
+    {'type': 'cpol_case_event_iter', 'next': 'cpol_case_event_iter_next', 'ctors': ['cpol_case_event_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_case_event'}], 'free': 'cpol_case_event_iter_free'},
+    {'type': 'cpol_case_iter', 'next': 'cpol_case_iter_next', 'ctors': ['cpol_case_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_case'}], 'free': 'cpol_case_iter_free'},
+    {'type': 'cpol_case_overdue_iter', 'next': 'cpol_case_overdue_iter_next', 'ctors': ['cpol_case_tick'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_case_overdue'}], 'free': 'cpol_case_overdue_iter_free'},
+    {'type': 'cpol_case_repeat_iter', 'next': 'cpol_case_repeat_iter_next', 'ctors': ['cpol_case_repeat_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_case_repeat'}], 'free': 'cpol_case_repeat_iter_free'},
     {'type': 'cpol_certificate_iter', 'next': 'cpol_certificate_iter_next', 'ctors': ['cpol_certificate_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_certificate'}], 'free': 'cpol_certificate_iter_free'},
     {'type': 'cpol_course_iter', 'next': 'cpol_course_iter_next', 'ctors': ['cpol_course_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_course'}], 'free': 'cpol_course_iter_free'},
+    {'type': 'cpol_leaderboard_iter', 'next': 'cpol_leaderboard_iter_next', 'ctors': ['cpol_leaderboard_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_leaderboard_entry'}], 'free': 'cpol_leaderboard_iter_free'},
     {'type': 'cpol_membership_iter', 'next': 'cpol_membership_iter_next', 'ctors': ['cpol_team_roster_iter_new', 'cpol_person_team_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_membership'}], 'free': 'cpol_membership_iter_free'},
     {'type': 'cpol_person_iter', 'next': 'cpol_person_iter_next', 'ctors': ['cpol_person_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_person'}], 'free': 'cpol_person_iter_free'},
+    {'type': 'cpol_responder_iter', 'next': 'cpol_responder_iter_next', 'ctors': ['cpol_case_responders'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_responder'}], 'free': 'cpol_responder_iter_free'},
     {'type': 'cpol_setting_iter', 'next': 'cpol_setting_iter_next', 'ctors': ['cpol_setting_iter_new'], 'items': [{'name': 'key_out', 'pass': 'out_borrowed_string', 'type': 'const char **'}, {'name': 'value_out', 'pass': 'out_borrowed_string', 'type': 'const char **'}], 'free': 'cpol_setting_iter_free'},
     {'type': 'cpol_shift_iter', 'next': 'cpol_shift_iter_next', 'ctors': ['cpol_shift_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_shift'}], 'free': 'cpol_shift_iter_free'},
     {'type': 'cpol_shop_item_iter', 'next': 'cpol_shop_item_iter_next', 'ctors': ['cpol_shop_item_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_shop_item'}], 'free': 'cpol_shop_item_iter_free'},
     {'type': 'cpol_signup_iter', 'next': 'cpol_signup_iter_next', 'ctors': ['cpol_signup_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_signup'}], 'free': 'cpol_signup_iter_free'},
+    {'type': 'cpol_spot_check_iter', 'next': 'cpol_spot_check_iter_next', 'ctors': ['cpol_spot_check_sample', 'cpol_spot_check_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_spot_check'}], 'free': 'cpol_spot_check_iter_free'},
     {'type': 'cpol_statement_iter', 'next': 'cpol_statement_iter_next', 'ctors': ['cpol_statement_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_statement_line'}], 'free': 'cpol_statement_iter_free'},
     {'type': 'cpol_team_iter', 'next': 'cpol_team_iter_next', 'ctors': ['cpol_team_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_team'}], 'free': 'cpol_team_iter_free'},
     {'type': 'cpol_training_record_iter', 'next': 'cpol_training_record_iter_next', 'ctors': ['cpol_training_record_iter_new'], 'items': [{'name': 'out', 'pass': 'out_borrowed_handle', 'type': 'cpol_training_record'}], 'free': 'cpol_training_record_iter_free'},
