@@ -37,6 +37,10 @@
  *   a common prefix) for text and blobs. A condition never matches a NULL
  *   column, except #CPOL_OP_EQ / #CPOL_OP_NE with a NULL value, which mean
  *   "is NULL" / "is not NULL".
+ * - **Concurrency**: a backend whose database detects conflicts optimistically
+ *   (PostgreSQL at SERIALIZABLE) may return #CPOL_EBUSY from any write or
+ *   from commit(), not only from begin(); the transaction is then rolled back
+ *   and the caller retries the whole request with the same request id.
  * - **Errors**: a failing method returns a negative #cpol_status_t and sets the
  *   message with cpol_error_set_str(): #CPOL_EBUSY for lock timeouts,
  *   #CPOL_EIO for operating-system failures, #CPOL_ECORRUPT for damaged data,
