@@ -1,38 +1,54 @@
--- kiosk.lua: a service-station kiosk looks up a volunteer by ID card.
+-- kiosk.lua: the points kiosk of a community police service station
+-- (警务服务站积分兑换终端), working offline on a SQLite file.
 --
 --   lua5.4 examples/kiosk.lua --demo
---   lua5.4 examples/kiosk.lua --db station.db --operator PERSON_ID --card 530902198503120021
+--   lua5.4 examples/kiosk.lua --db station.db --operator PERSON_ID --card 530902198503120021 \
+--          [--item 洗衣粉] [--quantity 1] [--request REQUEST_ID]
 --
 -- (LUA_CPATH must find commpolice.so: the build tree's bindings/lua/, or
 -- <prefix>/lib/lua/5.4 after cmake --install.)
 --
--- The kiosk acts as its operator (服务站操作员, the operator role): it scans
--- an ID-card number, finds the person file with cpol_person_find_by_id_card()
--- and shows it *masked* (an operator lacks person.sensitive, so the library
--- masks the ID-card and phone numbers itself), with the home area and the
--- volunteer roles and their states. An unknown or malformed card number is
--- a normal outcome: the call returns nil, message, code and the kiosk says so.
+-- The kiosk acts as its operator (服务站操作员, the operator role). For each
+-- scanned ID-card number it
 --
--- --demo builds a small station in memory (or in --db), with an operator and
--- three people, and scans three cards: a volunteer's, an unknown one and a
--- mistyped one.
+-- 1. finds the person file with cpol_person_find_by_id_card() and shows it
+--    *masked* (an operator lacks person.sensitive, so the library masks the
+--    ID-card and phone numbers itself), with the volunteer roles;
+-- 2. shows the points balance and what is available (balance minus holds);
+-- 3. with --item, redeems that item from the station's catalogue
+--    (cpol_shop_redeem) and prints the receipt.
 --
--- Waiting for the ledger issue: the points balance, redeeming an item, the
--- printed receipt and surviving a retried request (the same request id
--- returning CPOL_ALREADY, which the binding returns as the status first:
--- `local status, amount = ctx:shop_redeem(...)`). The generator picks the
--- ledger functions up from the headers; this script adds the kiosk steps
--- when that API is final.
+-- Surviving a retried request: the kiosk chooses the request id itself
+-- (cpol_id_new(), or --request) and writes it to its journal (the setting
+-- "kiosk.pending" in the same SQLite file) *before* sending the request. If
+-- the kiosk crashes or loses the reply, it finds the journal entry when it
+-- starts again and sends the same request with the same id: the library
+-- answers CPOL_ALREADY with the original amount (the binding returns the
+-- status first: `local status, amount = ctx:shop_redeem(...)`) and charges
+-- nothing again. The receipt id is the request id.
+--
+-- An unknown or malformed card, or a balance that does not cover the item,
+-- is a normal outcome: the call returns nil, message, code and the kiosk
+-- says so.
+--
+-- --demo builds a small station in a temporary SQLite file (or in --db): an
+-- operator, an officer, a volunteer who earned 50 points for a verified case
+-- lead, and a catalogue. It scans three cards (the volunteer's, an unknown
+-- one and a mistyped one), redeems a packet of washing powder for 30 points,
+-- *loses the reply* (the kiosk "crashes" before printing), restarts on the
+-- same file, re-sends the journalled request, gets CPOL_ALREADY, prints the
+-- receipt, and checks that the volunteer was charged exactly once.
 
 local cp = require "commpolice"
 
 local function usage(msg)
   io.stderr:write("kiosk: " .. msg .. "\n" ..
-    "usage: lua5.4 kiosk.lua [--demo] [--db PATH] [--operator PERSON_ID] [--card NUMBER]...\n")
+    "usage: lua5.4 kiosk.lua [--demo] [--db PATH] [--operator PERSON_ID] [--card NUMBER]...\n" ..
+    "                        [--item NAME] [--quantity N] [--request REQUEST_ID]\n")
   os.exit(2)
 end
 
-local args = {cards = {}}
+local args = {cards = {}, quantity = 1}
 do
   local i = 1
   while i <= #arg do
@@ -41,11 +57,20 @@ do
     elseif a == "--db" then i = i + 1; args.db = arg[i]
     elseif a == "--operator" then i = i + 1; args.operator = arg[i]
     elseif a == "--card" then i = i + 1; args.cards[#args.cards + 1] = arg[i]
+    elseif a == "--item" then i = i + 1; args.item = arg[i]
+    elseif a == "--quantity" then i = i + 1; args.quantity = math.tointeger(tonumber(arg[i] or ""))
+    elseif a == "--request" then i = i + 1; args.request = arg[i]
     else usage("unknown argument " .. tostring(a)) end
     i = i + 1
   end
 end
 if not args.demo and not args.db then usage("give --db, --demo or both") end
+if not args.quantity or args.quantity < 1 then usage("--quantity must be a whole number of 1 or more") end
+
+local function fail(msg)
+  io.stderr:write("kiosk: " .. msg .. "\n")
+  os.exit(1)
+end
 
 local function id_card(first17)
   local w = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
@@ -55,7 +80,14 @@ local function id_card(first17)
   return first17 .. ("10X98765432"):sub(k, k)
 end
 
--- The demo station: returns the operator's person id and the cards to scan.
+-- China time for a library time (milliseconds since the epoch, UTC).
+local function china_time(ms)
+  return os.date("!%Y-%m-%d %H:%M:%S", ms // 1000 + 8 * 3600) .. " (UTC+8)"
+end
+
+-- ---- the demo station ------------------------------------------------------------------
+
+-- Returns the operator's person id, the cards to scan and the item to redeem.
 local function build_demo(ctx)
   local sys <close> = assert(ctx:actor_system())
   local bureau = assert(ctx:area_create(sys, nil, cp.AREA_BUREAU, "临翔分局"))
@@ -71,15 +103,24 @@ local function build_demo(ctx)
   local officer_id = person("张警官", "53090219800101001", community)
   assert(ctx:role_appoint(sys, officer_id, cp.ROLE_OFFICER, station, "任命"))
   local officer <close> = assert(ctx:actor_open(officer_id, cp.ROLE_OFFICER))
-  local card = id_card("53090219950101003")
   local v = person("赵义警", "53090219950101003", compound)
   local a = assert(ctx:volunteer_apply(officer, v, cp.ROLE_VOLUNTEER, community, "自愿报名"))
   for _, to in ipairs({cp.ASSIGNMENT_UNDER_REVIEW, cp.ASSIGNMENT_ADMITTED, cp.ASSIGNMENT_ACTIVE}) do
     assert(ctx:assignment_step(officer, a, to, "审核通过"))
   end
+  -- the volunteer's verified case lead earns 50 points by the station's rule
+  assert(ctx:earning_rule_set(officer, station, cp.EARN_CASE_LEAD, 50, 0, 0))
+  local lead = assert(ctx:id_new()) -- stands for the verified lead (a case id in real use)
+  assert(ctx:points_award(officer, assert(ctx:id_new()), v, cp.EARN_CASE_LEAD, lead, "线索核实属实"))
+  -- the service station's catalogue
+  assert(ctx:shop_item_create(officer, station, "洗衣粉", 30, 20))
+  assert(ctx:shop_item_create(officer, station, "大米 5kg", 70, 5))
+  assert(ctx:shop_item_create(officer, station, "毛巾", 5, 50))
   assert(ctx:setting_set("kiosk.location", "玉龙社区警务服务站"))
-  return operator, {card, id_card("53090219991231009"), "53090219950101"}
+  return operator, {id_card("53090219950101003"), id_card("53090219991231009"), "53090219950101"}, "洗衣粉"
 end
+
+-- ---- the kiosk ---------------------------------------------------------------------------
 
 local function area_name(ctx, id)
   if not id then return "-" end
@@ -87,9 +128,9 @@ local function area_name(ctx, id)
   return area and area:name() or id
 end
 
--- Show one scanned card, as the operator sees it.
+-- Show one scanned card, as the operator sees it; returns the person's row or nil.
 local function show(ctx, operator, card)
-  print(("-"):rep(48))
+  print(("-"):rep(56))
   print("刷卡 / card: " .. card)
   local p <close>, msg, code = ctx:person_find_by_id_card(operator, card)
   if not p then
@@ -100,7 +141,7 @@ local function show(ctx, operator, card)
     else
       print(("  失败 / failed (%s): %s"):format(cp.status_name(code), msg))
     end
-    return false
+    return nil
   end
   local row = p:row()
   print("  姓名 name:      " .. row.name)
@@ -108,40 +149,206 @@ local function show(ctx, operator, card)
   print("  电话 phone:     " .. (row.phone ~= "" and row.phone or "-"))
   print("  住址 home:      " .. area_name(ctx, row.home_area))
   print("  技能 skills:    " .. (row.skills ~= "" and row.skills or "-"))
-  print(("  出生 born:      %d"):format(row.birth_date))
   for asg in assert(ctx:assignment_iter(row.id)) do
     print(("  角色 role:      %s (%s) at %s: %s"):format(cp.role_name_zh(asg.role), cp.role_name(asg.role),
           area_name(ctx, asg.area), cp.assignment_status_name(asg.status)))
   end
-  print("  积分 points:    (the ledger API lands with the ledger issue)")
-  return row.masked
+  local balance, available = ctx:points_balance(operator, row.id)
+  if balance then
+    print(("  积分 points:    %d (available %d)"):format(balance, available))
+  else
+    print("  积分 points:    cannot be read: " .. available)
+  end
+  return row
 end
 
-local uri = args.db and ("sqlite:" .. args.db) or "memory:"
-local ctx <close> = assert(cp.open(uri))
-local operator_id, cards = nil, args.cards
+local function find_item(ctx, station, name)
+  for item in assert(ctx:shop_item_iter(station)) do
+    if item.name == name then return item end
+  end
+  return nil
+end
+
+-- Pad to a display width (CJK characters take two columns on a terminal).
+local function pad(s, width)
+  local w = 0
+  for _, c in utf8.codes(s) do w = w + (c >= 0x1100 and 2 or 1) end
+  return s .. (" "):rep(math.max(width - w, 0))
+end
+
+local function print_catalogue(ctx, station)
+  print("  兑换目录 catalogue:")
+  for item in assert(ctx:shop_item_iter(station)) do
+    print(("    %s %4d points   %3d in stock"):format(pad(item.name, 12), item.price, item.stock))
+  end
+end
+
+-- The journal: the request written down before it is sent.
+local JOURNAL = "kiosk.pending"
+
+local function journal_write(ctx, request, person, item, quantity, name)
+  assert(ctx:setting_set(JOURNAL, table.concat({request, person, item, tostring(quantity), name}, "|")))
+end
+
+local function journal_read(ctx)
+  local text = ctx:setting_get(JOURNAL)
+  if not text then return nil end
+  local request, person, item, quantity, name = text:match("^([^|]+)|([^|]+)|([^|]+)|(%d+)|(.*)$")
+  return {request = request, person = person, item = item, quantity = math.tointeger(tonumber(quantity)),
+          name = name}
+end
+
+local function print_receipt(ctx, operator, req, status, amount)
+  local t <close> = assert(ctx:transfer_get(req.request))
+  local it <close> = assert(ctx:shop_item_get(req.item))
+  local balance, available = assert(ctx:points_balance(operator, req.person))
+  local op <close> = assert(ctx:person_get(operator, operator:person()))
+  print(("="):rep(56))
+  print("            积分兑换凭条 / POINTS RECEIPT")
+  print("  服务站 kiosk:     " .. (ctx:setting_get("kiosk.location") or "?"))
+  print("  凭条号 receipt:   " .. req.request)
+  print("  时间 time:        " .. china_time(t:time()))
+  print("  兑换人 person:    " .. req.name)
+  print(("  物品 item:        %s x %d (%d points each)"):format(it:name(), req.quantity, amount // req.quantity))
+  print(("  扣减 charged:     %d points"):format(amount))
+  print(("  余额 balance:     %d (available %d)"):format(balance, available))
+  print("  操作员 operator:  " .. op:name())
+  if status == cp.ALREADY then
+    print("  (重发请求 retried request: already charged, not charged again)")
+  end
+  print(("="):rep(56))
+  return balance
+end
+
+-- Send a journalled request; clear the journal once the answer is in hand.
+-- lose_reply simulates a crash between the library's answer and the receipt.
+local function send(ctx, operator, req, lose_reply)
+  local status, amount, code = ctx:shop_redeem(operator, req.request, req.person, req.item, req.quantity, 0)
+  if not status then
+    assert(ctx:setting_delete(JOURNAL)) -- refused: nothing was charged, nothing to retry
+    if code == cp.EFUNDS then
+      print("  积分不足 / not enough points: " .. amount)
+    elseif code == cp.ELIMIT then
+      print("  库存不足 / out of stock: " .. amount)
+    else
+      print(("  兑换失败 / redemption failed (%s): %s"):format(cp.status_name(code), amount))
+    end
+    return nil
+  end
+  if lose_reply then
+    print(("  ... the reply to request %s is lost: the kiosk crashes before printing"):format(req.request))
+    return nil
+  end
+  local balance = print_receipt(ctx, operator, req, status, amount)
+  assert(ctx:setting_delete(JOURNAL))
+  return status, amount, balance
+end
+
+-- At start-up: re-send a request the journal says is unanswered.
+local function resume(ctx, operator)
+  local req = journal_read(ctx)
+  if not req then return nil end
+  print(("-"):rep(56))
+  print("  未完成的请求 / unanswered request in the journal: " .. req.request .. ", sending it again")
+  return send(ctx, operator, req, false)
+end
+
+local function redeem(ctx, operator, row, item_name, quantity, request, lose_reply)
+  if journal_read(ctx) then
+    print("  an earlier request is still unanswered: sending it first")
+    resume(ctx, operator)
+  end
+  local item = find_item(ctx, row.station, item_name)
+  if not item then
+    print("  目录中没有 / not in the catalogue: " .. item_name)
+    return nil
+  end
+  local req = {request = request or assert(ctx:id_new()), person = row.id, item = item.id, quantity = quantity,
+               name = row.name .. "  " .. row.id_card}
+  journal_write(ctx, req.request, req.person, req.item, req.quantity, req.name) -- before sending
+  print(("  兑换 redeem:     %s x %d, request %s"):format(item_name, quantity, req.request))
+  return send(ctx, operator, req, lose_reply)
+end
+
+local function open_operator(ctx, operator_id)
+  local operator, msg = ctx:actor_open(operator_id, cp.ROLE_OPERATOR)
+  if not operator then fail("cannot act as the operator: " .. msg) end
+  return operator
+end
+
+-- ---- main --------------------------------------------------------------------------------
+
+local path, temporary = args.db, false
+if not path then -- --demo without --db: a temporary SQLite file, removed at the end
+  path = os.tmpname()
+  os.remove(path)
+  path = path .. "-kiosk.db"
+  temporary = true
+end
+local uri = "sqlite:" .. path
+local function cleanup()
+  if temporary then
+    for _, suffix in ipairs({"", "-journal", "-wal", "-shm"}) do os.remove(path .. suffix) end
+  end
+end
+
+local operator_id, cards, item = args.operator, args.cards, args.item
+local checks = {}
+do
+  local ctx <close> = assert(cp.open(uri))
+  if args.demo then
+    local demo_operator, demo_cards, demo_item = build_demo(ctx)
+    operator_id = operator_id or demo_operator
+    if #cards == 0 then cards = demo_cards end
+    item = item or demo_item
+  end
+  if not operator_id then usage("--operator is required without --demo") end
+  if #cards == 0 and not journal_read(ctx) then usage("no --card to look up") end
+  local operator <close> = open_operator(ctx, operator_id)
+  print(("commpolice %s kiosk at %s (%s, offline)"):format(cp._LIBRARY_VERSION,
+        ctx:setting_get("kiosk.location") or "?", uri))
+  resume(ctx, operator) -- a request left over from an earlier crash
+  checks.masked = 0
+  for _, card in ipairs(cards) do
+    local row = show(ctx, operator, card)
+    if row and row.masked then checks.masked = checks.masked + 1 end
+    if row and item then
+      print_catalogue(ctx, row.station)
+      if args.demo then
+        print("  a request the balance cannot cover:")
+        redeem(ctx, operator, row, "大米 5kg", 1)
+      end
+      checks.before = ctx:points_balance(operator, row.id)
+      -- in the demo, the reply to this redemption is lost
+      redeem(ctx, operator, row, item, args.quantity, args.request, args.demo)
+      checks.after_first = ctx:points_balance(operator, row.id)
+    end
+  end
+  print(("-"):rep(56))
+end -- the kiosk "crashes": the context is closed without a receipt
+
 if args.demo then
-  local demo_cards
-  operator_id, demo_cards = build_demo(ctx)
-  if #cards == 0 then cards = demo_cards end
+  -- the kiosk starts again on the same file and finds the unanswered request
+  print("kiosk restarts on " .. uri)
+  local ctx <close> = assert(cp.open(uri))
+  local operator <close> = open_operator(ctx, operator_id)
+  local pending = journal_read(ctx)
+  if not pending then fail("expected the lost request in the journal") end
+  local status, amount, balance = resume(ctx, operator)
+  -- the same request once more, by hand: still ALREADY, still charged once
+  local again, again_amount = ctx:shop_redeem(operator, pending.request, pending.person, pending.item,
+                                              pending.quantity, 0)
+  print(("  the same request id once more: %s, %d points (balance %d)"):format(cp.status_name(again),
+        again_amount, ctx:points_balance(operator, pending.person)))
+  local ok = checks.masked == 1 and status == cp.ALREADY and again == cp.ALREADY and amount == 30 and
+             again_amount == 30 and checks.before == 50 and checks.after_first == 20 and balance == 20 and
+             ctx:points_balance(operator, pending.person) == 20 and journal_read(ctx) == nil
+  if not ok then
+    cleanup()
+    fail(("demo check failed: masked %s, retry %s/%s, amounts %s/%s, balances %s -> %s -> %s"):format(
+      tostring(checks.masked), tostring(status), tostring(again), tostring(amount), tostring(again_amount),
+      tostring(checks.before), tostring(checks.after_first), tostring(balance)))
+  end
+  print("demo: the retried request was answered CPOL_ALREADY and charged once (50 -> 20 points)")
 end
-operator_id = args.operator or operator_id
-if not operator_id then usage("--operator is required without --demo") end
-if #cards == 0 then usage("no --card to look up") end
-
-local operator <close>, msg = ctx:actor_open(operator_id, cp.ROLE_OPERATOR)
-if not operator then
-  io.stderr:write("kiosk: cannot act as the operator: " .. msg .. "\n")
-  os.exit(1)
-end
-print(("commpolice %s kiosk at %s"):format(cp._LIBRARY_VERSION, ctx:setting_get("kiosk.location") or "?"))
-local shown_masked = 0
-for _, card in ipairs(cards) do
-  if show(ctx, operator, card) then shown_masked = shown_masked + 1 end
-end
-print(("-"):rep(48))
--- in the demo, the volunteer's file must have been found and shown masked
-if args.demo and shown_masked ~= 1 then
-  io.stderr:write("kiosk: expected exactly one masked file in the demo\n")
-  os.exit(1)
-end
+cleanup()

@@ -927,7 +927,7 @@ static void cpl_row_cpol_case(lua_State *L, const cpol_case *p)
     lua_setfield(L, -2, "reporter");
     cpl_pushstring(L, cpol_case_reporter_name(p));
     lua_setfield(L, -2, "reporter_name");
-    lua_pushinteger(L, (lua_Integer)cpol_case_confidential(p));
+    lua_pushboolean(L, cpol_case_confidential(p) != 0);
     lua_setfield(L, -2, "confidential");
     lua_pushboolean(L, cpol_case_reporter_masked(p) != 0);
     lua_setfield(L, -2, "reporter_masked");
@@ -4920,7 +4920,7 @@ static int cpl_f_cpol_case_confidential(lua_State *L)
     const cpol_case *a_c = (const cpol_case *)cpl_check(L, 1, "commpolice.case");
     int r;
     r = cpol_case_confidential(a_c);
-    lua_pushinteger(L, (lua_Integer)r);
+    lua_pushboolean(L, r != 0);
     return 1;
 }
 
@@ -6073,15 +6073,30 @@ static int cpl_f_cpol_case_open311_write(lua_State *L)
     cpol_id ids_filter[2];
     const cpol_case_filter *a_filter;
     char o_buf[1024];
+    char *p_buf = o_buf;
+    size_t n_buf = sizeof o_buf;
     size_t o_needed_out = 0;
     int rc;
     int n = 0;
     a_filter = cpl_fill_cpol_case_filter(L, 3, &b_filter, ids_filter);
     o_buf[0] = '\0';
-    rc = cpol_case_open311_write(a_ctx, a_as, a_filter, o_buf, sizeof o_buf, &o_needed_out);
+    rc = cpol_case_open311_write(a_ctx, a_as, a_filter, p_buf, n_buf, &o_needed_out);
+    for (int tries = 0; rc == CPOL_ETOOLONG && tries < 3; tries++) {
+        int grown = 0;
+        if (o_needed_out > n_buf) {
+            n_buf = o_needed_out;
+            luaL_checkstack(L, 1, "cpol_case_open311_write");
+            p_buf = (char *)lua_newuserdatauv(L, n_buf, 0);
+            p_buf[0] = '\0';
+            grown = 1;
+        }
+        if (!grown)
+            break;
+        rc = cpol_case_open311_write(a_ctx, a_as, a_filter, p_buf, n_buf, &o_needed_out);
+    }
     if (rc < 0)
         return cpl_fail(L, rc);
-    lua_pushstring(L, o_buf);
+    lua_pushstring(L, p_buf);
     n++;
     lua_pushinteger(L, (lua_Integer)o_needed_out);
     n++;

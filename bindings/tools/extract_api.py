@@ -468,6 +468,8 @@ def classify_param(types, fn_name, param, doc, index, params):
 
 
 BOOL_DOC_RE = re.compile(r"^(receives\s+)?1\s+(if|for|when)\b.*\b0\b", re.I | re.S)
+# "receives the size the JSON needs": an output that reports the size an out_buffer needs.
+NEEDED_DOC_RE = re.compile(r"\bsize\b.*\bneed(s|ed)?\b", re.I)
 
 
 def classify_return(types, fn, doc, status_enum, positive):
@@ -659,12 +661,22 @@ def extract(src, clang):
                 p["enum"] = ref
             if p.get("pass") == "out_scalar" and BOOL_DOC_RE.search(re.sub(r"^receives\s+", "", pdoc or "")):
                 p["bool"] = True
-        # A size parameter consumed by an out_buffer.
+        # A size parameter consumed by an out_buffer; and, for a buffer whose
+        # capacity no macro bounds, the size_t output that reports the size
+        # needed (cpol_case_open311_write's needed_out): the bindings then
+        # grow the buffer to it and call again, instead of failing past a
+        # fixed size.
         for p in params:
             if p.get("pass") == "out_buffer":
                 for q in params:
                     if q["name"] == p["size_param"]:
                         q["pass"] = "in_buffer_size"
+                if not p.get("capacity"):
+                    for q in params:
+                        if (q.get("pass") == "out_scalar" and q["type"].get("ctype") == "size"
+                                and NEEDED_DOC_RE.search(q.get("doc") or "")):
+                            p["needed_param"] = q["name"]
+                            break
         classify_return(types, fn, doc, status_enum, positive)
         ref = enum_refs(doc.get("returns"), enums)
         if ref and fn["returns"]["pass"] in ("scalar",):

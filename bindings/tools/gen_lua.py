@@ -459,12 +459,19 @@ class Gen:
                 args.append(pn)
                 arg += 1
             elif pas == "in_buffer_size":
-                args.append("sizeof o_%s" % [q for q in params if q.get("size_param") == p["name"]][0]["name"])
+                buf = [q for q in params if q.get("size_param") == p["name"]][0]
+                args.append(("n_%s" % buf["name"]) if buf.get("needed_param") else ("sizeof o_%s" % buf["name"]))
             elif pas == "out_buffer":
                 cap = p.get("capacity") or "1024"
                 decl.append("char o_%s[%s];" % (p["name"], cap))
                 pre.append("o_%s[0] = '\\0';" % p["name"])
-                args.append("o_%s" % p["name"])
+                if p.get("needed_param"):
+                    # grows to the size the call reports (see after the call)
+                    decl.append("char *p_%s = o_%s;" % (p["name"], p["name"]))
+                    decl.append("size_t n_%s = sizeof o_%s;" % (p["name"], p["name"]))
+                    args.append("p_%s" % p["name"])
+                else:
+                    args.append("o_%s" % p["name"])
                 outs.append(p)
             elif pas in ("out_scalar", "out_handle", "out_borrowed_handle", "out_borrowed_string",
                          "out_owned_string", "out_borrowed_struct"):
@@ -491,8 +498,27 @@ class Gen:
         for s in pre:
             self.w("    " + s)
         call = "%s(%s)" % (name, ", ".join(args))
+        growable = [p for p in params if p["pass"] == "out_buffer" and p.get("needed_param")]
         if rpass == "status":
             self.w("    rc = %s;" % call)
+            if growable:
+                # CPOL_ETOOLONG with the size needed reported: grow the buffer
+                # (a userdata, so an error cannot leak it) and call again.
+                self.w("    for (int tries = 0; rc == CPOL_ETOOLONG && tries < 3; tries++) {")
+                self.w("        int grown = 0;")
+                for p in growable:
+                    bn, nn = p["name"], "o_" + p["needed_param"]
+                    self.w("        if (%s > n_%s) {" % (nn, bn))
+                    self.w("            n_%s = %s;" % (bn, nn))
+                    self.w('            luaL_checkstack(L, 1, "%s");' % name)
+                    self.w("            p_%s = (char *)lua_newuserdatauv(L, n_%s, 0);" % (bn, bn))
+                    self.w("            p_%s[0] = '\\0';" % bn)
+                    self.w("            grown = 1;")
+                    self.w("        }")
+                self.w("        if (!grown)")
+                self.w("            break;")
+                self.w("        rc = %s;" % call)
+                self.w("    }")
             if fn.get("role") == "iter_next":
                 self.w("    if (rc == CPOL_DONE) {")
                 self.w("        lua_pushnil(L);")
@@ -576,7 +602,7 @@ class Gen:
             else:
                 self.w("    cpl_push_%s(L, &%s);" % (t["name"], v))
         elif pas == "out_buffer":
-            self.w("    lua_pushstring(L, %s);" % v)
+            self.w("    lua_pushstring(L, %s);" % (("p_" + p["name"]) if p.get("needed_param") else v))
         else:
             raise ValueError(pas)
 

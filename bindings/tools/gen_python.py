@@ -132,7 +132,7 @@ def spec_of(fn):
         spec["returns"]["enum"] = fn["returns"]["enum"]
     for p in fn["params"]:
         ps = {"name": p["name"], "pass": p.get("pass"), "type": slim_type(p["type"])}
-        for k in ("size_param", "capacity", "bool", "enum"):
+        for k in ("size_param", "capacity", "needed_param", "bool", "enum"):
             if k in p:
                 ps[k] = p[k]
         spec["params"].append(ps)

@@ -665,7 +665,7 @@ CPOL_API const cpol_id *cpol_case_reporter(const cpol_case *c);
 CPOL_API const char *cpol_case_reporter_name(const cpol_case *c);
 /**
  * @param c  a case
- * @return 1 if the reporter's identity is protected (informant tip or confidential)
+ * @return 1 if the reporter's identity is protected (informant tip or confidential), 0 otherwise
  * @since 0.1
  */
 CPOL_API int cpol_case_confidential(const cpol_case *c);

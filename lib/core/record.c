@@ -193,6 +193,11 @@ unsigned int cpol_table_column_flags(const cpol_table *table, unsigned int col)
     return col == 0 ? (table->cols[0].flags | CPOL_COLUMN_NOTNULL) : table->cols[col].flags;
 }
 
+unsigned int cpol_table_flags(const cpol_table *table)
+{
+    return table ? table->flags : 0;
+}
+
 unsigned int cpol_table_index_count(const cpol_table *table)
 {
     return table ? table->nindexes : 0;

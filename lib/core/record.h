@@ -36,6 +36,9 @@ struct cpol_table {
     const cpol_column_def *cols;
     unsigned int nindexes;
     const cpol_index_def *indexes;
+    /* CPOL_TABLE_APPEND_ONLY bits. Last, so positional initialisers that
+     * stop before it leave it 0. */
+    unsigned int flags;
 };
 
 struct cpol_schema {

@@ -38,7 +38,7 @@ static const cpol_index_def shift_indexes[] = {
     {"shift_start", 0, 1, {SHIFT_STARTS_AT}},
 };
 const cpol_table cpol__table_shift = {"shift", SHIFT_NCOLS, shift_columns,
-                                      sizeof shift_indexes / sizeof shift_indexes[0], shift_indexes};
+                                      sizeof shift_indexes / sizeof shift_indexes[0], shift_indexes, 0};
 
 static const cpol_column_def signup_columns[SIGNUP_NCOLS] = {
     [SIGNUP_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -61,7 +61,7 @@ static const cpol_index_def signup_indexes[] = {
     {"shift_signup_start", 0, 1, {SIGNUP_STARTS_AT}},
 };
 const cpol_table cpol__table_signup = {"shift_signup", SIGNUP_NCOLS, signup_columns,
-                                       sizeof signup_indexes / sizeof signup_indexes[0], signup_indexes};
+                                       sizeof signup_indexes / sizeof signup_indexes[0], signup_indexes, 0};
 
 const char *cpol_shift_kind_name(int kind)
 {

@@ -30,7 +30,7 @@ static const cpol_index_def area_indexes[] = {
 };
 
 const cpol_table cpol__table_area = {"area", AREA_NCOLS, area_columns,
-                                     sizeof area_indexes / sizeof area_indexes[0], area_indexes};
+                                     sizeof area_indexes / sizeof area_indexes[0], area_indexes, 0};
 
 struct cpol_area {
     cpol_record *row;

@@ -28,7 +28,7 @@ static const cpol_index_def assignment_indexes[] = {
 
 const cpol_table cpol__table_assignment = {"assignment", ASSIGN_NCOLS, assignment_columns,
                                            sizeof assignment_indexes / sizeof assignment_indexes[0],
-                                           assignment_indexes};
+                                           assignment_indexes, 0};
 
 struct cpol_assignment {
     cpol_record *row;

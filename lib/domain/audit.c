@@ -28,8 +28,12 @@ static const cpol_index_def audit_indexes[] = {
     {"audit_station", 0, 1, {AUDIT_STATION}},
 };
 
+/* Append-only: cpol__audit() only ever inserts, with an id fresh from
+ * cpol_id_new(); entries are never updated or removed and no index is
+ * unique, so an insert cannot conflict (a backend may batch them). */
 const cpol_table cpol__table_audit = {"audit", AUDIT_NCOLS, audit_columns,
-                                      sizeof audit_indexes / sizeof audit_indexes[0], audit_indexes};
+                                      sizeof audit_indexes / sizeof audit_indexes[0], audit_indexes,
+                                      CPOL_TABLE_APPEND_ONLY};
 
 struct cpol_audit_entry {
     cpol_record *row;

@@ -32,7 +32,7 @@ static const cpol_index_def deadline_indexes[] = {
 };
 
 const cpol_table cpol__table_case_deadline = {"case_deadline", DEADLINE_NCOLS, deadline_columns, 1,
-                                              deadline_indexes};
+                                              deadline_indexes, 0};
 
 static int check_grade_stage(const char *func, int grade, int stage)
 {

@@ -33,7 +33,7 @@ static const cpol_index_def referral_indexes[] = {
 
 const cpol_table cpol__table_case_referral = {"case_referral", REFERRAL_NCOLS, referral_columns,
                                               sizeof referral_indexes / sizeof referral_indexes[0],
-                                              referral_indexes};
+                                              referral_indexes, 0};
 
 /* ---- arrivals ---- */
 

@@ -58,7 +58,7 @@ static const cpol_index_def case_indexes[] = {
 };
 
 const cpol_table cpol__table_case = {"case_file", CASE_NCOLS, case_columns,
-                                     sizeof case_indexes / sizeof case_indexes[0], case_indexes};
+                                     sizeof case_indexes / sizeof case_indexes[0], case_indexes, 0};
 
 static const cpol_column_def party_columns[PARTY_NCOLS] = {
     [PARTY_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -75,7 +75,7 @@ static const cpol_index_def party_indexes[] = {
 };
 
 const cpol_table cpol__table_case_party = {"case_party", PARTY_NCOLS, party_columns,
-                                           sizeof party_indexes / sizeof party_indexes[0], party_indexes};
+                                           sizeof party_indexes / sizeof party_indexes[0], party_indexes, 0};
 
 /* ---- cpol_case_report ---- */
 

@@ -38,7 +38,7 @@ static const cpol_index_def duty_indexes[] = {
 };
 
 const cpol_table cpol__table_duty_position = {"duty_position", DUTY_NCOLS, duty_columns,
-                                              sizeof duty_indexes / sizeof duty_indexes[0], duty_indexes};
+                                              sizeof duty_indexes / sizeof duty_indexes[0], duty_indexes, 0};
 
 /* ---- the few functions of libm the haversine needs ---- */
 

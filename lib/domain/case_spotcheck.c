@@ -35,7 +35,7 @@ static const cpol_index_def spot_indexes[] = {
 };
 
 const cpol_table cpol__table_case_spot_check = {"case_spot_check", SPOT_NCOLS, spot_columns,
-                                                sizeof spot_indexes / sizeof spot_indexes[0], spot_indexes};
+                                                sizeof spot_indexes / sizeof spot_indexes[0], spot_indexes, 0};
 
 struct cpol_spot_check {
     cpol_record *row;   /* first member: see snapshot.h */

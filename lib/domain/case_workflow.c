@@ -39,8 +39,12 @@ static const cpol_index_def event_indexes[] = {
     {"case_event_station_at", 0, 2, {EVENT_STATION, EVENT_AT}},
 };
 
+/* Append-only: the case history is only ever inserted (record_event()),
+ * with an event id fresh from cpol_id_new(), never updated or removed, and
+ * no index is unique, so an insert cannot conflict (a backend may batch them). */
 const cpol_table cpol__table_case_event = {"case_event", EVENT_NCOLS, event_columns,
-                                           sizeof event_indexes / sizeof event_indexes[0], event_indexes};
+                                           sizeof event_indexes / sizeof event_indexes[0], event_indexes,
+                                           CPOL_TABLE_APPEND_ONLY};
 
 /* Who besides the permission's holders is limited, for volunteer roles. */
 enum {

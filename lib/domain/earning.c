@@ -17,7 +17,7 @@ static const cpol_column_def rule_columns[RULE_NCOLS] = {
     [RULE_UPDATED_AT] = {"updated_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
 };
 static const cpol_index_def rule_indexes[] = {{"earning_rule_station_kind", 1, 2, {RULE_STATION, RULE_KIND}}};
-const cpol_table cpol__table_earning_rule = {"earning_rule", RULE_NCOLS, rule_columns, 1, rule_indexes};
+const cpol_table cpol__table_earning_rule = {"earning_rule", RULE_NCOLS, rule_columns, 1, rule_indexes, 0};
 
 #define RULE_POINTS_MAX 10000
 #define CHINA_OFFSET_MS (8LL * 3600 * 1000)

@@ -21,7 +21,7 @@ static const cpol_index_def account_indexes[] = {
     {"account_owner", 1, 2, {ACCOUNT_OWNER, ACCOUNT_KIND}},
     {"account_station_kind", 0, 2, {ACCOUNT_STATION, ACCOUNT_KIND}},
 };
-const cpol_table cpol__table_account = {"account", ACCOUNT_NCOLS, account_columns, 2, account_indexes};
+const cpol_table cpol__table_account = {"account", ACCOUNT_NCOLS, account_columns, 2, account_indexes, 0};
 
 static const cpol_column_def transfer_columns[TRANSFER_NCOLS] = {
     [TRANSFER_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -45,7 +45,7 @@ static const cpol_index_def transfer_indexes[] = {
     {"transfer_person_kind_at", 0, 3, {TRANSFER_PERSON, TRANSFER_EARNING_KIND, TRANSFER_AT}},
     {"transfer_station_at", 0, 2, {TRANSFER_STATION, TRANSFER_AT}},
 };
-const cpol_table cpol__table_transfer = {"transfer", TRANSFER_NCOLS, transfer_columns, 4, transfer_indexes};
+const cpol_table cpol__table_transfer = {"transfer", TRANSFER_NCOLS, transfer_columns, 4, transfer_indexes, 0};
 
 static const cpol_column_def posting_columns[POSTING_NCOLS] = {
     [POSTING_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -61,7 +61,12 @@ static const cpol_index_def posting_indexes[] = {
     {"posting_account_at", 0, 2, {POSTING_ACCOUNT, POSTING_AT}},
     {"posting_transfer", 0, 1, {POSTING_TRANSFER}},
 };
-const cpol_table cpol__table_posting = {"posting", POSTING_NCOLS, posting_columns, 2, posting_indexes};
+/* Append-only: a posting is written once per leg of a transfer, with an id
+ * fresh from cpol_id_new(), and never updated or removed (corrections are new
+ * transfers); no index is unique, so an insert cannot conflict (a backend may
+ * batch them). */
+const cpol_table cpol__table_posting = {"posting", POSTING_NCOLS, posting_columns, 2, posting_indexes,
+                                        CPOL_TABLE_APPEND_ONLY};
 
 const char *cpol_earning_kind_name(int kind)
 {

@@ -32,7 +32,7 @@ static const cpol_index_def person_indexes[] = {
 };
 
 const cpol_table cpol__table_person = {"person", PERSON_NCOLS, person_columns,
-                                       sizeof person_indexes / sizeof person_indexes[0], person_indexes};
+                                       sizeof person_indexes / sizeof person_indexes[0], person_indexes, 0};
 
 static const cpol_column_def note_columns[NOTE_NCOLS] = {
     [NOTE_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -46,7 +46,7 @@ static const cpol_column_def note_columns[NOTE_NCOLS] = {
 
 static const cpol_index_def note_indexes[] = {{"note_person", 0, 1, {NOTE_PERSON}}};
 
-const cpol_table cpol__table_note = {"person_note", NOTE_NCOLS, note_columns, 1, note_indexes};
+const cpol_table cpol__table_note = {"person_note", NOTE_NCOLS, note_columns, 1, note_indexes, 0};
 
 
 /* ---- validation of the fields ---- */

@@ -18,7 +18,7 @@ static const cpol_column_def setting_columns[COL_COUNT] = {
     {"updated_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
 };
 
-const cpol_table cpol__table_setting = {"setting", COL_COUNT, setting_columns, 0, NULL};
+const cpol_table cpol__table_setting = {"setting", COL_COUNT, setting_columns, 0, NULL, 0};
 
 struct cpol_setting_iter {
     cpol_cursor *cursor;

@@ -18,7 +18,7 @@ static const cpol_column_def item_columns[ITEM_NCOLS] = {
     [ITEM_CREATED_AT] = {"created_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
 };
 static const cpol_index_def item_indexes[] = {{"shop_item_station_name", 1, 2, {ITEM_STATION, ITEM_NAME}}};
-const cpol_table cpol__table_shop_item = {"shop_item", ITEM_NCOLS, item_columns, 1, item_indexes};
+const cpol_table cpol__table_shop_item = {"shop_item", ITEM_NCOLS, item_columns, 1, item_indexes, 0};
 
 static const cpol_column_def redemption_columns[REDEMPTION_NCOLS] = {
     [REDEMPTION_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -37,7 +37,7 @@ static const cpol_index_def redemption_indexes[] = {
     {"redemption_status_expires", 0, 2, {REDEMPTION_STATUS, REDEMPTION_EXPIRES_AT}},
 };
 const cpol_table cpol__table_redemption = {"redemption", REDEMPTION_NCOLS, redemption_columns, 2,
-                                           redemption_indexes};
+                                           redemption_indexes, 0};
 
 static const cpol_column_def batch_columns[BATCH_NCOLS] = {
     [BATCH_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -47,7 +47,7 @@ static const cpol_column_def batch_columns[BATCH_NCOLS] = {
     [BATCH_TOTAL] = {"points", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [BATCH_AT] = {"at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
 };
-const cpol_table cpol__table_ledger_batch = {"ledger_batch", BATCH_NCOLS, batch_columns, 0, NULL};
+const cpol_table cpol__table_ledger_batch = {"ledger_batch", BATCH_NCOLS, batch_columns, 0, NULL, 0};
 
 /* ---- catalogue ---- */
 

@@ -34,7 +34,7 @@ static const cpol_index_def team_indexes[] = {
 };
 
 const cpol_table cpol__table_team = {"team", TEAM_NCOLS, team_columns,
-                                     sizeof team_indexes / sizeof team_indexes[0], team_indexes};
+                                     sizeof team_indexes / sizeof team_indexes[0], team_indexes, 0};
 
 struct cpol_team {
     cpol_record *row;

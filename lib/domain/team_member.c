@@ -31,7 +31,7 @@ static const cpol_index_def membership_indexes[] = {
 
 const cpol_table cpol__table_membership = {"team_membership", MEMBER_NCOLS, membership_columns,
                                            sizeof membership_indexes / sizeof membership_indexes[0],
-                                           membership_indexes};
+                                           membership_indexes, 0};
 
 struct cpol_membership {
     cpol_record *row;

@@ -23,7 +23,7 @@ static const cpol_index_def course_indexes[] = {
     {"course_station_kind", 0, 2, {COURSE_STATION, COURSE_KIND}},
 };
 const cpol_table cpol__table_course = {"course", COURSE_NCOLS, course_columns,
-                                       sizeof course_indexes / sizeof course_indexes[0], course_indexes};
+                                       sizeof course_indexes / sizeof course_indexes[0], course_indexes, 0};
 
 static const cpol_column_def session_columns[TSESSION_NCOLS] = {
     [TSESSION_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -40,7 +40,7 @@ static const cpol_index_def session_indexes[] = {
 };
 const cpol_table cpol__table_training_session = {"training_session", TSESSION_NCOLS, session_columns,
                                                  sizeof session_indexes / sizeof session_indexes[0],
-                                                 session_indexes};
+                                                 session_indexes, 0};
 
 static const cpol_column_def attendance_columns[ATTEND_NCOLS] = {
     [ATTEND_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -61,7 +61,7 @@ static const cpol_index_def attendance_indexes[] = {
 };
 const cpol_table cpol__table_attendance = {"training_attendance", ATTEND_NCOLS, attendance_columns,
                                            sizeof attendance_indexes / sizeof attendance_indexes[0],
-                                           attendance_indexes};
+                                           attendance_indexes, 0};
 
 static const cpol_column_def certificate_columns[CERT_NCOLS] = {
     [CERT_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -78,7 +78,7 @@ static const cpol_index_def certificate_indexes[] = {
 };
 const cpol_table cpol__table_certificate = {"certificate", CERT_NCOLS, certificate_columns,
                                             sizeof certificate_indexes / sizeof certificate_indexes[0],
-                                            certificate_indexes};
+                                            certificate_indexes, 0};
 
 struct cpol_course {
     cpol_record *row;

@@ -34,11 +34,18 @@
  *   timeout (lock_timeout, 55P03). The transaction is then rolled back.
  * - An error inside a transaction aborts it in PostgreSQL. So the statements
  *   that can fail by contract do not raise: insert uses ON CONFLICT DO
- *   NOTHING (0 rows = CPOL_EEXISTS), and an update of a table with a unique
+ *   NOTHING (0 rows = CPOL_EEXISTS; not in append-only tables, where a
+ *   conflict breaks the core's promise and must abort the transaction), and an update of a table with a unique
  *   index checks for a collision in the same statement. Any other failure is
  *   remembered; the
  *   transaction then fails with that status until it is rolled back (or
  *   rolled back to a savepoint set before the failure).
+ * - Inserts into append-only tables (CPOL_TABLE_APPEND_ONLY: fresh keys,
+ *   no unique index, so they never conflict) are deferred inside a
+ *   transaction and sent in one libpq pipeline together with the next
+ *   statement (cpol__pg_pipeline): one round trip for the batch. A failure
+ *   among them fails that statement's call; rollback and rollback_to drop
+ *   the queued rows (a savepoint sends the queue first).
  * - Connection loss returns CPOL_EIO "connection lost"; a transaction that
  *   was open is gone (the server rolls it back). The next call outside a
  *   transaction reconnects with PQreset() once; calls also notice a server
@@ -199,6 +206,20 @@ int cpol__pg_stmt_lookup(pg_state *st, const char *sql, size_t len, int cache, p
     return CPOL_OK;
 }
 
+int cpol__pg_prepare(pg_state *st, pg_stmt *e, const char *what)
+{
+    PGresult *res;
+    if (e->gen == st->gen)
+        return CPOL_OK;
+    /* Parameter types come from the casts in the SQL text. */
+    res = PQprepare(st->conn, e->name, e->sql, 0, NULL);
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+        return cpol__pg_fail(st, res, what);
+    PQclear(res);
+    e->gen = st->gen;
+    return CPOL_OK;
+}
+
 int cpol__pg_exec_stmt(pg_state *st, pg_stmt *e, const char *sql, const pg_params *p, PGresult **res_out,
                  const char *what)
 {
@@ -210,14 +231,13 @@ int cpol__pg_exec_stmt(pg_state *st, pg_stmt *e, const char *sql, const pg_param
 
     if (res_out)
         *res_out = NULL;
-    if (e && e->gen != st->gen) {
-        /* Parameter types come from the casts in the SQL text. */
-        res = PQprepare(st->conn, e->name, e->sql, 0, NULL);
-        if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
-            return cpol__pg_fail(st, res, what);
-        PQclear(res);
-        e->gen = st->gen;
+    if (e) {
+        int rc = cpol__pg_prepare(st, e, what);
+        if (rc < 0)
+            return rc;
     }
+    if (st->nqueued) /* the deferred inserts first, so the statement sees them: one round trip */
+        return cpol__pg_pipeline(st, e, e ? e->sql : sql, p, res_out, what);
     if (e)
         res = PQexecPrepared(st->conn, e->name, n, vals, lens, fmts, 1);
     else
@@ -297,6 +317,199 @@ int cpol__pg_exec_text(pg_state *st, const char *sql, int cache, const char *con
     return rc;
 }
 
+
+/* ---- deferred inserts (append-only tables, inside a transaction) ---- */
+
+int cpol__pg_enqueue(pg_state *st, pg_stmt *e, const char *tname, const pg_params *p)
+{
+    pg_queued *q;
+    size_t bytes = 0, head;
+    char *block, *data;
+    int i;
+    if (st->nqueued == st->capqueued) {
+        unsigned int cap = st->capqueued ? st->capqueued * 2 : 16;
+        pg_queued *nq = cpol_realloc(st->queue, cap * sizeof *nq);
+        if (!nq)
+            return cpol__oom();
+        st->queue = nq;
+        st->capqueued = cap;
+    }
+    for (i = 0; i < p->n; i++)
+        if (p->vals[i])
+            bytes += (size_t)p->lens[i];
+    /* One block: value pointers, lengths, formats, then the bytes. */
+    head = (size_t)p->n * (sizeof(const char *) + 2 * sizeof(int));
+    block = cpol_malloc(head + bytes + 1);
+    if (!block)
+        return cpol__oom();
+    q = &st->queue[st->nqueued];
+    q->stmt = e;
+    q->tname = tname;
+    q->level = st->sp_level;
+    q->n = p->n;
+    q->vals = (const char **)(void *)block;
+    q->lens = (int *)(void *)(block + (size_t)p->n * sizeof(const char *));
+    q->fmts = q->lens + p->n;
+    data = block + head;
+    for (i = 0; i < p->n; i++) {
+        q->lens[i] = p->lens[i];
+        q->fmts[i] = p->fmts[i];
+        if (!p->vals[i]) {
+            q->vals[i] = NULL;
+            continue;
+        }
+        memcpy(data, p->vals[i], (size_t)p->lens[i]);
+        q->vals[i] = data;
+        data += p->lens[i];
+    }
+    st->nqueued++;
+    return CPOL_OK;
+}
+
+void cpol__pg_drop_queued(pg_state *st, unsigned int level)
+{
+    /* Levels only grow along the queue (a savepoint sends what is queued
+     * before it), so the rows to drop are a tail. */
+    while (st->nqueued > 0 && st->queue[st->nqueued - 1].level >= level) {
+        st->nqueued--;
+        cpol_free((void *)st->queue[st->nqueued].vals);
+    }
+}
+
+static int rows_inserted(PGresult *res)
+{
+    const char *n = PQcmdTuples(res);
+    return n && *n && strcmp(n, "0") != 0;
+}
+
+/* Send every deferred insert, then the statement that needs them (if any:
+ * e prepared, or sql unnamed, with parameters p), then a Sync, in one
+ * pipeline: one round trip for all of them. Then read the results in order.
+ * The first failure aborts the transaction on the server; what follows it
+ * is skipped (PGRES_PIPELINE_ABORTED) and that failure is reported. The
+ * statement's result goes to *res_out (if not NULL) as cpol__pg_exec_stmt(). */
+int cpol__pg_pipeline(pg_state *st, const pg_stmt *e, const char *sql, const pg_params *p, PGresult **res_out,
+                      const char *what)
+{
+    unsigned int i, n = st->nqueued, sent = 0, nsend = n + (sql ? 1u : 0u);
+    PGresult *res, *bad = NULL, *tail = NULL;
+    const char *bad_table = NULL, *dup_table = NULL, *first_table;
+    char why[160];
+    int broken = 0, rc = CPOL_OK;
+
+    if (res_out)
+        *res_out = NULL;
+    if (n == 0)
+        return CPOL_OK;
+    first_table = st->queue[0].tname;
+    snprintf(why, sizeof why, "sending %u deferred insert%s into '%s' (before %s)", n, n == 1 ? "" : "s",
+             first_table, what);
+    if (st->lost || PQstatus(st->conn) != CONNECTION_OK || !PQenterPipelineMode(st->conn)) {
+        cpol__pg_drop_queued(st, 0);
+        if (PQstatus(st->conn) != CONNECTION_OK || st->lost) {
+            st->lost = 1;
+            return cpol__pg_fail(st, NULL, why);
+        }
+        if (st->in_tx && !st->tx_failed)
+            st->tx_failed = CPOL_ESTORAGE;
+        return cpol__error(CPOL_ESTORAGE, "postgresql: %s on %s: cannot enter pipeline mode: %s", why, st->where,
+                           PQerrorMessage(st->conn));
+    }
+    for (i = 0; i < nsend; i++) {
+        int ok;
+        if (i < n) {
+            const pg_queued *q = &st->queue[i];
+            ok = PQsendQueryPrepared(st->conn, q->stmt->name, q->n, q->vals, q->lens, q->fmts, 1);
+        } else if (e) {
+            ok = PQsendQueryPrepared(st->conn, e->name, p ? p->n : 0, p ? p->vals : NULL, p ? p->lens : NULL,
+                                     p ? p->fmts : NULL, 1);
+        } else {
+            ok = PQsendQueryParams(st->conn, sql, p ? p->n : 0, NULL, p ? p->vals : NULL, p ? p->lens : NULL,
+                                   p ? p->fmts : NULL, 1);
+        }
+        if (!ok)
+            break;
+        sent++;
+    }
+    if (sent < nsend || !PQpipelineSync(st->conn))
+        broken = 1;
+    /* Each statement's results end with NULL; the Sync answers last. */
+    for (i = 0; i < sent && PQstatus(st->conn) == CONNECTION_OK; i++) {
+        ExecStatusType s;
+        res = PQgetResult(st->conn);
+        if (!res) {
+            broken = 1;
+            break;
+        }
+        s = PQresultStatus(res);
+        if (i >= n && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_FATAL_ERROR)) {
+            tail = res; /* the statement's own answer */
+        } else if (s == PGRES_COMMAND_OK) {
+            if (!rows_inserted(res) && !dup_table)
+                dup_table = st->queue[i].tname;
+            PQclear(res);
+        } else if (s == PGRES_PIPELINE_ABORTED) {
+            PQclear(res);
+        } else if (!bad) {
+            bad = res;
+            bad_table = st->queue[i].tname;
+        } else {
+            PQclear(res);
+        }
+        while ((res = PQgetResult(st->conn)) != NULL) /* normally none */
+            PQclear(res);
+    }
+    if (!broken && PQstatus(st->conn) == CONNECTION_OK) {
+        res = PQgetResult(st->conn);
+        if (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+            broken = 1;
+        PQclear(res);
+    }
+    if (!broken && !PQexitPipelineMode(st->conn))
+        broken = 1;
+    cpol__pg_drop_queued(st, 0);
+    if (bad_table || dup_table)
+        snprintf(why, sizeof why, "sending %u deferred insert%s (into '%s', before %s)", n, n == 1 ? "" : "s",
+                 bad_table ? bad_table : dup_table, what);
+    if (bad) {
+        PQclear(tail);
+        if (broken)
+            st->lost = 1; /* the pipeline is in an unknown state: start a new session */
+        return cpol__pg_fail(st, bad, why);
+    }
+    if (broken || PQstatus(st->conn) != CONNECTION_OK) {
+        /* Whatever went wrong, the pipeline's state is unknown: treat the
+         * session as lost (the server rolls the transaction back; the next
+         * call outside a transaction reconnects). */
+        PQclear(tail);
+        st->lost = 1;
+        return cpol__pg_fail(st, NULL, why);
+    }
+    if (dup_table) {
+        /* A key an append-only table was promised never to repeat. */
+        PQclear(tail);
+        if (st->in_tx && !st->tx_failed)
+            st->tx_failed = CPOL_EEXISTS;
+        return cpol__error(CPOL_EEXISTS,
+                           "postgresql: %s on %s: a row with this primary key already exists in the append-only table",
+                           why, st->where);
+    }
+    if (sql) {
+        if (!tail || PQresultStatus(tail) == PGRES_FATAL_ERROR)
+            return cpol__pg_fail(st, tail, what);
+        if (res_out)
+            *res_out = tail;
+        else
+            PQclear(tail);
+    }
+    return rc;
+}
+
+int cpol__pg_flush(pg_state *st, const char *what)
+{
+    return cpol__pg_pipeline(st, NULL, NULL, NULL, NULL, what);
+}
+
 /* ---- connection ---- */
 
 /* A library does not print: NOTICEs of our DDL are only "already exists,
@@ -340,6 +553,8 @@ static int pg_reconnect(pg_state *st)
         cpol__pg_one_line(msg, sizeof msg, PQerrorMessage(st->conn));
         return cpol__error(CPOL_EIO, "postgresql: connection to %s lost; reconnecting failed: %s", st->where, msg);
     }
+    if (PQpipelineStatus(st->conn) != PQ_PIPELINE_OFF)
+        PQexitPipelineMode(st->conn);
     st->gen++; /* a new session: nothing is prepared in it */
     st->lost = 0;
     st->migrate_lock = 0;
@@ -409,6 +624,8 @@ static void end_tx(pg_state *st)
 {
     st->in_tx = 0;
     st->tx_failed = 0;
+    st->sp_level = 0;
+    cpol__pg_drop_queued(st, 0);
     if (st->migrate_lock) {
         st->migrate_lock = 0;
         cpol__pg_quiet(st, "SELECT pg_advisory_unlock(" PG_LOCK_KEY ", hashtext($1::text))", st->nsp);
@@ -457,8 +674,12 @@ static int pg_commit(void *state)
         return cpol__error(code, "postgresql: the transaction on %s was rolled back: a statement in it failed%s", st->where,
                            code == CPOL_EBUSY ? " (concurrent update; retry)" : "");
     }
+    /* Deferred inserts travel with the COMMIT; if one fails, the COMMIT is
+     * skipped and the transaction left aborted: end it (a ROLLBACK after a
+     * COMMIT that failed by itself is harmless). */
     rc = cpol__pg_exec_fixed(st, "COMMIT", &res, "committing");
     if (rc < 0) {
+        cpol__pg_quiet(st, "ROLLBACK", NULL);
         if (st->lost)
             rc = cpol__error(CPOL_EIO, "postgresql: connection to %s lost during COMMIT: whether the transaction "
                                        "was committed is unknown",
@@ -479,6 +700,7 @@ static int pg_rollback(void *state)
     int rc;
     if (!st->in_tx)
         return CPOL_OK;
+    cpol__pg_drop_queued(st, 0); /* never sent: nothing to undo */
     if (st->lost) { /* the server discarded it with the session */
         end_tx(st);
         return CPOL_OK;
@@ -499,26 +721,41 @@ static int pg_savepoint(void *state, unsigned int level)
 {
     pg_state *st = state;
     int rc = cpol__pg_ready(st);
-    return rc < 0 ? rc : pg_savepoint_sql(st, "SAVEPOINT", level, "setting a savepoint");
+    /* Sends the deferred inserts first: the queue then only ever holds
+     * rows written after the deepest savepoint. */
+    if (rc >= 0)
+        rc = pg_savepoint_sql(st, "SAVEPOINT", level, "setting a savepoint");
+    if (rc >= 0)
+        st->sp_level = level;
+    return rc;
 }
 
 static int pg_release_sp(void *state, unsigned int level)
 {
     pg_state *st = state;
     int rc = cpol__pg_ready(st);
-    return rc < 0 ? rc : pg_savepoint_sql(st, "RELEASE SAVEPOINT", level, "releasing a savepoint");
+    if (rc >= 0)
+        rc = pg_savepoint_sql(st, "RELEASE SAVEPOINT", level, "releasing a savepoint");
+    if (rc >= 0)
+        st->sp_level = level > 0 ? level - 1 : 0;
+    return rc;
 }
 
 static int pg_rollback_to(void *state, unsigned int level)
 {
     pg_state *st = state;
-    int rc = cpol__pg_ready(st);
+    int rc;
+    /* Inserts deferred since the savepoint were never sent: forget them. */
+    cpol__pg_drop_queued(st, level);
+    rc = cpol__pg_ready(st);
     if (rc >= 0)
         rc = pg_savepoint_sql(st, "ROLLBACK TO SAVEPOINT", level, "rolling back to a savepoint");
     if (rc >= 0)
         rc = pg_savepoint_sql(st, "RELEASE SAVEPOINT", level, "releasing a savepoint");
-    if (rc >= 0)
+    if (rc >= 0) {
         st->tx_failed = 0; /* whatever failed after the savepoint is undone */
+        st->sp_level = level > 0 ? level - 1 : 0;
+    }
     return rc;
 }
 

@@ -72,6 +72,23 @@ typedef struct pg_table {
     pg_stmt *ops[PG_OP_COUNT];
 } pg_table;
 
+/* An insert into an append-only table (CPOL_TABLE_APPEND_ONLY) deferred
+ * inside a transaction: its prepared statement and its parameters, copied
+ * into one block (the caller's record may go away). */
+typedef struct pg_queued {
+    pg_stmt *stmt;
+    const char *tname;      /* the pg_table's name, for messages */
+    unsigned int level;     /* savepoint level when queued (0: none) */
+    int n;
+    const char **vals;
+    int *lens;
+    int *fmts;
+} pg_queued;
+
+/* Most deferred inserts; the next one sends the batch first. Keeps a batch's
+ * statements and results well inside the socket buffers. */
+#define PG_MAX_QUEUED 512u
+
 typedef struct pg_state {
     PGconn *conn;
     char *where;            /* "database "x" on host:port, schema "s"" for messages (no password) */
@@ -89,6 +106,9 @@ typedef struct pg_state {
     unsigned int nquery;    /* query-shape statements cached */
     pg_stmt *buckets[PG_BUCKETS];
     pg_table *tables;
+    unsigned int sp_level;  /* deepest savepoint set in the transaction, 0: none */
+    pg_queued *queue;       /* deferred inserts, in order (postgres.c: cpol__pg_flush) */
+    unsigned int nqueued, capqueued;
 } pg_state;
 
 /* Key of the advisory lock that serialises migrations ('CPOL'), with the
@@ -131,6 +151,21 @@ int cpol__pg_session_setup(pg_state *st);
 /* Before every call: outside a transaction, make sure the connection works
  * (reconnecting once if it was lost); inside one, fail if it is lost. */
 int cpol__pg_ready(pg_state *st);
+
+/* Send the deferred inserts in one round trip (pipeline mode) and check
+ * every result (when the queue is full). On failure the transaction is
+ * failed (tx_failed) and the error is set. */
+int cpol__pg_flush(pg_state *st, const char *what);
+/* The same, with one more statement (prepared e, or unnamed sql; params p)
+ * in the same pipeline: cpol__pg_exec_stmt() when inserts are deferred. */
+int cpol__pg_pipeline(pg_state *st, const pg_stmt *e, const char *sql, const pg_params *p, PGresult **res_out,
+                      const char *what);
+/* Forget the deferred inserts queued at savepoint level >= level (0: all). */
+void cpol__pg_drop_queued(pg_state *st, unsigned int level);
+/* Defer an insert of n parameters through prepared statement e. */
+int cpol__pg_enqueue(pg_state *st, pg_stmt *e, const char *tname, const pg_params *p);
+/* Prepare e on the current connection unless it already is. */
+int cpol__pg_prepare(pg_state *st, pg_stmt *e, const char *what);
 
 /* ---- postgres_open.c: open, close, cpol_meta, migration ---- */
 

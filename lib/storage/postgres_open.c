@@ -40,6 +40,8 @@ static void pg_destroy(pg_state *st)
         }
         st->buckets[i] = NULL;
     }
+    cpol__pg_drop_queued(st, 0);
+    cpol_free(st->queue);
     tc = st->tables;
     while (tc) {
         pg_table *next = tc->next;

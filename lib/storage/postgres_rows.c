@@ -125,6 +125,18 @@ int cpol__pg_insert(void *state, const cpol_record *rec)
         rc = row_params(st, tc, rec, 0, 0, &p);
     if (rc < 0)
         return rc;
+    if (st->in_tx && !st->tx_failed && !st->readonly && (cpol_table_flags(tc->table) & CPOL_TABLE_APPEND_ONLY)) {
+        /* Never conflicts (the core's promise): defer it; the next statement
+         * or the commit sends the batch in one round trip (cpol__pg_flush). */
+        if (st->nqueued >= PG_MAX_QUEUED)
+            rc = cpol__pg_flush(st, "insert");
+        if (rc >= 0)
+            rc = cpol__pg_prepare(st, e, "insert");
+        if (rc >= 0)
+            rc = cpol__pg_enqueue(st, e, tc->name, &p);
+        cpol__pg_params_free(&p);
+        return rc;
+    }
     rc = cpol__pg_exec_stmt(st, e, e->sql, &p, &res, "insert");
     cpol__pg_params_free(&p);
     if (rc < 0)

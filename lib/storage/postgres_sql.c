@@ -484,7 +484,8 @@ void cpol__pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsig
     switch (op) {
     case PG_OP_INSERT:
         /* A taken key or unique value inserts nothing (0 rows: CPOL_EEXISTS)
-         * instead of raising an error that would abort the transaction. */
+         * instead of raising an error that would abort the transaction
+         * (except in append-only tables, below). */
         cpol__pg_buf_str(b, "INSERT INTO ");
         cpol__pg_buf_table(b, st, cpol_table_name(t));
         cpol__pg_buf_str(b, " (");
@@ -499,7 +500,14 @@ void cpol__pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsig
                 cpol__pg_buf_str(b, ",");
             buf_param(b, (int)i + 1, param_cast(cpol_table_column_type(t, i)));
         }
-        cpol__pg_buf_str(b, ") ON CONFLICT DO NOTHING");
+        /* Append-only tables never conflict, and their inserts may be
+         * deferred into a pipeline with the COMMIT (postgres.c): a conflict
+         * all the same must raise (23505, CPOL_EEXISTS) so that it aborts
+         * the transaction instead of letting the COMMIT through. */
+        if (!(cpol_table_flags(t) & CPOL_TABLE_APPEND_ONLY))
+            cpol__pg_buf_str(b, ") ON CONFLICT DO NOTHING");
+        else
+            cpol__pg_buf_str(b, ")");
         break;
     case PG_OP_UPDATE:
         if (ncols > 1 && has_unique_index(t)) {

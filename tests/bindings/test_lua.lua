@@ -2,10 +2,12 @@
 --
 --   LUA_CPATH='BUILD/bindings/lua/?.so' lua5.4 tests/bindings/test_lua.lua
 --
--- The people scenarios mirror tests/public/check_people.c on both backends
--- (memory: and sqlite:); then error mapping (nil, message, code), argument
--- errors, iteration with generic for, and object lifetimes (close in any
--- order, iterators outliving their context, garbage collection).
+-- The people scenarios mirror tests/public/check_people.c, the ledger ones
+-- tests/public/check_ledger.c (and the leaderboard of check_dossier.c), the
+-- case ones check_case.c, check_case_seeds.c and check_case_ops.c, all on
+-- both backends (memory: and sqlite:); then error mapping (nil, message,
+-- code), argument errors, iteration with generic for, and object lifetimes
+-- (close in any order, iterators outliving their context, garbage collection).
 -- Ends with the line "N passed, N failed".
 
 local cp = require "commpolice"
@@ -465,6 +467,868 @@ if cp._C.cpol_team_set_officer then
     officer:close(); other:close()
   end)
 end
+
+-- ---- ledger and cases: the worlds of tests/support/fixture.c and check_case_world.c ----
+--
+-- Lua has no clock injection (bindings/coverage_exceptions.txt), so where
+-- the C tests move the clock these scenarios use short real intervals
+-- (wait_ms) or explicit times (reported_at, arrived_at) instead.
+
+local MINUTE, HOUR, DAY = 60 * 1000, 60 * 60 * 1000, 24 * 60 * 60 * 1000
+
+local function wait_ms(ctx, n)
+  local t = ctx:now() + n
+  while ctx:now() < t do end
+end
+
+local function nth_id_card(n)
+  return id_card(string.format("5309021970%02d%02d%03d", n // 28 % 12 + 1, n % 28 + 1, n % 1000))
+end
+
+-- fx_world: bureau, station, community and compound, the system actor
+local function world(backend)
+  local w = {actors = {}}
+  if backend == "sqlite" then
+    w.path = tmpdb()
+    w.ctx = assert(cp.open("sqlite:" .. w.path))
+  else
+    w.ctx = assert(cp.open("memory:"))
+  end
+  local c = w.ctx
+  w.sys = assert(c:actor_system())
+  w.bureau = assert(c:area_create(w.sys, nil, cp.AREA_BUREAU, "临翔分局"))
+  w.station = assert(c:area_create(w.sys, w.bureau, cp.AREA_STATION, "忙畔派出所"))
+  w.community = assert(c:area_create(w.sys, w.station, cp.AREA_COMMUNITY, "玉龙社区"))
+  w.compound = assert(c:area_create(w.sys, w.community, cp.AREA_COMPOUND, "玉龙小区"))
+  function w.id() return assert(c:id_new()) end
+  function w.person(name, n, home)
+    return assert(c:person_register(w.sys, {name = name, id_card = nth_id_card(n), home_area = home or w.compound,
+                                            phone = "13812345678"}))
+  end
+  function w.actor(person, role)
+    local a = assert(c:actor_open(person, role))
+    w.actors[#w.actors + 1] = a
+    return a
+  end
+  function w.staff(name, n, role)
+    local p = w.person(name, n)
+    assert(c:role_appoint(w.sys, p, role, w.station))
+    return w.actor(p, role), p
+  end
+  function w.volunteer(name, n, role)
+    local p = w.person(name, n)
+    local a = assert(c:volunteer_apply(w.sys, p, role or cp.ROLE_VOLUNTEER, w.community))
+    for _, to in ipairs({cp.ASSIGNMENT_UNDER_REVIEW, cp.ASSIGNMENT_ADMITTED, cp.ASSIGNMENT_ACTIVE}) do
+      assert(c:assignment_step(w.sys, a, to))
+    end
+    return p
+  end
+  function w.close()
+    for _, a in ipairs(w.actors) do a:close() end
+    w.sys:close()
+    assert(w.ctx:close())
+    if w.path then rmdb(w.path) end
+  end
+  return w
+end
+
+-- check_ledger.c's setup(): officer, auxiliary, operator; patrol 10 (30 a day), publicity 5, lead 50
+local function ledger_world(backend)
+  local w = world(backend)
+  local c = w.ctx
+  w.officer, w.officer_id = w.staff("张警官", 1, cp.ROLE_OFFICER)
+  w.aux, w.aux_id = w.staff("李辅警", 2, cp.ROLE_AUXILIARY)
+  w.operator = w.staff("服务站小刘", 3, cp.ROLE_OPERATOR)
+  assert(c:earning_rule_set(w.officer, w.station, cp.EARN_PATROL, 10, 30, 200))
+  assert(c:earning_rule_set(w.officer, w.station, cp.EARN_PUBLICITY, 5, 0, 0))
+  assert(c:earning_rule_set(w.officer, w.station, cp.EARN_CASE_LEAD, 50, 0, 0))
+  function w.balance(p) return assert(c:points_balance(w.sys, p)) end
+  function w.award(p, kind)
+    local status, amount = assert(c:points_award(w.aux, w.id(), p, kind, w.id()))
+    eq(status, cp.OK, "award status")
+    return amount
+  end
+  function w.stock(item)
+    local it <close> = assert(c:shop_item_get(item))
+    return it:stock()
+  end
+  function w.verify()
+    local n = assert(c:ledger_verify(w.sys))
+    eq(math.type(n), "integer", "postings checked")
+    return n
+  end
+  return w
+end
+
+local function each_world(make, name, fn)
+  for _, backend in ipairs({"memory", "sqlite"}) do
+    test(name .. " [" .. backend .. "]", function()
+      local w = make(backend)
+      fn(w, w.ctx)
+      w.close()
+    end)
+  end
+end
+
+-- ---- ledger (check_ledger.c) -------------------------------------------------------------
+
+each_world(ledger_world, "ledger: volunteers earn and redeem", function(w, c)
+  local soap = assert(c:shop_item_create(w.officer, w.station, "洗衣粉", 30, 100))
+  local rice = assert(c:shop_item_create(w.officer, w.station, "大米 5kg", 70, 10))
+  assert(c:batch_begin())
+  local vols = {}
+  for i = 0, 42 do vols[#vols + 1] = w.volunteer("玉龙义警", 100 + i) end
+  assert(c:batch_commit())
+  local total = 0
+  for i, v in ipairs(vols) do
+    total = total + w.award(v, cp.EARN_PATROL) + w.award(v, cp.EARN_PATROL) + w.award(v, cp.EARN_PUBLICITY)
+    if (i - 1) % 3 == 0 then total = total + w.award(v, cp.EARN_CASE_LEAD) end
+  end
+  eq(total, 43 * 25 + 15 * 50, "points awarded")
+  eq(w.balance(vols[1]), 75, "with a lead")
+  eq(w.balance(vols[2]), 25, "without")
+  local redeemed, out_of_stock = 0, 0
+  for i = 1, 43, 3 do
+    local status, charged, code = c:shop_redeem(w.operator, w.id(), vols[i], rice, 1, 0)
+    if status then
+      eq(status, cp.OK, "status")
+      eq(charged, 70, "charged")
+      eq(w.balance(vols[i]), 5, "after rice")
+      redeemed = redeemed + 1
+    else
+      eq(code, cp.ELIMIT, "out of stock")
+      contains(charged, "in stock", "message")
+      eq(w.balance(vols[i]), 75, "not charged")
+      out_of_stock = out_of_stock + 1
+    end
+  end
+  eq(redeemed, 10, "redeemed")
+  eq(out_of_stock, 5, "out of stock")
+  contains(fails(cp.EFUNDS, c:shop_redeem(w.operator, w.id(), vols[2], soap, 1, 0)), "30 points needed, 25 available")
+  eq(w.stock(rice), 0, "rice left")
+  local names = {}
+  for item in c:shop_item_iter(w.station) do names[#names + 1] = item.name .. "=" .. item.price end
+  eq(table.concat(names, ";"), "大米 5kg=70;洗衣粉=30", "catalogue")
+  eq(w.verify() > 0, true, "verified")
+end)
+
+each_world(ledger_world, "ledger: earning rules and caps", function(w, c)
+  local v = w.volunteer("义警甲", 100)
+  local other = w.volunteer("义警乙", 101)
+  local vol = w.actor(v, cp.ROLE_VOLUNTEER)
+  for _ = 1, 3 do eq(w.award(v, cp.EARN_PATROL), 10, "patrol") end
+  local req, src = w.id(), w.id()
+  contains(fails(cp.ELIMIT, c:points_award(w.aux, req, v, cp.EARN_PATROL, src)), "daily cap")
+  eq(w.balance(v), 30, "capped")
+  fails(cp.ERULE, c:points_award(w.aux, req, v, cp.EARN_TRAINING, src))
+  contains(fails(cp.ERULE, c:points_award(w.aux, req, w.aux_id, cp.EARN_PATROL, src)), "themselves")
+  contains(fails(cp.EPERM, c:points_award(vol, req, other, cp.EARN_PATROL, src)), "points.award")
+  local status, amount = c:points_award(w.aux, req, other, cp.EARN_PUBLICITY, src)
+  eq(status, cp.OK, "award")
+  eq(amount, 5, "amount")
+  fails(cp.ECONFLICT, c:points_award(w.aux, w.id(), other, cp.EARN_PUBLICITY, src)) -- one source earns once
+  fails(cp.EINVALID, c:points_award(w.aux, req, v, 99, src))
+  fails(cp.EMISUSE, c:points_award(w.aux, nil, v, cp.EARN_PATROL, src))
+  fails(cp.EUTF8, c:points_award(w.aux, req, v, cp.EARN_PATROL, src, "\xC3"))
+  fails(cp.EINVALID, c:earning_rule_set(w.officer, w.station, cp.EARN_PATROL, -1, 0, 0))
+  fails(cp.EINVALID, c:earning_rule_set(w.officer, w.community, cp.EARN_PATROL, 5, 0, 0))
+  fails(cp.EPERM, c:earning_rule_set(w.aux, w.station, cp.EARN_PATROL, 5, 0, 0))
+  local p, d, m = c:earning_rule_get(w.station, cp.EARN_PATROL)
+  eq(p .. "/" .. d .. "/" .. m, "10/30/200", "rule")
+  -- a soft limit flags, never refuses
+  fails(cp.EPERM, c:points_set_soft_limit(w.aux, v, 35))
+  fails(cp.EINVALID, c:points_set_soft_limit(w.officer, v, -1))
+  assert(c:points_set_soft_limit(w.officer, v, 35))
+  local r1, r2 = w.id(), w.id()
+  assert(c:points_award(w.aux, r1, v, cp.EARN_PUBLICITY, w.id())) -- 35: not above
+  assert(c:points_award(w.aux, r2, v, cp.EARN_PUBLICITY, w.id(), "宣传")) -- 40: above
+  do
+    local t <close> = assert(c:transfer_get(r1))
+    eq(t:flagged(), false, "not flagged")
+  end
+  local t <close> = assert(c:transfer_get(r2))
+  eq(t:flagged(), true, "flagged")
+  local row = t:row()
+  eq(row.id, r2, "id")
+  eq(row.kind, cp.TRANSFER_AWARD, "kind")
+  eq(row.earning_kind, cp.EARN_PUBLICITY, "earning kind")
+  eq(row.person, v, "person")
+  eq(row.memo, "宣传", "memo")
+  eq(row.reverses, nil, "reverses nothing")
+  eq(w.balance(v), 40, "balance")
+  eq(cp.earning_kind_name(cp.EARN_PATROL), "patrol", "earning kind name")
+  w.verify()
+end)
+
+each_world(ledger_world, "ledger: replays return ALREADY, conflicts name the field", function(w, c)
+  local n = 200
+  assert(c:earning_rule_set(w.officer, w.station, cp.EARN_PATROL, 1, 0, 0))
+  local v = {}
+  for i = 1, 4 do v[i] = w.volunteer("义警", 99 + i) end
+  local reqs, srcs = {}, {}
+  assert(c:batch_begin())
+  for i = 1, n do
+    reqs[i], srcs[i] = w.id(), w.id()
+    assert(c:points_award(w.aux, reqs[i], v[(i - 1) % 4 + 1], cp.EARN_PATROL, srcs[i], "巡逻"))
+  end
+  assert(c:batch_commit())
+  eq(w.balance(v[1]), n // 4, "balance")
+  -- a kiosk retrying every request after a dropped connection
+  for i = 1, n do
+    local status, amount = c:points_award(w.aux, reqs[i], v[(i - 1) % 4 + 1], cp.EARN_PATROL, srcs[i], "巡逻")
+    eq(status, cp.ALREADY, "replay")
+    eq(amount, 1, "original amount")
+  end
+  for i = 1, 4 do eq(w.balance(v[i]), n // 4, "unchanged") end
+  contains(fails(cp.ECONFLICT, c:points_award(w.aux, reqs[1], v[2], cp.EARN_PATROL, srcs[1], "巡逻")), "person")
+  contains(fails(cp.ECONFLICT, c:points_award(w.aux, reqs[1], v[1], cp.EARN_PUBLICITY, srcs[1], "巡逻")), "earning kind")
+  contains(fails(cp.ECONFLICT, c:points_award(w.aux, reqs[1], v[1], cp.EARN_PATROL, srcs[2], "巡逻")), "source")
+  contains(fails(cp.ECONFLICT, c:points_award(w.aux, reqs[1], v[1], cp.EARN_PATROL, srcs[1], "别的")), "memo")
+  for i = 1, 4 do eq(w.balance(v[i]), n // 4, "unchanged after conflicts") end
+  eq(w.verify() >= 2 * n, true, "postings")
+end)
+
+each_world(ledger_world, "ledger: holds post, void and expire exactly once", function(w, c)
+  local v = w.volunteer("义警甲", 100)
+  local item = assert(c:shop_item_create(w.officer, w.station, "食用油", 20, 5))
+  w.award(v, cp.EARN_CASE_LEAD) -- 50
+  local h1, h2, h3 = w.id(), w.id(), w.id()
+  local status, held = c:shop_redeem(w.operator, h1, v, item, 1, 60000)
+  eq(status, cp.OK, "held")
+  eq(held, 20, "amount held")
+  assert(c:shop_redeem(w.operator, h2, v, item, 1, 60000))
+  local b, avail = w.balance(v)
+  eq(b .. "/" .. avail, "50/10", "holds count at once")
+  fails(cp.EFUNDS, c:shop_redeem(w.operator, h3, v, item, 1, 60000))
+  eq(w.stock(item), 3, "stock reserved")
+  eq(c:shop_redemption_status(h1), cp.REDEMPTION_HELD, "redemption held")
+  eq(c:hold_post(w.operator, h1), cp.OK, "post")
+  eq(c:hold_post(w.operator, h1), cp.ALREADY, "post again")
+  fails(cp.ESTATE, c:hold_void(w.operator, h1))
+  eq(c:hold_void(w.operator, h2), cp.OK, "void")
+  eq(c:hold_void(w.operator, h2), cp.ALREADY, "void again")
+  fails(cp.ESTATE, c:hold_post(w.operator, h2))
+  b, avail = w.balance(v)
+  eq(b .. "/" .. avail, "30/30", "after post and void")
+  eq(w.stock(item), 4, "voided stock back")
+  eq(c:hold_status(h1), cp.HOLD_POSTED, "posted")
+  eq(c:hold_status(h2), cp.HOLD_VOIDED, "voided")
+  -- a hold that times out (5 ms here: no injected clock in Lua) releases points
+  -- and stock and cannot be posted
+  assert(c:shop_redeem(w.operator, h3, v, item, 1, 5))
+  wait_ms(c, 10)
+  eq(c:hold_status(h3), cp.HOLD_EXPIRED, "expired")
+  contains(fails(cp.ESTATE, c:hold_post(w.operator, h3)), "expired")
+  b, avail = w.balance(v)
+  eq(b .. "/" .. avail, "30/30", "released")
+  eq(w.stock(item), 4, "stock released")
+  eq(c:shop_redemption_status(h3), cp.REDEMPTION_EXPIRED, "redemption expired")
+  eq(c:hold_expire_due(), 0, "nothing left to expire")
+  local h4 = w.id()
+  assert(c:shop_redeem(w.operator, h4, v, item, 1, 5))
+  wait_ms(c, 10)
+  eq(c:hold_expire_due(), 1, "the nightly job")
+  eq(c:hold_status(h4), cp.HOLD_EXPIRED, "expired by the job")
+  fails(cp.ENOTFOUND, c:hold_status(w.id()))
+  w.verify()
+end)
+
+each_world(ledger_world, "ledger: redemption, retry and refund", function(w, c)
+  local v = w.volunteer("义警甲", 100)
+  local vol = w.actor(v, cp.ROLE_VOLUNTEER)
+  local item = assert(c:shop_item_create(w.officer, w.station, "毛巾", 5, 10))
+  fails(cp.EEXISTS, c:shop_item_create(w.officer, w.station, "毛巾", 5, 10))
+  w.award(v, cp.EARN_CASE_LEAD)
+  local receipt = w.id()
+  contains(fails(cp.EPERM, c:shop_redeem(vol, receipt, v, item, 2, 0)), "points.redeem")
+  fails(cp.EINVALID, c:shop_redeem(w.operator, receipt, v, item, 0, 0))
+  fails(cp.EINVALID, c:shop_redeem(w.operator, receipt, v, item, 1, -5))
+  fails(cp.ELIMIT, c:shop_redeem(w.operator, receipt, v, item, 11, 0))
+  local status, charged = c:shop_redeem(w.operator, receipt, v, item, 2, 0)
+  eq(status, cp.OK, "redeemed")
+  eq(charged, 10, "charged")
+  status, charged = c:shop_redeem(w.operator, receipt, v, item, 2, 0) -- the kiosk retries
+  eq(status, cp.ALREADY, "retry")
+  eq(charged, 10, "original amount, no second charge")
+  contains(fails(cp.ECONFLICT, c:shop_redeem(w.operator, receipt, v, item, 3, 0)), "quantity")
+  eq(w.balance(v), 40, "charged once")
+  eq(w.stock(item), 8, "stock")
+  local refund = w.id()
+  fails(cp.EINVALID, c:shop_refund(w.officer, refund, receipt, ""))
+  fails(cp.EPERM, c:shop_refund(w.operator, refund, receipt, "退货"))
+  eq(c:shop_refund(w.officer, refund, receipt, "退货"), cp.OK, "refund")
+  eq(c:shop_refund(w.officer, refund, receipt, "退货"), cp.ALREADY, "refund again")
+  fails(cp.ECONFLICT, c:shop_refund(w.officer, w.id(), receipt, "再退"))
+  eq(c:shop_redemption_status(receipt), cp.REDEMPTION_REFUNDED, "refunded")
+  do
+    local t <close> = assert(c:transfer_get(refund))
+    eq(t:kind(), cp.TRANSFER_REFUND, "refund transfer")
+    eq(t:reverses(), receipt, "linked to the receipt")
+  end
+  eq(w.balance(v), 50, "points back")
+  eq(w.stock(item), 10, "stock back")
+  fails(cp.ELIMIT, c:shop_item_restock(w.officer, item, -11))
+  assert(c:shop_item_restock(w.officer, item, 5))
+  assert(c:shop_item_set_price(w.officer, item, 6))
+  local it <close> = assert(c:shop_item_get(item))
+  eq(it:price() .. "/" .. it:stock(), "6/15", "restocked and repriced")
+  w.verify()
+end)
+
+each_world(ledger_world, "ledger: a false lead is reversed once", function(w, c)
+  local v = w.volunteer("信息员", 100, cp.ROLE_INFORMANT)
+  local item = assert(c:shop_item_create(w.officer, w.station, "手电筒", 40, 10))
+  local req = w.id()
+  assert(c:points_award(w.aux, req, v, cp.EARN_CASE_LEAD, w.id(), "线索核实"))
+  local rev = w.id()
+  fails(cp.EPERM, c:points_reverse(w.aux, rev, req, "线索不实"))
+  eq(c:points_reverse(w.officer, rev, req, "线索不实"), cp.OK, "reversed")
+  eq(c:points_reverse(w.officer, rev, req, "线索不实"), cp.ALREADY, "replayed")
+  fails(cp.ECONFLICT, c:points_reverse(w.officer, w.id(), req, "线索不实"))
+  eq(w.balance(v), 0, "withdrawn")
+  do
+    local t <close> = assert(c:transfer_get(rev))
+    eq(t:kind(), cp.TRANSFER_REVERSAL, "kind")
+    eq(t:reverses(), req, "reverses")
+    eq(t:amount(), 50, "amount")
+  end
+  req = w.id()
+  assert(c:points_award(w.aux, req, v, cp.EARN_CASE_LEAD, w.id()))
+  local receipt = w.id()
+  assert(c:shop_redeem(w.operator, receipt, v, item, 1, 0))
+  fails(cp.EFUNDS, c:points_reverse(w.officer, w.id(), req, "线索不实")) -- already spent
+  eq(w.balance(v), 10, "nothing changed")
+  fails(cp.EINVALID, c:points_reverse(w.officer, w.id(), receipt, "不是奖励"))
+  w.verify()
+end)
+
+each_world(ledger_world, "ledger: statement and yearly clearing", function(w, c)
+  local v = w.volunteer("义警甲", 100)
+  local item = assert(c:shop_item_create(w.officer, w.station, "肥皂", 5, 10))
+  w.award(v, cp.EARN_PATROL)
+  wait_ms(c, 2)
+  local from = c:now()
+  w.award(v, cp.EARN_PATROL)
+  assert(c:shop_redeem(w.operator, w.id(), v, item, 1, 0))
+  local it = assert(c:statement_iter(w.sys, v, from, 0))
+  eq(it:outputs().opening, 10, "opening balance")
+  local lines = {}
+  for l in it, nil, nil, it do lines[#lines + 1] = l.kind .. ":" .. l.amount .. ":" .. l.balance end
+  eq(table.concat(lines, ";"), cp.TRANSFER_AWARD .. ":10:20;" .. cp.TRANSFER_REDEEM .. ":-5:15", "lines")
+  fails(cp.EINVALID, c:statement_iter(w.sys, v, from, from))
+  local o = w.volunteer("义警乙", 101)
+  local self_, other = w.actor(v, cp.ROLE_VOLUNTEER), w.actor(o, cp.ROLE_VOLUNTEER)
+  eq(count(assert(c:statement_iter(self_, v, 0, 0))), 3, "own statement")
+  fails(cp.EPERM, c:points_balance(other, v))
+  fails(cp.EPERM, c:ledger_verify(other))
+  local batch = w.id()
+  fails(cp.EPERM, c:points_expire_all(w.aux, batch, w.station))
+  local status, accounts, points = c:points_expire_all(w.officer, batch, w.station)
+  eq(status .. "/" .. accounts .. "/" .. points, cp.OK .. "/1/15", "cleared")
+  eq(w.balance(v), 0, "cleared balance")
+  w.award(v, cp.EARN_PUBLICITY)
+  status, accounts, points = c:points_expire_all(w.officer, batch, w.station)
+  eq(status .. "/" .. accounts .. "/" .. points, cp.ALREADY .. "/1/15", "once")
+  eq(w.balance(v), 5, "later points kept")
+  w.verify()
+end)
+
+each_world(ledger_world, "ledger: leaderboard ranks a period and scope", function(w, c)
+  assert(c:earning_rule_set(w.officer, w.station, cp.EARN_PATROL, 10, 0, 0))
+  local v = {}
+  for i = 1, 4 do v[i] = w.volunteer("义警" .. ("ABCD"):sub(i, i), 9 + i) end
+  local other_area = assert(c:area_create(w.sys, w.station, cp.AREA_COMMUNITY, "锦凤社区"))
+  assert(c:person_update(w.sys, v[4], {home_area = other_area}))
+  w.award(v[1], cp.EARN_CASE_LEAD) -- before the period
+  wait_ms(c, 2)
+  local from = c:now()
+  for _ = 1, 3 do
+    w.award(v[2], cp.EARN_PATROL)
+    w.award(v[3], cp.EARN_PATROL)
+  end
+  w.award(v[1], cp.EARN_PATROL)
+  local lead = w.id()
+  assert(c:points_award(w.aux, lead, v[4], cp.EARN_CASE_LEAD, w.id()))
+  assert(c:points_reverse(w.officer, w.id(), lead, "线索不实"))
+  local function board(f)
+    f.station, f.from = w.station, from
+    local seen = {}
+    for e in assert(c:leaderboard_iter(w.officer, f)) do seen[#seen + 1] = e.rank .. ":" .. e.name .. ":" .. e.points end
+    return table.concat(seen, ";")
+  end
+  eq(board({}), "1:义警B:30;1:义警C:30;3:义警A:10;4:义警D:0", "ranks")
+  eq(board({area = w.community, limit = 2}), "1:义警B:30;1:义警C:30", "community, top 2")
+  local team = assert(c:team_create(w.officer, {name = "巡逻队", kind = cp.TEAM_PATROL,
+                                               composition = cp.TEAM_TEMPLATE_1_N, area = w.community,
+                                               officer = w.officer_id}))
+  assert(c:team_member_add(w.officer, team, v[3], cp.TEAM_ROLE_MEMBER))
+  eq(board({team = team}), "1:义警C:30", "a team")
+  fails(cp.EINVALID, c:leaderboard_iter(w.officer, {from = from}))
+  fails(cp.EINVALID, c:leaderboard_iter(w.officer, {station = w.station, from = from, to = from}))
+  fails(cp.EPERM, c:leaderboard_iter(w.actor(v[1], cp.ROLE_VOLUNTEER), {station = w.station}))
+  w.verify()
+end)
+
+-- ---- cases (check_case.c, check_case_seeds.c, check_case_ops.c) ------------------------------
+
+local YULONG_LAT, YULONG_LON = 23.886, 100.092
+
+local function case_world(backend)
+  local w = world(backend)
+  local c, s = w.ctx, w.sys
+  local seq = 0
+  local function staff(name, role)
+    seq = seq + 1
+    return w.staff(name, seq, role)
+  end
+  local function vol(name, role)
+    seq = seq + 1
+    local p = w.volunteer(name, seq, role)
+    return w.actor(p, role), p
+  end
+  local function team(name, area, officer)
+    return assert(c:team_create(s, {name = name, kind = cp.TEAM_VOLUNTEER_POLICE, composition = cp.TEAM_TEMPLATE_1_1_N,
+                                     area = area, officer = officer}))
+  end
+  assert(c:batch_begin())
+  w.officer, w.officer_id = staff("李警官", cp.ROLE_OFFICER)
+  w.aux, w.aux_id = staff("张辅警", cp.ROLE_AUXILIARY)
+  w.leader, w.leader_id = staff("石所长", cp.ROLE_LEADER)
+  w.analyst = staff("分析员周", cp.ROLE_ANALYST)
+  w.operator = staff("操作员吴", cp.ROLE_OPERATOR)
+  w.informant, w.informant_id = vol("信息员王", cp.ROLE_INFORMANT)
+  w.guard, w.guard_id = vol("保安刘", cp.ROLE_PROPERTY_GUARD)
+  w.grid, w.grid_id = vol("网格员陈", cp.ROLE_GRID_WORKER)
+  w.head, w.head_id = vol("楼栋长赵", cp.ROLE_BUILDING_HEAD)
+  w.vol, w.vol_id = vol("义警李育斌", cp.ROLE_VOLUNTEER)
+  seq = seq + 1
+  w.resident = w.person("居民孙", seq)
+  w.team = team("玉龙义警", w.community, w.officer_id)
+  for _, m in ipairs({{w.aux_id, cp.TEAM_ROLE_AUXILIARY}, {w.guard_id, cp.TEAM_ROLE_MEMBER},
+                      {w.informant_id, cp.TEAM_ROLE_MEMBER}, {w.vol_id, cp.TEAM_ROLE_MEMBER}}) do
+    assert(c:team_member_add(s, w.team, m[1], m[2]))
+  end
+  w.other_station = assert(c:area_create(s, w.bureau, cp.AREA_STATION, "南屏派出所"))
+  w.other_community = assert(c:area_create(s, w.other_station, cp.AREA_COMMUNITY, "锦凤社区"))
+  seq = seq + 1
+  w.other_officer_id = w.person("赵警官", seq, w.other_community)
+  assert(c:role_appoint(s, w.other_officer_id, cp.ROLE_OFFICER, w.other_station))
+  w.other_officer = w.actor(w.other_officer_id, cp.ROLE_OFFICER)
+  w.other_team = team("锦凤义警", w.other_community, w.other_officer_id)
+  assert(c:batch_commit())
+
+  function w.report(as, source, category, description, more)
+    local f = {source = source, category = category, description = description, area = w.compound,
+               address = "玉龙小区3栋", has_location = 1, latitude = YULONG_LAT, longitude = YULONG_LON}
+    for k, v in pairs(more or {}) do f[k] = v end
+    return assert(c:case_report(as, f))
+  end
+  function w.state(k)
+    local got <close> = assert(c:case_get(s, k))
+    return got:state()
+  end
+  local steps = {
+    [cp.CASE_REPORTED] = function(k) return c:case_verify(w.officer, k, "核实属实") end,
+    [cp.CASE_VERIFIED] = function(k) return c:case_assess(w.officer, k, cp.RISK_GENERAL) end,
+    [cp.CASE_ASSESSED] = function(k) return c:case_assign(w.aux, k, cp.TIER_OFFICER, w.officer_id) end,
+    [cp.CASE_ASSIGNED] = function(k) return c:case_arrive(w.officer, k, w.officer_id, 0) end,
+    [cp.CASE_HANDLING] = function(k) return c:case_resolve(w.officer, k, cp.OUTCOME_MEDIATED, "握手言和") end,
+    [cp.CASE_RESOLVED] = function(k) return c:case_feedback(w.aux, k, "已告知报告人") end,
+    [cp.CASE_FED_BACK] = function(k) return c:case_followup(w.aux, k, 0, 5, 0) end,
+    [cp.CASE_FOLLOWED_UP] = function(k) return c:case_close(w.leader, k) end,
+  }
+  -- cw_advance(): staff take the case forward until it reaches `state`
+  function w.advance(k, state)
+    while true do
+      local now = w.state(k)
+      if now == state then return end
+      assert(steps[now](k))
+    end
+  end
+  function w.events(k, as)
+    local list = {}
+    for e in assert(c:case_event_iter(as or s, k)) do list[#list + 1] = e end
+    return list
+  end
+  -- cw_snap(): what a refusal must leave as it was
+  function w.snap(k)
+    local got <close> = assert(c:case_get(s, k))
+    local row = got:row()
+    local keys = {}
+    for key in pairs(row) do keys[#keys + 1] = key end
+    table.sort(keys)
+    local parts = {}
+    for _, key in ipairs(keys) do parts[#parts + 1] = key .. "=" .. tostring(row[key]) end
+    parts[#parts + 1] = "events=" .. #w.events(k)
+    parts[#parts + 1] = "audit=" .. count(assert(c:audit_iter(s, {object = k})))
+    return table.concat(parts, ";")
+  end
+  return w
+end
+
+each_world(case_world, "cases: intake reads back and protects informants", function(w, c)
+  local tip = w.report(w.informant, cp.CASE_SOURCE_INFORMANT_TIP, cp.CASE_NEIGHBOUR, "3栋两户因噪音争吵")
+  eq(#tip, 36, "an id")
+  do
+    local k <close> = assert(c:case_get(w.officer, tip))
+    eq(k:source(), cp.CASE_SOURCE_INFORMANT_TIP, "source")
+    eq(k:category(), cp.CASE_NEIGHBOUR, "category")
+    eq(k:state(), cp.CASE_REPORTED, "state")
+    eq(k:risk_grade(), 0, "grade")
+    eq(k:handler(), nil, "handler")
+    eq(k:area(), w.compound, "area")
+    eq(k:station(), w.station, "station")
+    eq(k:address(), "玉龙小区3栋", "address")
+    eq(k:description(), "3栋两户因噪音争吵", "description")
+    eq(k:has_location(), true, "located")
+    eq(k:latitude(), YULONG_LAT, "latitude")
+    eq(k:longitude(), YULONG_LON, "longitude")
+    eq(k:confidential(), true, "confidential")
+    eq(k:reporter_masked(), false, "the officer sees who tipped")
+    eq(k:reporter(), w.informant_id, "reporter")
+    eq(k:resolved_at(), 0, "not resolved")
+  end
+  do
+    local k <close> = assert(c:case_get(w.analyst, tip))
+    eq(k:reporter_masked(), true, "the analyst does not")
+    eq(k:reporter(), nil, "masked reporter")
+  end
+  local first = w.events(tip, w.analyst)[1]
+  eq(first.step, cp.STEP_REPORT, "first step")
+  eq(first.from, 0, "from")
+  eq(first.to, cp.CASE_REPORTED, "to")
+  eq(first.subject, nil, "reporter removed")
+  eq(first.actor, nil, "recorder removed")
+  for k in assert(c:case_iter(w.analyst)) do eq(k.reporter, nil, "listed masked") end
+  do
+    local k <close> = assert(c:case_get(w.informant, tip))
+    eq(k:reporter_masked(), false, "the informant reads their own tip")
+  end
+  local f = {source = cp.CASE_SOURCE_RESIDENT_COMPLAINT, category = cp.CASE_HAZARD, description = "消防通道被杂物堵塞",
+             reporter_name = "居民王女士", area = w.compound}
+  local complaint = assert(c:case_report(w.aux, f))
+  do
+    local k <close> = assert(c:case_get(w.analyst, complaint))
+    eq(k:reporter_name(), "居民王女士", "named reporter shown")
+    eq(k:has_location(), false, "no location")
+  end
+  f.confidential = 1
+  complaint = assert(c:case_report(w.aux, f))
+  do
+    local k <close> = assert(c:case_get(w.analyst, complaint))
+    eq(k:reporter_name(), "", "confidential")
+  end
+  contains(fails(cp.EPERM, c:case_get(w.guard, tip)), "case.view")
+  fails(cp.EPERM, c:case_get(w.other_officer, tip))
+end)
+
+each_world(case_world, "cases: intake refuses bad input", function(w, c)
+  local function good(change)
+    local f = {source = cp.CASE_SOURCE_RESIDENT_COMPLAINT, category = cp.CASE_NEIGHBOUR, description = "邻里纠纷",
+               area = w.compound}
+    for k, v in pairs(change or {}) do f[k] = v end
+    return f
+  end
+  local big = ("x"):rep(cp.CASE_DESCRIPTION_MAX + 1)
+  fails(cp.EMISUSE, c:case_report(w.aux, nil))
+  fails(cp.EVERSION, c:case_report(w.aux, good({version = 0})))
+  contains(fails(cp.EINVALID, c:case_report(w.aux, good({source = 7}))), "source")
+  contains(fails(cp.EINVALID, c:case_report(w.aux, good({category = 9}))), "category")
+  fails(cp.EINVALID, c:case_report(w.aux, good({description = ""})))
+  contains(fails(cp.ETOOLONG, c:case_report(w.aux, good({description = big}))), "description")
+  fails(cp.EUTF8, c:case_report(w.aux, good({description = "bad \xC3\x28 utf-8"})))
+  contains(fails(cp.ETOOLONG, c:case_report(w.aux, good({address = big}))), "address")
+  contains(fails(cp.EINVALID, c:case_report(w.aux, good({has_location = 1, latitude = 91}))), "latitude")
+  contains(fails(cp.EINVALID, c:case_report(w.aux, good({has_location = 1, latitude = 23, longitude = -181}))),
+           "longitude")
+  fails(cp.EINVALID, c:case_report(w.aux, good({confidential = 2})))
+  contains(fails(cp.EINVALID, c:case_report(w.aux, good({reported_at = c:now() + MINUTE}))), "in the future")
+  contains(fails(cp.ENOTFOUND, c:case_report(w.aux, good({area = w.id()}))), "area")
+  contains(fails(cp.ERULE, c:case_report(w.sys, good({area = w.bureau}))), "police station")
+  contains(fails(cp.EPERM, c:case_report(w.operator, good())), "lacks permission case.report")
+  contains(fails(cp.EPERM, c:case_report(w.other_officer, good())), "station")
+  raises("has no field 'colour'", c.case_report, c, w.aux, good({colour = "red"}))
+  raises("number expected", c.case_report, c, w.aux, good({latitude = "north"}))
+  eq(count(assert(c:case_iter(w.sys))), 0, "nothing recorded")
+  local k = assert(c:case_report(w.aux, good({reported_at = c:now() - DAY})))
+  local got <close> = assert(c:case_get(w.aux, k))
+  eq(c:now() - got:reported_at() >= DAY, true, "a past report time")
+end)
+
+each_world(case_world, "cases: the closed loop is recorded step by step", function(w, c)
+  local k = w.report(w.informant, cp.CASE_SOURCE_INFORMANT_TIP, cp.CASE_NEIGHBOUR, "楼上楼下噪音纠纷")
+  eq(c:case_verify(w.officer, k, "电话核实"), true, "verify")
+  eq(c:case_assess(w.officer, k, cp.RISK_GENERAL, "一般纠纷"), cp.OK, "assess")
+  eq(c:case_assess(w.officer, k, cp.RISK_GENERAL), cp.ALREADY, "same grade")
+  assert(c:case_assign(w.aux, k, cp.TIER_ON_THE_SPOT, w.head_id, nil, "楼栋长就地劝解"))
+  assert(c:case_arrive(w.head, k, w.head_id, 0))
+  eq(w.state(k), cp.CASE_HANDLING, "handling")
+  assert(c:case_resolve(w.head, k, cp.OUTCOME_MEDIATED, "双方握手言和"))
+  assert(c:case_feedback(w.aux, k, "已向信息员反馈"))
+  assert(c:case_followup(w.aux, k, 0, 5, 0, "未再发生"))
+  assert(c:case_close(w.officer, k, "化解到位"))
+  do
+    local got <close> = assert(c:case_get(w.officer, k))
+    eq(got:state(), cp.CASE_CLOSED, "closed")
+    eq(got:outcome(), cp.OUTCOME_MEDIATED, "outcome")
+    eq(got:tier(), cp.TIER_ON_THE_SPOT, "tier")
+    eq(got:satisfaction(), 5, "satisfaction")
+    eq(got:handler(), w.head_id, "handler")
+    eq(got:closed_at() > 0, true, "closed at")
+  end
+  local steps, states, froms = {}, {}, {}
+  local events = w.events(k, w.officer)
+  for _, e in ipairs(events) do
+    steps[#steps + 1] = cp.case_step_name(e.step)
+    states[#states + 1] = cp.case_state_name(e.to)
+    froms[#froms + 1] = e.from
+  end
+  eq(table.concat(steps, ","), "report,verify,assess,assign,arrive,resolve,feedback,follow-up,close", "steps")
+  eq(table.concat(states, ","), "reported,verified,assessed,assigned,handling,resolved,fed back,followed up,closed",
+     "states")
+  eq(froms[1] .. "," .. froms[9], "0," .. cp.CASE_FOLLOWED_UP, "from")
+  local assign = events[4]
+  eq(assign.subject, w.head_id, "assigned to")
+  eq(assign.tier, cp.TIER_ON_THE_SPOT, "tier")
+  eq(assign.note, "楼栋长就地劝解", "note")
+  eq(assign.actor, w.aux_id, "by")
+  eq(assign.actor_role, cp.ROLE_AUXILIARY, "as")
+  eq(events[8].satisfaction, 5, "visit")
+  eq(events[8].recurred, false, "no recurrence")
+  eq(count(assert(c:audit_iter(w.sys, {object = k}))), 9, "one audit entry per step")
+end)
+
+each_world(case_world, "cases: steps out of order name the state and the allowed steps", function(w, c)
+  local k = w.report(w.aux, cp.CASE_SOURCE_GRID_WORKER, cp.CASE_PROPERTY, "物业费纠纷")
+  local before = w.snap(k)
+  contains(fails(cp.ESTATE, c:case_resolve(w.officer, k, cp.OUTCOME_MEDIATED)),
+           'a case that is reported cannot take the step "resolve"; allowed: verify, reject, arrive')
+  fails(cp.ESTATE, c:case_assign(w.officer, k, cp.TIER_OFFICER, w.officer_id))
+  fails(cp.ESTATE, c:case_close(w.leader, k))
+  fails(cp.ESTATE, c:case_followup(w.aux, k, 0, 4, 0))
+  fails(cp.ESTATE, c:case_reopen(w.officer, k, "复发"))
+  eq(w.snap(k), before, "unchanged")
+  w.advance(k, cp.CASE_VERIFIED)
+  before = w.snap(k)
+  contains(fails(cp.ESTATE, c:case_verify(w.officer, k)),
+           'a case that is verified cannot take the step "verify"; allowed: reject, assess, arrive, refer')
+  eq(w.snap(k), before, "unchanged after a second verification")
+  w.advance(k, cp.CASE_RESOLVED)
+  before = w.snap(k)
+  contains(fails(cp.ESTATE, c:case_close(w.leader, k)), "allowed: feedback, reopen, spot-check confirm, spot-check reopen")
+  fails(cp.ESTATE, c:case_reject(w.officer, k, cp.REJECT_UNFOUNDED, nil, "不实"))
+  eq(w.snap(k), before, "unchanged after resolution")
+  w.advance(k, cp.CASE_CLOSED)
+  contains(fails(cp.ESTATE, c:case_feedback(w.aux, k, "再次反馈")), "a case that is closed")
+  assert(c:case_reopen(w.officer, k, "纠纷复发"))
+  local got <close> = assert(c:case_get(w.officer, k))
+  eq(got:state(), cp.CASE_ASSESSED, "reopened to assessed")
+  eq(got:reopen_count(), 1, "reopen count")
+  eq(got:handler(), nil, "handler cleared")
+  local dup = w.report(w.guard, cp.CASE_SOURCE_PROPERTY_ALERT, cp.CASE_PROPERTY, "物业费纠纷(监控)")
+  assert(c:case_reject(w.officer, dup, cp.REJECT_DUPLICATE, k, "同一纠纷"))
+  contains(fails(cp.ESTATE, c:case_reopen(w.officer, dup, "x")), "allowed: none (final state)")
+end)
+
+each_world(case_world, "cases: tiers follow the risk grade", function(w, c)
+  eq(cp.risk_grade_min_tier(cp.RISK_HIGH), cp.TIER_LEADERSHIP, "high")
+  eq(cp.risk_grade_min_tier(cp.RISK_GENERAL), cp.TIER_ON_THE_SPOT, "general")
+  local k = w.report(w.grid, cp.CASE_SOURCE_GRID_WORKER, cp.CASE_FAMILY, "婚姻纠纷多次涉警")
+  w.advance(k, cp.CASE_VERIFIED)
+  fails(cp.EINVALID, c:case_assess(w.officer, k, 4))
+  assert(c:case_assess(w.officer, k, cp.RISK_HIGH, "重点高危"))
+  local before = w.snap(k)
+  contains(fails(cp.ERULE, c:case_assign(w.officer, k, cp.TIER_OFFICER, w.officer_id)),
+           "a case of risk grade high needs at least the station leadership tier; community officer is below it")
+  contains(fails(cp.ERULE, c:case_assign(w.officer, k, cp.TIER_LEADERSHIP, w.officer_id)), "station leader")
+  contains(fails(cp.EPERM, c:case_assign(w.guard, k, cp.TIER_LEADERSHIP, w.leader_id)), "case.triage")
+  eq(w.snap(k), before, "unchanged")
+  assert(c:case_assign(w.officer, k, cp.TIER_LEADERSHIP, w.leader_id, nil, "所领导牵头"))
+  contains(fails(cp.EPERM, c:case_deescalate(w.aux, k, cp.TIER_OFFICER, w.officer_id, nil, "降级")),
+           "lacks permission case.deescalate")
+  contains(fails(cp.ERULE, c:case_deescalate(w.officer, k, cp.TIER_OFFICER, w.officer_id, nil, "降级")),
+           "risk grade high needs at least the station leadership tier")
+  contains(fails(cp.ERULE, c:case_escalate(w.officer, k, cp.TIER_LEADERSHIP, w.leader_id, nil, "升级")),
+           "escalation raises the tier")
+  assert(c:case_assess(w.officer, k, cp.RISK_GENERAL, "风险降低"))
+  assert(c:case_deescalate(w.leader, k, cp.TIER_TEAM, w.aux_id, w.team, "辅警联合物业上门调解"))
+  contains(fails(cp.ERULE, c:case_assign(w.officer, k, cp.TIER_TEAM, w.grid_id, w.team)), "is not a member of 玉龙义警")
+  contains(fails(cp.ERULE, c:case_assign(w.officer, k, cp.TIER_TEAM, w.guard_id, w.other_team)), "another station")
+  local got <close> = assert(c:case_get(w.officer, k))
+  eq(got:tier(), cp.TIER_TEAM, "team tier")
+  eq(got:team(), w.team, "team")
+  eq(cp.case_tier_name(got:tier()), "team", "tier name")
+end)
+
+each_world(case_world, "cases: closing needs a follow-up visit and someone else", function(w, c)
+  local k = w.report(w.aux, cp.CASE_SOURCE_RESIDENT_COMPLAINT, cp.CASE_NEIGHBOUR, "装修噪音")
+  w.advance(k, cp.CASE_FED_BACK)
+  contains(fails(cp.ERULE, c:case_close(w.leader, k)), "only after a follow-up visit (回访)")
+  contains(fails(cp.EINVALID, c:case_followup(w.aux, k, 0, 0, 0)), "satisfaction 0 is outside 1..5")
+  fails(cp.EPERM, c:case_followup(w.guard, k, 0, 4, 0))
+  assert(c:case_followup(w.aux, k, 0, 2, true, "又吵起来了")) -- booleans are accepted for flags
+  contains(fails(cp.ERULE, c:case_close(w.leader, k)), "recurred")
+  contains(fails(cp.EPERM, c:case_close(w.aux, k)), "case.close")
+  assert(c:case_reopen(w.officer, k, "回访发现复发"))
+  w.advance(k, cp.CASE_FOLLOWED_UP)
+  contains(fails(cp.ERULE, c:case_close(w.officer, k)), "nobody closes a case they handled")
+  assert(c:case_close(w.leader, k, "复发后化解"))
+  eq(w.state(k), cp.CASE_CLOSED, "closed")
+end)
+
+each_world(case_world, "cases: metrics of a small station", function(w, c)
+  -- no injected clock here: reports are back-dated an hour and arrivals given
+  -- explicit times, so the arrival times are exact and everything else is
+  -- within its deadline
+  local t = c:now() - HOUR
+  local function new_case(category, address)
+    return assert(c:case_report(w.aux, {source = cp.CASE_SOURCE_RESIDENT_COMPLAINT, category = category,
+                                        description = "手算指标", address = address, reporter_name = "居民",
+                                        area = w.compound, reported_at = t}))
+  end
+  local function start(k, tier, handler, arriver, arriving, after)
+    assert(c:case_verify(w.officer, k))
+    assert(c:case_assess(w.officer, k, cp.RISK_GENERAL))
+    assert(c:case_assign(w.aux, k, tier, handler, tier == cp.TIER_TEAM and w.team or nil))
+    assert(c:case_arrive(arriver, k, arriving, t + after * MINUTE))
+  end
+  local function finish(k, resolver, outcome, satisfaction, closer)
+    assert(c:case_resolve(resolver, k, outcome))
+    assert(c:case_feedback(w.aux, k, "已反馈"))
+    if satisfaction then
+      assert(c:case_followup(w.aux, k, 0, satisfaction, 0))
+      if closer then assert(c:case_close(closer, k)) end
+    end
+  end
+  local k0 = new_case(cp.CASE_NEIGHBOUR, "地址0")
+  start(k0, cp.TIER_ON_THE_SPOT, w.head_id, w.head, w.head_id, 2)
+  finish(k0, w.head, cp.OUTCOME_MEDIATED, 5, w.officer)
+  local k1 = new_case(cp.CASE_FAMILY, "地址1")
+  start(k1, cp.TIER_OFFICER, w.officer_id, w.officer, w.officer_id, 3)
+  finish(k1, w.officer, cp.OUTCOME_MEDIATED, 4, w.leader)
+  local k2 = new_case(cp.CASE_HAZARD, "地址2")
+  start(k2, cp.TIER_TEAM, w.guard_id, w.guard, w.guard_id, 5)
+  finish(k2, w.guard, cp.OUTCOME_RECTIFIED, 3, nil)
+  local k3 = new_case(cp.CASE_PROPERTY, "地址3")
+  start(k3, cp.TIER_OFFICER, w.officer_id, w.officer, w.officer_id, 7)
+  finish(k3, w.officer, cp.OUTCOME_UNRESOLVED, 2, nil)
+  local k4 = new_case(cp.CASE_NEIGHBOUR, "地址4") -- still in hand
+  start(k4, cp.TIER_OFFICER, w.officer_id, w.officer, w.officer_id, 11)
+  local k5 = new_case(cp.CASE_NEIGHBOUR, "地址4") -- the same call again: a duplicate
+  assert(c:case_reject(w.officer, k5, cp.REJECT_DUPLICATE, k4, "重复报警"))
+
+  local m <close> = assert(c:case_metrics_compute(w.leader, {area = w.station}))
+  local want = {RECEIVED = 5 + 1, SCREENED = 5, REJECTED = 1, DUPLICATES = 1, RESOLVED = 3, UNRESOLVED = 1,
+                ON_THE_SPOT = 1, CLOSED = 2, FOLLOWED_UP = 4, SATISFIED = 2, SATISFACTION_SUM = 14, REFERRALS = 0,
+                REPEAT_CALLS = 1, OVERDUE_ARRIVAL = 0, OVERDUE_RESOLUTION = 0}
+  for name, n in pairs(want) do eq(m:count(cp["METRIC_" .. name]), n, name) end
+  eq(m:rate(cp.RATE_CLOSURE), 2 / 6, "closure rate")
+  eq(m:rate(cp.RATE_RESOLUTION), 3 / 5, "resolution rate")
+  eq(m:rate(cp.RATE_SATISFACTION), 0.5, "satisfaction rate")
+  eq(m:rate(cp.RATE_MEAN_SATISFACTION), 3.5, "mean satisfaction")
+  eq(m:rate(99), 0.0, "unknown rate")
+  -- arrival 2 3 5 7 11 min: median the 3rd, p90 the 5th (ceil 4.5)
+  local n, median, p90 = m:response(cp.STAGE_ARRIVAL)
+  eq(n .. "/" .. median .. "/" .. p90, "5/" .. 5 * MINUTE .. "/" .. 11 * MINUTE, "arrival times")
+  fails(cp.EINVALID, m:response(6))
+  do
+    local per <close> = assert(c:case_metrics_compute(w.leader, {area = w.community, category = cp.CASE_NEIGHBOUR}))
+    eq(per:count(cp.METRIC_RECEIVED), 3, "per community and category")
+  end
+  fails(cp.EMISUSE, c:case_metrics_compute(w.leader, {}))
+  fails(cp.EINVALID, c:case_metrics_compute(w.leader, {area = w.station, category = 9}))
+  fails(cp.ENOTFOUND, c:case_metrics_compute(w.leader, {area = w.station, team = w.id()}))
+  fails(cp.EPERM, c:case_metrics_compute(w.guard, {area = w.station}))
+  fails(cp.EPERM, c:case_metrics_compute(w.other_officer, {area = w.station}))
+  fails(cp.EVERSION, c:case_metrics_compute(w.leader, {area = w.station, version = 2}))
+end)
+
+each_world(case_world, "cases: repeat analysis", function(w, c)
+  local t = c:now() - 20 * DAY
+  local last
+  for i = 0, 4 do
+    last = assert(c:case_report(w.aux, {source = cp.CASE_SOURCE_DISPATCH_110, category = cp.CASE_FAMILY,
+                                        description = "婚姻家庭纠纷报警", address = "世纪紫薇园5栋",
+                                        area = w.compound, reporter = w.resident, reported_at = t + i * 3 * DAY}))
+  end
+  for i = 0, 2 do
+    assert(c:case_report(w.aux, {source = cp.CASE_SOURCE_DISPATCH_110, category = cp.CASE_NEIGHBOUR,
+                                 description = "对门业主因八卦镜吵架", address = "泰和祥府3栋", area = w.compound,
+                                 reporter_name = "群众", reported_at = t + i * DAY + 2 * HOUR}))
+  end
+  local function groups(q)
+    q.area = w.station
+    local list = {}
+    for g in assert(c:case_repeat_iter(w.officer, q)) do list[#list + 1] = g end
+    return list
+  end
+  local g = groups({kind = cp.REPEAT_PERSON, threshold = 3})
+  eq(#g, 1, "one person many times")
+  eq(g[1].person, w.resident, "the caller")
+  eq(g[1].count, 5, "five calls")
+  eq(g[1].newest, last, "newest")
+  g = groups({kind = cp.REPEAT_ADDRESS, threshold = 3})
+  eq(#g, 2, "one place many incidents")
+  eq(g[1].address .. "=" .. g[1].count .. ";" .. g[2].address .. "=" .. g[2].count, "世纪紫薇园5栋=5;泰和祥府3栋=3", "top")
+  eq(g[1].first_at, t, "first at")
+  eq(g[1].raised, false, "nothing raised")
+  w.advance(last, cp.CASE_ASSESSED)
+  assert(c:case_assign(w.aux, last, cp.TIER_ON_THE_SPOT, w.head_id))
+  g = groups({kind = cp.REPEAT_PERSON, threshold = 3, raise_grade = 1})
+  eq(g[1].raised, true, "raised")
+  local k <close> = assert(c:case_get(w.officer, last))
+  eq(k:risk_grade(), cp.RISK_ATTENTION, "raised to attention")
+  eq(k:state(), cp.CASE_ASSESSED, "back to assessment")
+  local events = w.events(last)
+  contains(events[#events].note, "repeat: 一人多次", "note")
+  fails(cp.EINVALID, c:case_repeat_iter(w.officer, {kind = cp.REPEAT_PERSON, area = w.station, threshold = 1}))
+  contains(fails(cp.EPERM, c:case_repeat_iter(w.analyst, {kind = cp.REPEAT_AREA, area = w.station, raise_grade = 1})),
+           "case.triage")
+end)
+
+each_world(case_world, "cases: Open311 export", function(w, c)
+  local open_case = w.report(w.informant, cp.CASE_SOURCE_INFORMANT_TIP, cp.CASE_NEIGHBOUR, '邻里"噪音"纠纷\n')
+  w.advance(open_case, cp.CASE_ASSIGNED)
+  local closed_case = w.report(w.aux, cp.CASE_SOURCE_RESIDENT_COMPLAINT, cp.CASE_HAZARD, "电梯故障")
+  w.advance(closed_case, cp.CASE_CLOSED)
+  local referred = w.report(w.grid, cp.CASE_SOURCE_GRID_WORKER, cp.CASE_NON_POLICE, "占道施工")
+  w.advance(referred, cp.CASE_VERIFIED)
+  assert(c:case_refer(w.officer, referred, "城管", c:now() + DAY))
+  local json = assert(c:case_open311_export(w.analyst))
+  eq(json:sub(1, 1), "[", "a JSON array")
+  for _, part in ipairs({'"service_request_id":"' .. open_case .. '"',
+                         '"status":"open","status_notes":"assigned, tier community officer"',
+                         '"service_code":"neighbour"', '"service_name":"neighbour dispute"',
+                         '"description":"邻里\\"噪音\\"纠纷\\u000a"', '"lat":23.886000,"long":100.092000',
+                         '"agency_responsible":"忙畔派出所"',
+                         '"status":"closed","status_notes":"closed: mediated agreement, tier community officer"',
+                         '"service_code":"hazard"', '"status_notes":"referred to 城管"',
+                         '"agency_responsible":"城管"', '"address":"玉龙小区3栋"'}) do
+    contains(json, part, "Open311 JSON")
+  end
+  eq(json:find("信息员王", 1, true), nil, "never the reporter")
+  eq(json:find("reporter", 1, true), nil, "no reporter field")
+  -- the caller-buffer variant grows past its first 1024 bytes
+  local written, needed = assert(c:case_open311_write(w.analyst))
+  eq(#json > 1024, true, "longer than the first buffer")
+  eq(written, json, "same JSON")
+  eq(needed, #json + 1, "size needed")
+  local closed_only = assert(c:case_open311_export(w.officer, {state = cp.CASE_CLOSED}))
+  eq(closed_only:find('"status":"open"', 1, true), nil, "closed only")
+  eq(c:case_open311_export(w.officer, {state = cp.CASE_CLOSED, category = cp.CASE_FAMILY}), "[]\n", "empty")
+  fails(cp.EVERSION, c:case_open311_export(w.officer, {version = 9}))
+  fails(cp.EPERM, c:case_open311_export(w.guard))
+end)
+
+test("cases: names of the enums", function()
+  eq(cp.case_state_name(cp.CASE_FED_BACK), "fed back", "state")
+  eq(cp.case_state_name(12), "unknown", "unknown state")
+  eq(cp.case_source_name(cp.CASE_SOURCE_INFORMANT_TIP), "informant tip", "source")
+  eq(cp.case_category_code(cp.CASE_THEFT_FRAUD), "theft-fraud", "code")
+  eq(cp.risk_grade_name(cp.RISK_ATTENTION), "attention", "grade")
+  eq(cp.case_stage_name(cp.STAGE_ARRIVAL), "arrival", "stage")
+  eq(cp.case_deadline_default(cp.RISK_GENERAL, cp.STAGE_RESOLUTION), 7 * DAY, "deadline")
+end)
 
 -- ---- errors --------------------------------------------------------------------------------
 

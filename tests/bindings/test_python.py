@@ -1,14 +1,19 @@
 """Tests of the commpolice Python package (CTest: bindings.python).
 
 Run from the build tree: PYTHONPATH=BUILD/bindings/python python3 -m unittest -v test_python
-(CTest sets it). The people scenarios mirror tests/public/check_people.c and
-run on both backends (memory: and sqlite:).
+(CTest sets it). The people scenarios mirror tests/public/check_people.c, the
+ledger scenarios tests/public/check_ledger.c (and the leaderboard of
+check_dossier.c), the case scenarios tests/public/check_case.c,
+check_case_seeds.c and check_case_ops.c; all run on both backends (memory:
+and sqlite:), the ledger and case ones with an injected clock (a Python
+callable) as the C fixture does.
 """
 
 import csv
 import datetime as dt
 import gc
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -374,6 +379,1177 @@ class PeopleTests(unittest.TestCase):
             names = [a["name"] for a in c.area_iter(st.compound, cp.CPOL_AREA_WALK_CHILDREN)]
             self.assertEqual(names, [])
         self.each_backend(run)
+
+
+# ---------------------------------------------------------------------------
+# ledger and cases: the worlds of tests/support/fixture.c and
+# tests/public/check_case_world.c, with the injected clock (a Python callable)
+# ---------------------------------------------------------------------------
+
+T0 = 1750644000000  # 2025-06-23 10:00 +08:00, the fixture's clock
+SECOND = 1000
+MINUTE = 60 * SECOND
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+YULONG_LAT, YULONG_LON = 23.886, 100.092
+
+
+def ms_of(value):
+    """A datetime the binding returned, as milliseconds since the epoch."""
+    delta = value - dt.datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def nth_id_card(n):
+    """fx_nth_id_card(): a unique valid ID-card number for the n-th test person."""
+    return id_card("5309021970%02d%02d%03d" % (n // 28 % 12 + 1, n % 28 + 1, n % 1000))
+
+
+class World:
+    """fx_world: a bureau, a station, a community and a compound, the system
+    actor, and an injected clock (self.now, milliseconds) that tests move."""
+
+    def __init__(self, backend):
+        self.tmp = tempfile.mkdtemp(prefix="cpol-py-")
+        self.now = T0
+        self.uri = "memory:" if backend == "memory" else "sqlite:%s/station.db" % self.tmp
+        self.ctx = cp.open(self.uri, clock=lambda: self.now)
+        self.sys = self.ctx.actor_system()
+        self.actors = []
+        c, s = self.ctx, self.sys
+        self.bureau = c.area_create(s, None, cp.CPOL_AREA_BUREAU, "临翔分局")
+        self.station = c.area_create(s, self.bureau, cp.CPOL_AREA_STATION, "忙畔派出所")
+        self.community = c.area_create(s, self.station, cp.CPOL_AREA_COMMUNITY, "玉龙社区")
+        self.compound = c.area_create(s, self.community, cp.CPOL_AREA_COMPOUND, "玉龙小区")
+
+    def close(self):
+        for a in self.actors:
+            a.close()
+        self.sys.close()
+        self.ctx.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def new_id(self):
+        return self.ctx.id_new()
+
+    def person(self, name, n, home=None):
+        return self.ctx.person_register(self.sys, name=name, id_card=nth_id_card(n),
+                                        home_area=home or self.compound, phone="13812345678")
+
+    def actor(self, person, role):
+        a = self.ctx.actor_open(person, role)
+        self.actors.append(a)
+        return a
+
+    def staff(self, name, n, role):
+        """fx_staff(): (actor, person id)."""
+        p = self.person(name, n)
+        self.ctx.role_appoint(self.sys, p, role, self.station)
+        return self.actor(p, role), p
+
+    def volunteer(self, name, n, role=cp.CPOL_ROLE_VOLUNTEER):
+        """fx_volunteer(): a person through the whole admission."""
+        p = self.person(name, n)
+        a = self.ctx.volunteer_apply(self.sys, p, role, self.community)
+        for to in (cp.CPOL_ASSIGNMENT_UNDER_REVIEW, cp.CPOL_ASSIGNMENT_ADMITTED, cp.CPOL_ASSIGNMENT_ACTIVE):
+            self.ctx.assignment_step(self.sys, a, to)
+        return p
+
+
+def each_backend(testcase, make, test):
+    for backend in BACKENDS:
+        with testcase.subTest(backend=backend):
+            w = make(backend)
+            try:
+                test(w)
+            finally:
+                w.close()
+
+
+class LedgerWorld(World):
+    """check_ledger.c's setup(): an officer, an auxiliary and a service-station
+    operator; patrols earn 10 (30 a day, 200 a month), publicity 5, leads 50."""
+
+    def __init__(self, backend):
+        super().__init__(backend)
+        self.officer, self.officer_id = self.staff("张警官", 1, cp.CPOL_ROLE_OFFICER)
+        self.aux, self.aux_id = self.staff("李辅警", 2, cp.CPOL_ROLE_AUXILIARY)
+        self.operator, _ = self.staff("服务站小刘", 3, cp.CPOL_ROLE_OPERATOR)
+        c = self.ctx
+        c.earning_rule_set(self.officer, self.station, cp.CPOL_EARN_PATROL, 10, 30, 200)
+        c.earning_rule_set(self.officer, self.station, cp.CPOL_EARN_PUBLICITY, 5, 0, 0)
+        c.earning_rule_set(self.officer, self.station, cp.CPOL_EARN_CASE_LEAD, 50, 0, 0)
+
+    def balance(self, person):
+        return self.ctx.points_balance(self.sys, person)  # (balance, available)
+
+    def award(self, person, kind):
+        status, amount = self.ctx.points_award(self.aux, self.new_id(), person, kind, self.new_id())
+        assert status == cp.CPOL_OK
+        return amount
+
+    def stock(self, item):
+        with self.ctx.shop_item_get(item) as it:
+            return it.stock
+
+    def verify(self):
+        return self.ctx.ledger_verify(self.sys)
+
+
+class LedgerTests(unittest.TestCase):
+    """check_ledger.c (and the leaderboard of check_dossier.c), on both backends."""
+
+    def run_both(self, test):
+        each_backend(self, LedgerWorld, test)
+
+    def test_volunteers_earn_and_redeem(self):
+        def run(w):
+            c = w.ctx
+            soap = c.shop_item_create(w.officer, w.station, "洗衣粉", 30, 100)
+            rice = c.shop_item_create(w.officer, w.station, "大米 5kg", 70, 10)
+            with c.batch():
+                vols = [w.volunteer("玉龙义警", 100 + i) for i in range(43)]
+            total = 0
+            for i, v in enumerate(vols):
+                total += w.award(v, cp.CPOL_EARN_PATROL) + w.award(v, cp.CPOL_EARN_PATROL)
+                total += w.award(v, cp.CPOL_EARN_PUBLICITY)
+                if i % 3 == 0:
+                    total += w.award(v, cp.CPOL_EARN_CASE_LEAD)
+            self.assertEqual(total, 43 * 25 + 15 * 50)
+            self.assertEqual(w.balance(vols[0]), (75, 75))
+            self.assertEqual(w.balance(vols[1]), (25, 25))
+            redeemed = out_of_stock = 0
+            for v in vols[::3]:  # the 15 with a lead want rice; there are 10 sacks
+                try:
+                    status, charged = c.shop_redeem(w.operator, w.new_id(), v, rice, 1, 0)
+                except cp.ELIMIT as e:
+                    self.assertIn("in stock", e.message)
+                    self.assertEqual(w.balance(v)[0], 75)
+                    out_of_stock += 1
+                else:
+                    self.assertEqual((status, charged), (cp.Status.OK, 70))
+                    self.assertEqual(w.balance(v)[0], 5)
+                    redeemed += 1
+            self.assertEqual((redeemed, out_of_stock), (10, 5))
+            with self.assertRaises(cp.EFUNDS) as cm:
+                c.shop_redeem(w.operator, w.new_id(), vols[1], soap, 1, 0)
+            self.assertIn("30 points needed, 25 available", cm.exception.message)
+            self.assertEqual(w.stock(rice), 0)
+            items = {row["name"]: row for row in c.shop_item_iter(w.station)}
+            self.assertEqual(sorted(items), ["大米 5kg", "洗衣粉"])
+            self.assertEqual((items["洗衣粉"]["price"], items["洗衣粉"]["stock"]), (30, 100))
+            self.assertGreater(w.verify(), 0)
+        self.run_both(run)
+
+    def test_awards_follow_rules_and_caps(self):
+        def run(w):
+            c = w.ctx
+            v = w.volunteer("义警甲", 100)
+            other = w.volunteer("义警乙", 101)
+            vol = w.actor(v, cp.CPOL_ROLE_VOLUNTEER)
+            self.assertEqual([w.award(v, cp.CPOL_EARN_PATROL) for _ in range(3)], [10, 10, 10])
+            req, src = w.new_id(), w.new_id()
+            with self.assertRaises(cp.ELIMIT) as cm:
+                c.points_award(w.aux, req, v, cp.CPOL_EARN_PATROL, src)
+            self.assertIn("daily cap", cm.exception.message)
+            w.now += DAY  # the next day, by the injected clock
+            self.assertEqual(w.award(v, cp.CPOL_EARN_PATROL), 10)
+            self.assertEqual(w.balance(v)[0], 40)
+            with self.assertRaises(cp.ERULE):  # no rule for training at this station
+                c.points_award(w.aux, req, v, cp.CPOL_EARN_TRAINING, src)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.points_award(w.aux, req, w.aux_id, cp.CPOL_EARN_PATROL, src)
+            self.assertIn("themselves", cm.exception.message)
+            with self.assertRaises(cp.EPERM) as cm:
+                c.points_award(vol, req, other, cp.CPOL_EARN_PATROL, src)
+            self.assertIn("points.award", cm.exception.message)
+            # one source earns once, whatever the request id
+            status, amount = c.points_award(w.aux, req, other, cp.CPOL_EARN_PUBLICITY, src)
+            self.assertEqual((status, amount), (cp.Status.OK, 5))
+            with self.assertRaises(cp.ECONFLICT):
+                c.points_award(w.aux, w.new_id(), other, cp.CPOL_EARN_PUBLICITY, src)
+            with self.assertRaises(cp.EINVALID):
+                c.points_award(w.aux, req, v, 99, src)
+            with self.assertRaises(cp.EMISUSE):
+                c.points_award(w.aux, None, v, cp.CPOL_EARN_PATROL, src)
+            with self.assertRaises(cp.EUTF8):
+                c.points_award(w.aux, req, v, cp.CPOL_EARN_PATROL, src, b"\xc3")
+            with self.assertRaises(cp.EINVALID):
+                c.earning_rule_set(w.officer, w.station, cp.CPOL_EARN_PATROL, -1, 0, 0)
+            with self.assertRaises(cp.EINVALID):
+                c.earning_rule_set(w.officer, w.community, cp.CPOL_EARN_PATROL, 5, 0, 0)
+            with self.assertRaises(cp.EPERM):
+                c.earning_rule_set(w.aux, w.station, cp.CPOL_EARN_PATROL, 5, 0, 0)
+            self.assertEqual(c.earning_rule_get(w.station, cp.CPOL_EARN_PATROL), (10, 30, 200))
+            self.assertEqual(c.earning_rule_get(w.station, cp.CPOL_EARN_TRAINING), (0, 0, 0))
+            self.assertEqual(w.balance(v)[0], 40)
+            # a soft limit flags, never refuses
+            with self.assertRaises(cp.EPERM):
+                c.points_set_soft_limit(w.aux, v, 45)
+            with self.assertRaises(cp.EINVALID):
+                c.points_set_soft_limit(w.officer, v, -1)
+            c.points_set_soft_limit(w.officer, v, 45)
+            r1 = w.new_id()
+            c.points_award(w.aux, r1, v, cp.CPOL_EARN_PUBLICITY, w.new_id())  # 45: not above
+            with c.transfer_get(r1) as t:
+                self.assertIs(t.flagged, False)
+            r2 = w.new_id()
+            c.points_award(w.aux, r2, v, cp.CPOL_EARN_PUBLICITY, w.new_id(), "宣传")  # 50: above
+            with c.transfer_get(r2) as t:
+                self.assertIs(t.flagged, True)
+                self.assertEqual(t.kind, cp.CPOL_TRANSFER_AWARD)
+                self.assertEqual(t.earning_kind, cp.CPOL_EARN_PUBLICITY)
+                self.assertEqual(t.person, v)
+                self.assertEqual(t.memo, "宣传")
+                self.assertEqual(t.id, r2)
+                self.assertEqual(ms_of(t.time), w.now)
+                self.assertIsNone(t.reverses)
+            self.assertEqual(w.balance(v)[0], 50)
+            self.assertEqual(cp.earning_kind_name(cp.CPOL_EARN_PATROL), "patrol")
+            w.verify()
+        self.run_both(run)
+
+    def test_replays_are_idempotent_and_conflicts_named(self):
+        n = 400  # check_ledger.c replays 10,000
+
+        def run(w):
+            c = w.ctx
+            c.earning_rule_set(w.officer, w.station, cp.CPOL_EARN_PATROL, 1, 0, 0)
+            v = [w.volunteer("义警", 100 + i) for i in range(4)]
+            reqs = [w.new_id() for _ in range(n)]
+            srcs = [w.new_id() for _ in range(n)]
+            with c.batch():
+                for i in range(n):
+                    c.points_award(w.aux, reqs[i], v[i % 4], cp.CPOL_EARN_PATROL, srcs[i], "巡逻")
+            before = [w.balance(p) for p in v]
+            self.assertEqual(before[0], (n // 4, n // 4))
+            # a kiosk retrying every request after a dropped connection
+            with c.batch():
+                for i in range(n):
+                    status, amount = c.points_award(w.aux, reqs[i], v[i % 4], cp.CPOL_EARN_PATROL, srcs[i], "巡逻")
+                    self.assertIs(status, cp.Status.ALREADY)
+                    self.assertEqual(amount, 1)
+            self.assertEqual([w.balance(p) for p in v], before)
+            # same id, different content: the differing field is named
+            for args, field in (((v[1], cp.CPOL_EARN_PATROL, srcs[0], "巡逻"), "person"),
+                                ((v[0], cp.CPOL_EARN_PUBLICITY, srcs[0], "巡逻"), "earning kind"),
+                                ((v[0], cp.CPOL_EARN_PATROL, srcs[1], "巡逻"), "source"),
+                                ((v[0], cp.CPOL_EARN_PATROL, srcs[0], "别的"), "memo")):
+                with self.assertRaises(cp.ECONFLICT) as cm:
+                    c.points_award(w.aux, reqs[0], *args)
+                self.assertIn(field, cm.exception.message)
+                self.assertEqual(cm.exception.code, cp.CPOL_ECONFLICT)
+            self.assertEqual([w.balance(p) for p in v], before)
+            self.assertGreaterEqual(w.verify(), 2 * n)
+        self.run_both(run)
+
+    def test_holds_post_void_and_expire_by_the_injected_clock(self):
+        def run(w):
+            c = w.ctx
+            v = w.volunteer("义警甲", 100)
+            item = c.shop_item_create(w.officer, w.station, "食用油", 20, 5)
+            w.award(v, cp.CPOL_EARN_CASE_LEAD)  # 50
+            h1, h2, h3 = w.new_id(), w.new_id(), w.new_id()
+            self.assertEqual(c.shop_redeem(w.operator, h1, v, item, 1, 60000), (cp.Status.OK, 20))
+            c.shop_redeem(w.operator, h2, v, item, 1, MINUTE)
+            self.assertEqual(w.balance(v), (50, 10))  # holds count against the balance at once
+            with self.assertRaises(cp.EFUNDS):
+                c.shop_redeem(w.operator, h3, v, item, 1, 60000)
+            self.assertEqual(w.stock(item), 3)
+            self.assertEqual(c.shop_redemption_status(h1), cp.CPOL_REDEMPTION_HELD)
+            # post one, void the other, each exactly once
+            self.assertEqual(c.hold_post(w.operator, h1), cp.Status.OK)
+            self.assertEqual(c.hold_post(w.operator, h1), cp.Status.ALREADY)
+            with self.assertRaises(cp.ESTATE):
+                c.hold_void(w.operator, h1)
+            self.assertEqual(c.hold_void(w.operator, h2), cp.Status.OK)
+            self.assertEqual(c.hold_void(w.operator, h2), cp.Status.ALREADY)
+            with self.assertRaises(cp.ESTATE):
+                c.hold_post(w.operator, h2)
+            self.assertEqual(w.balance(v), (30, 30))
+            self.assertEqual(w.stock(item), 4)
+            self.assertEqual(c.shop_redemption_status(h1), cp.CPOL_REDEMPTION_POSTED)
+            self.assertEqual(c.shop_redemption_status(h2), cp.CPOL_REDEMPTION_VOIDED)
+            # a hold that times out releases points and stock, and cannot be posted
+            c.shop_redeem(w.operator, h3, v, item, 1, 60000)
+            self.assertEqual(w.balance(v), (30, 10))
+            self.assertEqual(c.hold_status(h3), cp.CPOL_HOLD_PENDING)
+            w.now += 61 * SECOND
+            self.assertEqual(c.hold_status(h3), cp.CPOL_HOLD_EXPIRED)
+            with self.assertRaises(cp.ESTATE) as cm:
+                c.hold_post(w.operator, h3)
+            self.assertIn("expired", cm.exception.message)
+            self.assertEqual(w.balance(v), (30, 30))
+            self.assertEqual(w.stock(item), 4)
+            self.assertEqual(c.hold_status(h1), cp.CPOL_HOLD_POSTED)
+            self.assertEqual(c.shop_redemption_status(h3), cp.CPOL_REDEMPTION_EXPIRED)
+            self.assertEqual(c.hold_expire_due(), 0)
+            # the nightly job settles holds nobody touched
+            h4 = w.new_id()
+            c.shop_redeem(w.operator, h4, v, item, 1, 60000)
+            w.now += 2 * MINUTE
+            self.assertEqual(c.hold_expire_due(), 1)
+            self.assertEqual(c.hold_status(h4), cp.CPOL_HOLD_EXPIRED)
+            self.assertEqual((w.balance(v), w.stock(item)), ((30, 30), 4))
+            with self.assertRaises(cp.ENOTFOUND):
+                c.hold_status(w.new_id())
+            w.verify()
+        self.run_both(run)
+
+    def test_redemptions_refunds_and_retries(self):
+        def run(w):
+            c = w.ctx
+            v = w.volunteer("义警甲", 100)
+            vol = w.actor(v, cp.CPOL_ROLE_VOLUNTEER)
+            item = c.shop_item_create(w.officer, w.station, "毛巾", 5, 10)
+            with self.assertRaises(cp.EEXISTS):
+                c.shop_item_create(w.officer, w.station, "毛巾", 5, 10)
+            w.award(v, cp.CPOL_EARN_CASE_LEAD)  # 50
+            receipt = w.new_id()
+            with self.assertRaises(cp.EPERM) as cm:
+                c.shop_redeem(vol, receipt, v, item, 2, 0)
+            self.assertIn("points.redeem", cm.exception.message)
+            with self.assertRaises(cp.EINVALID):
+                c.shop_redeem(w.operator, receipt, v, item, 0, 0)
+            with self.assertRaises(cp.EINVALID):
+                c.shop_redeem(w.operator, receipt, v, item, 1, -5)
+            with self.assertRaises(cp.ELIMIT):
+                c.shop_redeem(w.operator, receipt, v, item, 11, 0)
+            self.assertEqual(c.shop_redeem(w.operator, receipt, v, item, 2, 0), (cp.Status.OK, 10))
+            # the kiosk crashed and retries: no second charge
+            self.assertEqual(c.shop_redeem(w.operator, receipt, v, item, 2, 0), (cp.Status.ALREADY, 10))
+            with self.assertRaises(cp.ECONFLICT) as cm:
+                c.shop_redeem(w.operator, receipt, v, item, 3, 0)
+            self.assertIn("quantity", cm.exception.message)
+            self.assertEqual(w.balance(v)[0], 40)
+            self.assertEqual(w.stock(item), 8)
+            with c.transfer_get(receipt) as t:
+                self.assertEqual((t.kind, t.amount), (cp.CPOL_TRANSFER_REDEEM, 10))
+            # refund: points back, stock back, once
+            refund = w.new_id()
+            with self.assertRaises(cp.EINVALID):
+                c.shop_refund(w.officer, refund, receipt, "")
+            with self.assertRaises(cp.EPERM):
+                c.shop_refund(w.operator, refund, receipt, "退货")
+            self.assertEqual(c.shop_refund(w.officer, refund, receipt, "退货"), cp.Status.OK)
+            self.assertEqual(c.shop_refund(w.officer, refund, receipt, "退货"), cp.Status.ALREADY)
+            with self.assertRaises(cp.ECONFLICT):
+                c.shop_refund(w.officer, w.new_id(), receipt, "再退")
+            self.assertEqual(c.shop_redemption_status(receipt), cp.CPOL_REDEMPTION_REFUNDED)
+            with c.transfer_get(refund) as t:
+                self.assertEqual((t.kind, t.reverses, t.amount), (cp.CPOL_TRANSFER_REFUND, receipt, 10))
+            self.assertEqual(w.balance(v)[0], 50)
+            self.assertEqual(w.stock(item), 10)
+            with self.assertRaises(cp.ELIMIT):
+                c.shop_item_restock(w.officer, item, -11)
+            c.shop_item_restock(w.officer, item, 5)
+            c.shop_item_set_price(w.officer, item, 6)
+            with c.shop_item_get(item) as it:
+                self.assertEqual((it.name, it.price, it.stock), ("毛巾", 6, 15))
+            w.verify()
+        self.run_both(run)
+
+    def test_false_lead_reversed_once(self):
+        def run(w):
+            c = w.ctx
+            v = w.volunteer("信息员", 100, cp.CPOL_ROLE_INFORMANT)
+            item = c.shop_item_create(w.officer, w.station, "手电筒", 40, 10)
+            req = w.new_id()
+            c.points_award(w.aux, req, v, cp.CPOL_EARN_CASE_LEAD, w.new_id(), "线索核实")
+            rev = w.new_id()
+            with self.assertRaises(cp.EPERM):
+                c.points_reverse(w.aux, rev, req, "线索不实")
+            self.assertEqual(c.points_reverse(w.officer, rev, req, "线索不实"), cp.Status.OK)
+            self.assertEqual(c.points_reverse(w.officer, rev, req, "线索不实"), cp.Status.ALREADY)
+            with self.assertRaises(cp.ECONFLICT):
+                c.points_reverse(w.officer, w.new_id(), req, "线索不实")
+            self.assertEqual(w.balance(v)[0], 0)
+            with c.transfer_get(rev) as t:
+                self.assertEqual(t.kind, cp.CPOL_TRANSFER_REVERSAL)
+                self.assertEqual(t.reverses, req)
+                self.assertEqual(t.amount, 50)
+            # a spent award cannot be reversed: nothing changes
+            req = w.new_id()
+            c.points_award(w.aux, req, v, cp.CPOL_EARN_CASE_LEAD, w.new_id())
+            receipt = w.new_id()
+            c.shop_redeem(w.operator, receipt, v, item, 1, 0)
+            rev = w.new_id()
+            with self.assertRaises(cp.EFUNDS):
+                c.points_reverse(w.officer, rev, req, "线索不实")
+            self.assertEqual(w.balance(v)[0], 10)
+            with self.assertRaises(cp.EINVALID):
+                c.points_reverse(w.officer, rev, receipt, "不是奖励")
+            w.verify()
+        self.run_both(run)
+
+    def test_statement_and_yearly_clearing(self):
+        def run(w):
+            c = w.ctx
+            v = w.volunteer("义警甲", 100)
+            item = c.shop_item_create(w.officer, w.station, "肥皂", 5, 10)
+            w.award(v, cp.CPOL_EARN_PATROL)
+            w.now += HOUR
+            start = w.now
+            w.award(v, cp.CPOL_EARN_PATROL)
+            c.shop_redeem(w.operator, w.new_id(), v, item, 1, 0)
+            it = c.statement_iter(w.sys, v, start, 0)
+            self.assertEqual(it.outputs, {"opening": 10})
+            lines = list(it)
+            self.assertEqual([(l["kind"], l["amount"], l["balance"]) for l in lines],
+                             [(cp.CPOL_TRANSFER_AWARD, 10, 20), (cp.CPOL_TRANSFER_REDEEM, -5, 15)])
+            self.assertEqual(list(it.fields), cp.row_fields("cpol_statement_line"))
+            self.assertEqual(lines[0]["time"], dt.datetime(2025, 6, 23, 3, 0, tzinfo=UTC))
+            out = io.StringIO()  # statement lines go straight into csv
+            wr = csv.DictWriter(out, fieldnames=it.fields)
+            wr.writeheader()
+            wr.writerows(c.statement_iter(w.sys, v, 0, 0))
+            self.assertEqual(len(out.getvalue().splitlines()), 4)
+            with self.assertRaises(cp.EINVALID):
+                c.statement_iter(w.sys, v, start, start)
+            # a volunteer reads their own statement; another volunteer may not read the balance
+            o = w.volunteer("义警乙", 101)
+            self_ = w.actor(v, cp.CPOL_ROLE_VOLUNTEER)
+            other = w.actor(o, cp.CPOL_ROLE_VOLUNTEER)
+            self.assertEqual(len(list(c.statement_iter(self_, v, 0, 0))), 3)
+            with self.assertRaises(cp.EPERM):
+                c.points_balance(other, v)
+            with self.assertRaises(cp.EPERM):
+                c.ledger_verify(other)
+            # the yearly clearing, once
+            batch = w.new_id()
+            with self.assertRaises(cp.EPERM):
+                c.points_expire_all(w.aux, batch, w.station)
+            self.assertEqual(c.points_expire_all(w.officer, batch, w.station), (cp.Status.OK, 1, 15))
+            self.assertEqual(w.balance(v)[0], 0)
+            w.award(v, cp.CPOL_EARN_PUBLICITY)
+            self.assertEqual(c.points_expire_all(w.officer, batch, w.station), (cp.Status.ALREADY, 1, 15))
+            self.assertEqual(w.balance(v)[0], 5)
+            w.verify()
+        self.run_both(run)
+
+    def test_batch_skip_invalid_or_all_or_nothing(self):
+        def run(w):
+            c = w.ctx
+            v = w.volunteer("义警甲", 100)
+            reqs = [w.new_id() for _ in range(5)]
+            srcs = [w.new_id() for _ in range(5)]
+
+            def five():
+                outcome = []
+                for i in range(5):
+                    try:
+                        c.points_award(w.aux, reqs[i], w.aux_id if i == 2 else v, cp.CPOL_EARN_PUBLICITY, srcs[i])
+                        outcome.append("ok")
+                    except cp.Error as e:
+                        outcome.append(e.name)
+                return outcome
+
+            c.batch_begin()
+            self.assertEqual(five(), ["ok", "ok", "CPOL_ERULE", "ok", "ok"])
+            c.batch_rollback()  # all-or-nothing: the caller abandons the batch
+            self.assertEqual(w.balance(v)[0], 0)
+            with c.batch():  # skip-invalid: the caller commits the rest
+                self.assertEqual(five(), ["ok", "ok", "CPOL_ERULE", "ok", "ok"])
+            self.assertEqual(w.balance(v)[0], 20)
+            w.verify()
+        self.run_both(run)
+
+    def test_leaderboard_ranks_a_period_and_scope(self):
+        def run(w):
+            c = w.ctx
+            c.earning_rule_set(w.officer, w.station, cp.CPOL_EARN_PATROL, 10, 0, 0)
+            v = [w.volunteer("义警" + "ABCD"[i], 10 + i) for i in range(4)]
+            other_area = c.area_create(w.sys, w.station, cp.CPOL_AREA_COMMUNITY, "锦凤社区")
+            c.person_update(w.sys, v[3], home_area=other_area)
+            w.award(v[0], cp.CPOL_EARN_CASE_LEAD)  # before the period
+            w.now += 1000
+            start = w.now
+            for _ in range(3):
+                w.award(v[1], cp.CPOL_EARN_PATROL)
+                w.award(v[2], cp.CPOL_EARN_PATROL)
+            w.award(v[0], cp.CPOL_EARN_PATROL)
+            lead = w.new_id()
+            c.points_award(w.aux, lead, v[3], cp.CPOL_EARN_CASE_LEAD, w.new_id())
+            c.points_reverse(w.officer, w.new_id(), lead, "线索不实")
+
+            def board(**f):
+                return ["%d:%s:%d" % (e["rank"], e["name"], e["points"])
+                        for e in c.leaderboard_iter(w.officer, station=w.station, from_=start, **f)]
+
+            self.assertEqual(board(), ["1:义警B:30", "1:义警C:30", "3:义警A:10", "4:义警D:0"])
+            # the struct field "from" is a Python keyword: from_= above, or the C name in a dict
+            rows = list(c.leaderboard_iter(w.officer, {"station": w.station, "from": start}))
+            self.assertEqual(rows[0]["person"], v[1])
+            self.assertEqual(len(rows), 4)
+            self.assertEqual([e.split(":")[1] for e in board(area=w.community, limit=2)], ["义警B", "义警C"])
+            team = c.team_create(w.officer, name="巡逻队", kind=cp.CPOL_TEAM_PATROL,
+                                 composition=cp.CPOL_TEAM_TEMPLATE_1_N, area=w.community, officer=w.officer_id)
+            c.team_member_add(w.officer, team, v[2], cp.CPOL_TEAM_ROLE_MEMBER)
+            names = [e["name"] for e in c.leaderboard_iter(w.officer, {"station": w.station, "from": start},
+                                                           team=team)]
+            self.assertEqual(names, ["义警C"])
+            with self.assertRaises(cp.EINVALID):
+                c.leaderboard_iter(w.officer, {"from": start})
+            with self.assertRaises(cp.EINVALID):
+                c.leaderboard_iter(w.officer, {"station": w.station, "from": start, "to": start})
+            with self.assertRaises(cp.EPERM):
+                c.leaderboard_iter(w.actor(v[0], cp.CPOL_ROLE_VOLUNTEER), station=w.station)
+            w.verify()
+        self.run_both(run)
+
+
+class CaseWorld(World):
+    """check_case_world.c: the station's officer, auxiliary, leader, analyst and
+    operator, an informant, a property guard, a grid worker, a building head and
+    a volunteer police member, a resident, the 1+1+N team 玉龙义警, and a second
+    station (南屏派出所) with its own officer, resident and team."""
+
+    def __init__(self, backend):
+        super().__init__(backend)
+        c, s = self.ctx, self.sys
+        self.seq = 0
+        with c.batch():
+            self.officer, self.officer_id = self.staff_n("李警官", cp.CPOL_ROLE_OFFICER)
+            self.aux, self.aux_id = self.staff_n("张辅警", cp.CPOL_ROLE_AUXILIARY)
+            self.leader, self.leader_id = self.staff_n("石所长", cp.CPOL_ROLE_LEADER)
+            self.analyst, self.analyst_id = self.staff_n("分析员周", cp.CPOL_ROLE_ANALYST)
+            self.operator, _ = self.staff_n("操作员吴", cp.CPOL_ROLE_OPERATOR)
+            self.informant, self.informant_id = self.volunteer_n("信息员王", cp.CPOL_ROLE_INFORMANT)
+            self.guard, self.guard_id = self.volunteer_n("保安刘", cp.CPOL_ROLE_PROPERTY_GUARD)
+            self.grid, self.grid_id = self.volunteer_n("网格员陈", cp.CPOL_ROLE_GRID_WORKER)
+            self.head, self.head_id = self.volunteer_n("楼栋长赵", cp.CPOL_ROLE_BUILDING_HEAD)
+            self.vol, self.vol_id = self.volunteer_n("义警李育斌", cp.CPOL_ROLE_VOLUNTEER)
+            self.seq += 1
+            self.resident = self.person("居民孙", self.seq)
+            self.team = self.make_team("玉龙义警", self.community, self.officer_id)
+            for p, role in ((self.aux_id, cp.CPOL_TEAM_ROLE_AUXILIARY), (self.guard_id, cp.CPOL_TEAM_ROLE_MEMBER),
+                            (self.informant_id, cp.CPOL_TEAM_ROLE_MEMBER), (self.vol_id, cp.CPOL_TEAM_ROLE_MEMBER)):
+                c.team_member_add(s, self.team, p, role)
+            self.other_station = c.area_create(s, self.bureau, cp.CPOL_AREA_STATION, "南屏派出所")
+            self.other_community = c.area_create(s, self.other_station, cp.CPOL_AREA_COMMUNITY, "锦凤社区")
+            self.seq += 1
+            self.other_officer_id = c.person_register(s, name="赵警官", id_card=nth_id_card(self.seq),
+                                                      home_area=self.other_community)
+            c.role_appoint(s, self.other_officer_id, cp.CPOL_ROLE_OFFICER, self.other_station)
+            self.other_officer = self.actor(self.other_officer_id, cp.CPOL_ROLE_OFFICER)
+            self.seq += 1
+            self.other_resident = c.person_register(s, name="居民钱", id_card=nth_id_card(self.seq),
+                                                    home_area=self.other_community)
+            self.other_team = self.make_team("锦凤义警", self.other_community, self.other_officer_id)
+
+    def staff_n(self, name, role):
+        self.seq += 1
+        return self.staff(name, self.seq, role)
+
+    def volunteer_n(self, name, role):
+        self.seq += 1
+        p = self.volunteer(name, self.seq, role)
+        return self.actor(p, role), p
+
+    def make_team(self, name, area, officer):
+        return self.ctx.team_create(self.sys, name=name, kind=cp.CPOL_TEAM_VOLUNTEER_POLICE,
+                                    composition=cp.CPOL_TEAM_TEMPLATE_1_1_N, area=area, officer=officer)
+
+    def report(self, as_, source, category, description, **fields):
+        """cw_report(): a case at 玉龙小区 with an address and coordinates."""
+        f = dict(source=source, category=category, description=description, area=self.compound,
+                 address="玉龙小区3栋", has_location=1, latitude=YULONG_LAT, longitude=YULONG_LON)
+        f.update(fields)
+        return self.ctx.case_report(as_, f)
+
+    def state(self, case):
+        with self.ctx.case_get(self.sys, case) as k:
+            return k.state
+
+    def advance(self, case, state):
+        """cw_advance(): staff take the case forward until it reaches `state`."""
+        c = self.ctx
+        steps = {
+            cp.CPOL_CASE_REPORTED: lambda: c.case_verify(self.officer, case, "核实属实"),
+            cp.CPOL_CASE_VERIFIED: lambda: c.case_assess(self.officer, case, cp.CPOL_RISK_GENERAL),
+            cp.CPOL_CASE_ASSESSED: lambda: c.case_assign(self.aux, case, cp.CPOL_TIER_OFFICER, self.officer_id),
+            cp.CPOL_CASE_ASSIGNED: lambda: c.case_arrive(self.officer, case, self.officer_id, 0),
+            cp.CPOL_CASE_HANDLING: lambda: c.case_resolve(self.officer, case, cp.CPOL_OUTCOME_MEDIATED, "握手言和"),
+            cp.CPOL_CASE_RESOLVED: lambda: c.case_feedback(self.aux, case, "已告知报告人"),
+            cp.CPOL_CASE_FED_BACK: lambda: c.case_followup(self.aux, case, 0, 5, 0),
+            cp.CPOL_CASE_FOLLOWED_UP: lambda: c.case_close(self.leader, case),
+        }
+        while True:
+            s = self.state(case)
+            if s == state:
+                return
+            steps[s]()
+
+    def events(self, case, as_=None):
+        return list(self.ctx.case_event_iter(as_ or self.sys, case))
+
+    def snap(self, case):
+        """cw_snap(): everything a refusal must leave as it was."""
+        with self.ctx.case_get(self.sys, case) as k:
+            row = k.row()
+        return (row, len(self.events(case)), sum(1 for _ in self.ctx.audit_iter(self.sys, object=case)),
+                sum(1 for _ in self.ctx.case_iter(self.sys)))
+
+
+class CaseTests(unittest.TestCase):
+    """check_case.c, check_case_seeds.c and check_case_ops.c, on both backends."""
+
+    def run_both(self, test):
+        each_backend(self, CaseWorld, test)
+
+    def test_intake_reads_back_and_protects_informants(self):
+        def run(w):
+            c = w.ctx
+            tip = w.report(w.informant, cp.CPOL_CASE_SOURCE_INFORMANT_TIP, cp.CPOL_CASE_NEIGHBOUR, "3栋两户因噪音争吵")
+            self.assertIsInstance(tip, uuid.UUID)
+            with c.case_get(w.officer, tip) as k:  # the officer holds person.sensitive: sees who tipped
+                self.assertEqual((k.source, k.category, k.state), (cp.CPOL_CASE_SOURCE_INFORMANT_TIP,
+                                                                   cp.CPOL_CASE_NEIGHBOUR, cp.CPOL_CASE_REPORTED))
+                self.assertEqual((k.risk_grade, k.tier, k.handler), (0, 0, None))
+                self.assertEqual((k.area, k.station), (w.compound, w.station))
+                self.assertEqual((k.address, k.description), ("玉龙小区3栋", "3栋两户因噪音争吵"))
+                self.assertIs(k.has_location, True)
+                self.assertEqual((k.latitude, k.longitude), (YULONG_LAT, YULONG_LON))
+                self.assertEqual(ms_of(k.reported_at), w.now)
+                self.assertIsNone(k.resolved_at)  # "no time" reads as None
+                self.assertIs(k.confidential, True)
+                self.assertIs(k.reporter_masked, False)
+                self.assertEqual(k.reporter, w.informant_id)
+            with c.case_get(w.analyst, tip) as k:  # the analyst may read cases but not who tipped
+                self.assertIs(k.reporter_masked, True)
+                self.assertIsNone(k.reporter)
+            first = w.events(tip, w.analyst)[0]
+            self.assertEqual((first["step"], first["from"], first["to"]), (cp.CPOL_STEP_REPORT, 0, cp.CPOL_CASE_REPORTED))
+            self.assertEqual((first["subject"], first["actor"], first["actor_role"]), (None, None, 0))
+            listed = list(c.case_iter(w.analyst))
+            self.assertEqual(listed[0]["reporter_masked"], True)
+            self.assertIsNone(listed[0]["reporter"])
+            with c.case_get(w.informant, tip) as k:  # the informant reads their own tip in full
+                self.assertIs(k.reporter_masked, False)
+            # a resident complaint entered by the auxiliary: the named reporter is shown
+            f = dict(source=cp.CPOL_CASE_SOURCE_RESIDENT_COMPLAINT, category=cp.CPOL_CASE_HAZARD,
+                     description="消防通道被杂物堵塞", reporter_name="居民王女士", area=w.compound)
+            complaint = c.case_report(w.aux, f)
+            with c.case_get(w.analyst, complaint) as k:
+                self.assertEqual((k.confidential, k.reporter_name, k.reporter), (False, "居民王女士", None))
+                self.assertEqual((k.has_location, k.address), (False, ""))
+            # ... unless the resident asked for confidentiality
+            complaint = c.case_report(w.aux, f, confidential=1)
+            with c.case_get(w.analyst, complaint) as k:
+                self.assertEqual((k.reporter_name, k.reporter_masked), ("", True))
+            with self.assertRaises(cp.EPERM) as cm:  # reading needs case.view
+                c.case_get(w.guard, tip)
+            self.assertIn("case.view", cm.exception.message)
+            with self.assertRaises(cp.EPERM):
+                c.case_get(w.other_officer, tip)
+        self.run_both(run)
+
+    def test_intake_refuses_bad_input(self):
+        def run(w):
+            c = w.ctx
+            good = dict(source=cp.CPOL_CASE_SOURCE_RESIDENT_COMPLAINT, category=cp.CPOL_CASE_NEIGHBOUR,
+                        description="邻里纠纷", area=w.compound)
+            unknown = w.new_id()
+            big = "x" * (cp.CPOL_CASE_DESCRIPTION_MAX + 1)
+            refusals = [
+                (cp.EMISUSE, None, None), (cp.EVERSION, {"version": 0}, None),
+                (cp.EMISUSE, {"area": None}, None), (cp.EINVALID, {"source": 7}, "source"),
+                (cp.EINVALID, {"category": 9}, "category"), (cp.EINVALID, {"description": ""}, None),
+                (cp.EMISUSE, {"description": None}, None), (cp.ETOOLONG, {"description": big}, "description"),
+                (cp.EUTF8, {"description": b"bad \xc3\x28 utf-8"}, None), (cp.ETOOLONG, {"address": big}, "address"),
+                (cp.EINVALID, {"has_location": 1, "latitude": 91}, "latitude"),
+                (cp.EINVALID, {"has_location": 1, "latitude": 23, "longitude": -181}, "longitude"),
+                (cp.EINVALID, {"has_location": 2}, None), (cp.EINVALID, {"confidential": 2}, None),
+                (cp.EINVALID, {"reported_at": w.now + MINUTE}, "in the future"),
+                (cp.EINVALID, {"reported_at": -5}, None), (cp.ENOTFOUND, {"area": unknown}, "area"),
+                (cp.ENOTFOUND, {"reporter": unknown}, "reporter"),
+            ]
+            for code, change, part in refusals:
+                with self.subTest(change=change):
+                    with self.assertRaises(code) as cm:
+                        c.case_report(w.aux, None if change is None else dict(good, **change))
+                    if part:
+                        self.assertIn(part, cm.exception.message)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_report(w.sys, good, area=w.bureau)
+            self.assertIn("police station", cm.exception.message)
+            with self.assertRaises(cp.EPERM) as cm:
+                c.case_report(w.operator, good)
+            self.assertIn("lacks permission case.report", cm.exception.message)
+            with self.assertRaises(cp.EPERM) as cm:
+                c.case_report(w.other_officer, good)
+            self.assertIn("station", cm.exception.message)
+            with self.assertRaises(TypeError):
+                c.case_report(w.aux, good, colour="red")
+            self.assertEqual(len(list(c.case_iter(w.sys))), 0)
+            # any past time is allowed, as a datetime too
+            yesterday = dt.datetime.fromtimestamp((w.now - DAY) / 1000, UTC)
+            k = c.case_report(w.aux, good, reported_at=yesterday)
+            with c.case_get(w.aux, k) as got:
+                self.assertEqual(got.reported_at, yesterday)
+            self.assertEqual(len(list(c.case_iter(w.sys))), 1)
+        self.run_both(run)
+
+    def test_the_closed_loop_is_recorded_step_by_step(self):
+        def run(w):
+            c = w.ctx
+            k = w.report(w.informant, cp.CPOL_CASE_SOURCE_INFORMANT_TIP, cp.CPOL_CASE_NEIGHBOUR, "楼上楼下噪音纠纷")
+            w.now += MINUTE
+            self.assertIsNone(c.case_verify(w.officer, k, "电话核实"))
+            self.assertEqual(c.case_assess(w.officer, k, cp.CPOL_RISK_GENERAL, "一般纠纷"), cp.Status.OK)
+            self.assertEqual(c.case_assess(w.officer, k, cp.CPOL_RISK_GENERAL), cp.Status.ALREADY)
+            c.case_assign(w.aux, k, cp.CPOL_TIER_ON_THE_SPOT, w.head_id, None, "楼栋长就地劝解")
+            w.now += MINUTE
+            c.case_arrive(w.head, k, w.head_id, 0)
+            self.assertEqual(w.state(k), cp.CPOL_CASE_HANDLING)
+            w.now += 10 * MINUTE
+            c.case_resolve(w.head, k, cp.CPOL_OUTCOME_MEDIATED, "双方握手言和")
+            c.case_feedback(w.aux, k, "已向信息员反馈")
+            w.now += 3 * DAY
+            c.case_followup(w.aux, k, 0, 5, 0, "未再发生")
+            c.case_close(w.officer, k, "化解到位")
+            with c.case_get(w.officer, k) as got:
+                self.assertEqual((got.state, got.outcome, got.tier, got.satisfaction, got.handler),
+                                 (cp.CPOL_CASE_CLOSED, cp.CPOL_OUTCOME_MEDIATED, cp.CPOL_TIER_ON_THE_SPOT, 5,
+                                  w.head_id))
+                self.assertEqual(ms_of(got.closed_at), w.now)
+            steps = [cp.CPOL_STEP_REPORT, cp.CPOL_STEP_VERIFY, cp.CPOL_STEP_ASSESS, cp.CPOL_STEP_ASSIGN,
+                     cp.CPOL_STEP_ARRIVE, cp.CPOL_STEP_RESOLVE, cp.CPOL_STEP_FEEDBACK, cp.CPOL_STEP_FOLLOWUP,
+                     cp.CPOL_STEP_CLOSE]
+            states = [cp.CPOL_CASE_REPORTED, cp.CPOL_CASE_VERIFIED, cp.CPOL_CASE_ASSESSED, cp.CPOL_CASE_ASSIGNED,
+                      cp.CPOL_CASE_HANDLING, cp.CPOL_CASE_RESOLVED, cp.CPOL_CASE_FED_BACK,
+                      cp.CPOL_CASE_FOLLOWED_UP, cp.CPOL_CASE_CLOSED]
+            events = w.events(k, w.officer)
+            self.assertEqual([e["step"] for e in events], steps)
+            self.assertEqual([e["to"] for e in events], states)
+            self.assertEqual([e["from"] for e in events], [0] + states[:-1])
+            self.assertEqual([cp.case_step_name(e["step"]) for e in events][:3], ["report", "verify", "assess"])
+            assign = events[3]
+            self.assertEqual((assign["subject"], assign["tier"], assign["risk_grade"], assign["note"]),
+                             (w.head_id, cp.CPOL_TIER_ON_THE_SPOT, cp.CPOL_RISK_GENERAL, "楼栋长就地劝解"))
+            self.assertEqual((assign["actor"], assign["actor_role"]), (w.aux_id, cp.CPOL_ROLE_AUXILIARY))
+            self.assertEqual(events[5]["outcome"], cp.CPOL_OUTCOME_MEDIATED)
+            self.assertEqual((events[7]["satisfaction"], events[7]["recurred"]), (5, False))
+            self.assertTrue(all(e["recorded_at"] is not None for e in events))
+            actions = [e["action"] for e in c.audit_iter(w.sys, object=k)]
+            self.assertEqual(len(actions), 9)  # one audit entry per step, intake included
+            self.assertEqual(actions[-1], "case.close")
+        self.run_both(run)
+
+    def test_steps_out_of_order_name_the_state_and_the_allowed_steps(self):
+        def run(w):
+            c = w.ctx
+            k = w.report(w.aux, cp.CPOL_CASE_SOURCE_GRID_WORKER, cp.CPOL_CASE_PROPERTY, "物业费纠纷")
+            before = w.snap(k)
+            with self.assertRaises(cp.ESTATE) as cm:
+                c.case_resolve(w.officer, k, cp.CPOL_OUTCOME_MEDIATED)
+            self.assertIn('a case that is reported cannot take the step "resolve"; allowed: verify, reject, arrive',
+                          cm.exception.message)
+            self.assertIsInstance(cm.exception, cp.Error)
+            self.assertEqual(cm.exception.function, "cpol_case_resolve")
+            for refused in (lambda: c.case_assign(w.officer, k, cp.CPOL_TIER_OFFICER, w.officer_id),
+                            lambda: c.case_close(w.leader, k), lambda: c.case_followup(w.aux, k, 0, 4, 0),
+                            lambda: c.case_reopen(w.officer, k, "复发")):
+                with self.assertRaises(cp.ESTATE):
+                    refused()
+            self.assertEqual(w.snap(k), before)
+            w.advance(k, cp.CPOL_CASE_VERIFIED)
+            before = w.snap(k)
+            with self.assertRaises(cp.ESTATE) as cm:
+                c.case_verify(w.officer, k)
+            self.assertIn('a case that is verified cannot take the step "verify"; '
+                          'allowed: reject, assess, arrive, refer', cm.exception.message)
+            self.assertEqual(w.snap(k), before)
+            w.advance(k, cp.CPOL_CASE_RESOLVED)
+            before = w.snap(k)
+            with self.assertRaises(cp.ESTATE) as cm:
+                c.case_close(w.leader, k)
+            self.assertIn("allowed: feedback, reopen, spot-check confirm, spot-check reopen", cm.exception.message)
+            with self.assertRaises(cp.ESTATE):
+                c.case_reject(w.officer, k, cp.CPOL_REJECT_UNFOUNDED, None, "不实")
+            with self.assertRaises(cp.ESTATE):
+                c.case_arrive(w.officer, k, w.aux_id, 0)
+            self.assertEqual(w.snap(k), before)
+            w.advance(k, cp.CPOL_CASE_CLOSED)
+            before = w.snap(k)
+            with self.assertRaises(cp.ESTATE) as cm:
+                c.case_feedback(w.aux, k, "再次反馈")
+            self.assertIn("a case that is closed", cm.exception.message)
+            self.assertEqual(w.snap(k), before)
+            c.case_reopen(w.officer, k, "纠纷复发")  # a closed case may still be reopened on recurrence
+            with c.case_get(w.officer, k) as got:
+                self.assertEqual((got.state, got.reopen_count, got.tier, got.handler, got.outcome, got.closed_at,
+                                  got.risk_grade),
+                                 (cp.CPOL_CASE_ASSESSED, 1, 0, None, 0, None, cp.CPOL_RISK_GENERAL))
+            # a rejected case is final
+            dup = w.report(w.guard, cp.CPOL_CASE_SOURCE_PROPERTY_ALERT, cp.CPOL_CASE_PROPERTY, "物业费纠纷(监控)")
+            c.case_reject(w.officer, dup, cp.CPOL_REJECT_DUPLICATE, k, "同一纠纷")
+            with c.case_get(w.officer, dup) as got:
+                self.assertEqual((got.state, got.duplicate_of), (cp.CPOL_CASE_REJECTED, k))
+            with self.assertRaises(cp.ESTATE) as cm:
+                c.case_reopen(w.officer, dup, "x")
+            self.assertIn("allowed: none (final state)", cm.exception.message)
+        self.run_both(run)
+
+    def test_tiers_follow_the_risk_grade(self):
+        def run(w):
+            c = w.ctx
+            self.assertEqual([cp.risk_grade_min_tier(g) for g in (cp.CPOL_RISK_HIGH, cp.CPOL_RISK_ATTENTION,
+                                                                  cp.CPOL_RISK_GENERAL, 9)],
+                             [cp.CPOL_TIER_LEADERSHIP, cp.CPOL_TIER_OFFICER, cp.CPOL_TIER_ON_THE_SPOT, 0])
+            k = w.report(w.grid, cp.CPOL_CASE_SOURCE_GRID_WORKER, cp.CPOL_CASE_FAMILY, "婚姻纠纷多次涉警")
+            w.advance(k, cp.CPOL_CASE_VERIFIED)
+            with self.assertRaises(cp.EINVALID):
+                c.case_assess(w.officer, k, 4)
+            c.case_assess(w.officer, k, cp.CPOL_RISK_HIGH, "重点高危")
+            before = w.snap(k)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_assign(w.officer, k, cp.CPOL_TIER_OFFICER, w.officer_id)
+            self.assertIn("a case of risk grade high needs at least the station leadership tier; "
+                          "community officer is below it", cm.exception.message)
+            with self.assertRaises(cp.EINVALID):
+                c.case_assign(w.officer, k, 5, w.leader_id)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_assign(w.officer, k, cp.CPOL_TIER_LEADERSHIP, w.officer_id)
+            self.assertIn("station leader", cm.exception.message)
+            with self.assertRaises(cp.ENOTFOUND) as cm:
+                c.case_assign(w.officer, k, cp.CPOL_TIER_LEADERSHIP, w.new_id())
+            self.assertIn("handler", cm.exception.message)
+            with self.assertRaises(cp.EPERM) as cm:
+                c.case_assign(w.guard, k, cp.CPOL_TIER_LEADERSHIP, w.leader_id)
+            self.assertIn("case.triage", cm.exception.message)
+            self.assertEqual(w.snap(k), before)
+            c.case_assign(w.officer, k, cp.CPOL_TIER_LEADERSHIP, w.leader_id, None, "所领导牵头")
+            before = w.snap(k)
+            with self.assertRaises(cp.EPERM) as cm:
+                c.case_deescalate(w.aux, k, cp.CPOL_TIER_OFFICER, w.officer_id, None, "降级")
+            self.assertIn("lacks permission case.deescalate", cm.exception.message)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_deescalate(w.officer, k, cp.CPOL_TIER_OFFICER, w.officer_id, None, "降级")
+            self.assertIn("risk grade high needs at least the station leadership tier", cm.exception.message)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_escalate(w.officer, k, cp.CPOL_TIER_LEADERSHIP, w.leader_id, None, "升级")
+            self.assertIn("escalation raises the tier", cm.exception.message)
+            self.assertEqual(w.snap(k), before)
+            # lowering the grade allows de-escalation, step by step
+            c.case_assess(w.officer, k, cp.CPOL_RISK_ATTENTION, "风险降低")
+            c.case_deescalate(w.officer, k, cp.CPOL_TIER_OFFICER, w.officer_id, None, "民警主导即可")
+            c.case_assess(w.officer, k, cp.CPOL_RISK_GENERAL, "一般")
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_assign(w.officer, k, cp.CPOL_TIER_TEAM, w.aux_id, w.team)
+            self.assertIn("de-escalation", cm.exception.message)
+            c.case_deescalate(w.leader, k, cp.CPOL_TIER_TEAM, w.aux_id, w.team, "辅警联合物业上门调解")
+            with c.case_get(w.officer, k) as got:
+                self.assertEqual((got.tier, got.team, got.handler), (cp.CPOL_TIER_TEAM, w.team, w.aux_id))
+            # the team tier: a team of the station, a fitting member of it
+            before = w.snap(k)
+            for args, part in (((cp.CPOL_TIER_TEAM, w.guard_id, None), "needs the team"),
+                               ((cp.CPOL_TIER_TEAM, w.grid_id, w.team), "is not a member of 玉龙义警"),
+                               ((cp.CPOL_TIER_TEAM, w.guard_id, w.other_team), "another station")):
+                with self.assertRaises(cp.ERULE) as cm:
+                    c.case_assign(w.officer, k, *args)
+                self.assertIn(part, cm.exception.message)
+            self.assertEqual(w.snap(k), before)
+            c.case_assign(w.officer, k, cp.CPOL_TIER_TEAM, w.guard_id, w.team, "物业保安接手")
+            # raising the grade above the assigned tier sends the case back to assessment
+            c.case_assess(w.officer, k, cp.CPOL_RISK_ATTENTION, "升级为关注类")
+            with c.case_get(w.officer, k) as got:
+                self.assertEqual((got.state, got.handler, got.tier), (cp.CPOL_CASE_ASSESSED, None, 0))
+        self.run_both(run)
+
+    def test_closing_needs_a_follow_up_visit_and_someone_else(self):
+        def run(w):
+            c = w.ctx
+            k = w.report(w.aux, cp.CPOL_CASE_SOURCE_RESIDENT_COMPLAINT, cp.CPOL_CASE_NEIGHBOUR, "装修噪音")
+            w.advance(k, cp.CPOL_CASE_FED_BACK)
+            before = w.snap(k)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_close(w.leader, k)
+            self.assertIn("only after a follow-up visit (回访)", cm.exception.message)
+            with self.assertRaises(cp.EINVALID) as cm:
+                c.case_followup(w.aux, k, 0, 0, 0)
+            self.assertIn("satisfaction 0 is outside 1..5", cm.exception.message)
+            with self.assertRaises(cp.EINVALID):
+                c.case_followup(w.aux, k, 0, 4, 2)
+            with self.assertRaises(cp.EINVALID) as cm:
+                c.case_followup(w.aux, k, w.now - DAY, 4, 0)
+            self.assertIn("before the case was resolved", cm.exception.message)
+            with self.assertRaises(cp.EPERM):
+                c.case_followup(w.guard, k, 0, 4, 0)
+            self.assertEqual(w.snap(k), before)
+            w.now += DAY
+            c.case_followup(w.aux, k, 0, 2, True, "又吵起来了")  # booleans are accepted for flags
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_close(w.leader, k)
+            self.assertIn("recurred", cm.exception.message)
+            with self.assertRaises(cp.EPERM) as cm:
+                c.case_close(w.aux, k)
+            self.assertIn("case.close", cm.exception.message)
+            c.case_reopen(w.officer, k, "回访发现复发")
+            w.advance(k, cp.CPOL_CASE_FOLLOWED_UP)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_close(w.officer, k)  # he handled it
+            self.assertIn("nobody closes a case they handled", cm.exception.message)
+            c.case_close(w.leader, k, "复发后化解")
+            self.assertEqual(w.state(k), cp.CPOL_CASE_CLOSED)
+            # handled by station leadership: closed only by a leader
+            high = w.report(w.aux, cp.CPOL_CASE_SOURCE_DISPATCH_110, cp.CPOL_CASE_FAMILY, "家暴警情")
+            w.advance(high, cp.CPOL_CASE_VERIFIED)
+            c.case_assess(w.officer, high, cp.CPOL_RISK_HIGH)
+            c.case_assign(w.officer, high, cp.CPOL_TIER_LEADERSHIP, w.leader_id)
+            c.case_resolve(w.leader, high, cp.CPOL_OUTCOME_MEDIATED)
+            c.case_feedback(w.aux, high, "已反馈")
+            c.case_followup(w.aux, high, 0, 4, 0)
+            with self.assertRaises(cp.ERULE) as cm:
+                c.case_close(w.officer, high)
+            self.assertIn("closed only by a station leader", cm.exception.message)
+            with self.assertRaises(cp.ERULE):
+                c.case_close(w.leader, high)  # he handled it himself
+            c.case_close(w.sys, high, "导入")
+        self.run_both(run)
+
+    def test_referral_and_points_for_leads(self):
+        def run(w):
+            c = w.ctx
+            c.earning_rule_set(w.leader, w.station, cp.CPOL_EARN_CASE_LEAD, 10, 0, 0)
+            k = w.report(w.grid, cp.CPOL_CASE_SOURCE_GRID_WORKER, cp.CPOL_CASE_NON_POLICE, "路灯损坏、井盖缺失")
+            w.advance(k, cp.CPOL_CASE_VERIFIED)
+            with self.assertRaises(cp.EINVALID) as cm:
+                c.case_refer(w.officer, k, "城管", w.now)
+            self.assertIn("not in the future", cm.exception.message)
+            ref = c.case_refer(w.officer, k, "城管", w.now + 3 * DAY, "请修复路灯")
+            self.assertIsInstance(ref, uuid.UUID)
+            w.now += DAY
+            c.case_referral_reply(w.officer, k, 1, "城管已修复路灯", 0)
+            with c.case_get(w.officer, k) as got:
+                self.assertEqual((got.state, got.outcome), (cp.CPOL_CASE_RESOLVED, cp.CPOL_OUTCOME_DEPARTMENT))
+                self.assertEqual(ms_of(got.resolved_at), w.now)
+            # a verified informant lead earns points; rejected as unfounded, it loses them
+            lead = w.report(w.informant, cp.CPOL_CASE_SOURCE_INFORMANT_TIP, cp.CPOL_CASE_THEFT_FRAUD, "可疑人员")
+            c.case_verify(w.officer, lead)
+            self.assertEqual(c.points_balance(w.sys, w.informant_id), (10, 10))
+            c.case_reject(w.officer, lead, cp.CPOL_REJECT_UNFOUNDED, None, "经查不实")
+            self.assertEqual(c.points_balance(w.sys, w.informant_id), (0, 0))
+            self.assertGreater(c.ledger_verify(w.sys), 0)
+        self.run_both(run)
+
+    def test_metrics_of_a_small_station_by_hand(self):
+        """A cut-down every_metric_by_hand (check_case_seeds.c): six cases whose
+        counts, rates and response times are worked out by hand."""
+        def run(w):
+            c = w.ctx
+            day0 = 1748736000000  # 2025-06-01 00:00 UTC
+
+            def new_case(i, category, address):
+                w.now = day0 + i * DAY
+                return c.case_report(w.aux, source=cp.CPOL_CASE_SOURCE_RESIDENT_COMPLAINT, category=category,
+                                     description="手算指标", address=address, reporter_name="居民",
+                                     area=w.compound), day0 + i * DAY
+
+            def start(k, r, v, tier, handler, arriver, arriving, a):
+                w.now = r + v * MINUTE
+                c.case_verify(w.officer, k)
+                c.case_assess(w.officer, k, cp.CPOL_RISK_GENERAL)
+                c.case_assign(w.aux, k, tier, handler, w.team if tier == cp.CPOL_TIER_TEAM else None)
+                w.now = r + a * MINUTE
+                c.case_arrive(arriver, k, arriving, 0)
+
+            def finish(k, r, resolver, outcome, res, visit, satisfaction, recurred, closer):
+                w.now = r + res * MINUTE
+                c.case_resolve(resolver, k, outcome)
+                c.case_feedback(w.aux, k, "已反馈")
+                if visit:
+                    w.now = r + visit
+                    c.case_followup(w.aux, k, 0, satisfaction, recurred)
+                    if closer:
+                        c.case_close(closer, k)
+
+            k0, r = new_case(0, cp.CPOL_CASE_NEIGHBOUR, "地址0")
+            start(k0, r, 1, cp.CPOL_TIER_ON_THE_SPOT, w.head_id, w.head, w.head_id, 2)
+            finish(k0, r, w.head, cp.CPOL_OUTCOME_MEDIATED, 60, DAY, 5, 0, w.officer)
+            k1, r = new_case(1, cp.CPOL_CASE_FAMILY, "地址1")
+            start(k1, r, 1, cp.CPOL_TIER_OFFICER, w.officer_id, w.officer, w.officer_id, 3)
+            finish(k1, r, w.officer, cp.CPOL_OUTCOME_MEDIATED, 120, 2 * DAY, 4, 0, w.leader)
+            k2, r = new_case(2, cp.CPOL_CASE_HAZARD, "地址2")
+            start(k2, r, 2, cp.CPOL_TIER_TEAM, w.guard_id, w.guard, w.guard_id, 5)
+            finish(k2, r, w.guard, cp.CPOL_OUTCOME_RECTIFIED, 180, 3 * DAY, 3, 0, w.officer)
+            k3, r = new_case(3, cp.CPOL_CASE_PROPERTY, "地址3")  # unresolved, visited late, not closed
+            start(k3, r, 2, cp.CPOL_TIER_OFFICER, w.officer_id, w.officer, w.officer_id, 5)
+            finish(k3, r, w.officer, cp.CPOL_OUTCOME_UNRESOLVED, 240, 8 * DAY, 2, 0, None)
+            k4, r = new_case(4, cp.CPOL_CASE_NEIGHBOUR, "地址4")  # still in hand
+            start(k4, r, 5, cp.CPOL_TIER_OFFICER, w.officer_id, w.officer, w.officer_id, 15)
+            k5, r = new_case(5, cp.CPOL_CASE_NEIGHBOUR, "地址4")  # the same next day: screened late, a duplicate
+            w.now = r + 30 * MINUTE
+            c.case_arrive(w.guard, k5, w.guard_id, 0)
+            w.now = r + 30 * HOUR
+            c.case_verify(w.officer, k5)
+            w.now = r + 31 * HOUR
+            c.case_reject(w.officer, k5, cp.CPOL_REJECT_DUPLICATE, k4, "重复报警")
+
+            w.now = day0 + 40 * DAY
+            with c.case_metrics_compute(w.leader, area=w.station) as m:
+                counts = {name: m.count(getattr(cp, "CPOL_METRIC_" + name)) for name in (
+                    "RECEIVED", "SCREENED", "REJECTED", "DUPLICATES", "RESOLVED", "UNRESOLVED", "ON_THE_SPOT",
+                    "CLOSED", "REOPENED", "FOLLOWED_UP", "SATISFIED", "SATISFACTION_SUM", "OVERDUE_SCREENING",
+                    "OVERDUE_RESOLUTION", "OVERDUE_FOLLOWUP", "REPEAT_CALLS", "REFERRALS")}
+                self.assertEqual(counts, {
+                    "RECEIVED": 6, "SCREENED": 6, "REJECTED": 1, "DUPLICATES": 1, "RESOLVED": 3,  # k0 k1 k2
+                    "UNRESOLVED": 1, "ON_THE_SPOT": 1, "CLOSED": 3, "REOPENED": 0, "FOLLOWED_UP": 4,
+                    "SATISFIED": 2, "SATISFACTION_SUM": 5 + 4 + 3 + 2, "OVERDUE_SCREENING": 1,  # k5: 30 h > 24 h
+                    "OVERDUE_RESOLUTION": 1,  # k4: open 36 days
+                    "OVERDUE_FOLLOWUP": 1,    # k3: visited 7 d 20 h after
+                    "REPEAT_CALLS": 1,        # k5
+                    "REFERRALS": 0})
+                self.assertEqual(m.rate(cp.CPOL_RATE_CLOSURE), 0.5)
+                self.assertEqual(m.rate(cp.CPOL_RATE_RESOLUTION), 0.5)
+                self.assertEqual(m.rate(cp.CPOL_RATE_ON_THE_SPOT), 1.0 / 3)
+                self.assertEqual(m.rate(cp.CPOL_RATE_SATISFACTION), 0.5)
+                self.assertEqual(m.rate(cp.CPOL_RATE_MEAN_SATISFACTION), 14.0 / 4)
+                self.assertEqual(m.rate(cp.CPOL_RATE_REPEAT_CALLS), 1.0 / 6)
+                self.assertEqual(m.rate(99), 0.0)
+                # screening 1 1 2 2 5 1800 min: median (2+2)/2, p90 the 6th (ceil 5.4)
+                self.assertEqual(m.response(cp.CPOL_STAGE_SCREENING), (6, 2 * MINUTE, 1800 * MINUTE))
+                # arrival 2 3 5 5 15 30 min: median 5, p90 the 6th
+                self.assertEqual(m.response(cp.CPOL_STAGE_ARRIVAL), (6, 5 * MINUTE, 30 * MINUTE))
+                # first resolution 60 120 180 240 min: median 150, p90 the 4th
+                self.assertEqual(m.response(cp.CPOL_STAGE_RESOLUTION), (4, 150 * MINUTE, 240 * MINUTE))
+                with self.assertRaises(cp.EINVALID):
+                    m.response(6)
+            # a period: only the cases reported in it (k2, k3)
+            with c.case_metrics_compute(w.leader, area=w.station, from_=day0 + 2 * DAY, to=day0 + 4 * DAY) as m:
+                self.assertEqual((m.count(cp.CPOL_METRIC_RECEIVED), m.count(cp.CPOL_METRIC_RESOLVED)), (2, 1))
+            # per community area: the compound holds them all, the other community none
+            with c.case_metrics_compute(w.leader, area=w.community) as m:
+                self.assertEqual(m.count(cp.CPOL_METRIC_RECEIVED), 6)
+            with c.case_metrics_compute(w.leader, area=w.station, category=cp.CPOL_CASE_NEIGHBOUR) as m:
+                self.assertEqual(m.count(cp.CPOL_METRIC_RECEIVED), 3)
+            with self.assertRaises(cp.EMISUSE):
+                c.case_metrics_compute(w.leader, {})
+            with self.assertRaises(cp.EINVALID):
+                c.case_metrics_compute(w.leader, area=w.station, category=9)
+            with self.assertRaises(cp.ENOTFOUND):
+                c.case_metrics_compute(w.leader, area=w.station, team=w.new_id())
+            with self.assertRaises(cp.EPERM):
+                c.case_metrics_compute(w.guard, area=w.station)
+            with self.assertRaises(cp.EPERM):
+                c.case_metrics_compute(w.other_officer, area=w.station)
+            with self.assertRaises(cp.EVERSION):
+                c.case_metrics_compute(w.leader, area=w.station, version=2)
+        self.run_both(run)
+
+    def test_repeat_analysis(self):
+        """suqian_repeat_calls (check_case_seeds.c), shortened."""
+        def run(w):
+            c = w.ctx
+            t0 = 1735689600000  # 2025-01-01 08:00 +08:00
+
+            def call(at, reporter, category, address, what):
+                w.now = at
+                f = dict(source=cp.CPOL_CASE_SOURCE_DISPATCH_110, category=category, description=what,
+                         address=address, area=w.compound)
+                if reporter:
+                    f["reporter"] = reporter
+                else:
+                    f["reporter_name"] = "群众"
+                return c.case_report(w.aux, f)
+
+            mother = w.resident
+            last = None
+            for i in range(5):
+                last = call(t0 + i * 3 * DAY, mother, cp.CPOL_CASE_FAMILY, "世纪紫薇园5栋", "婚姻家庭纠纷报警")
+            for i in range(3):
+                call(t0 + i * DAY + 2 * HOUR, None, cp.CPOL_CASE_NEIGHBOUR, "泰和祥府3栋", "对门业主因八卦镜吵架")
+            w.now = t0 + 13 * DAY
+
+            def groups(kind, threshold, **more):
+                return list(c.case_repeat_iter(w.officer, kind=kind, area=w.station, threshold=threshold, **more))
+
+            g = groups(cp.CPOL_REPEAT_PERSON, 3)
+            self.assertEqual([(r["person"], r["count"], r["newest"]) for r in g], [(mother, 5, last)])
+            g = groups(cp.CPOL_REPEAT_ADDRESS, 3)
+            self.assertEqual([(r["address"], r["count"], r["area"]) for r in g],
+                             [("世纪紫薇园5栋", 5, w.compound), ("泰和祥府3栋", 3, w.compound)])
+            self.assertEqual(g[0]["first_at"], dt.datetime.fromtimestamp(t0 / 1000, UTC))
+            self.assertIs(g[0]["raised"], False)
+            g = groups(cp.CPOL_REPEAT_CATEGORY, 3, limit=1)
+            self.assertEqual([(r["category"], r["count"]) for r in g], [(cp.CPOL_CASE_FAMILY, 5)])
+            self.assertEqual(groups(cp.CPOL_REPEAT_AREA, 3)[0]["count"], 8)
+            # the newest family call, assessed and in hand on the spot, is raised to attention
+            w.advance(last, cp.CPOL_CASE_ASSESSED)
+            c.case_assign(w.aux, last, cp.CPOL_TIER_ON_THE_SPOT, w.head_id)
+            g = groups(cp.CPOL_REPEAT_PERSON, 3, raise_grade=1)
+            self.assertIs(g[0]["raised"], True)
+            with c.case_get(w.officer, last) as k:
+                self.assertEqual((k.risk_grade, k.state), (cp.CPOL_RISK_ATTENTION, cp.CPOL_CASE_ASSESSED))
+            self.assertTrue(w.events(last)[-1]["note"].startswith("repeat: 一人多次"))
+            with self.assertRaises(cp.EINVALID):
+                groups(cp.CPOL_REPEAT_PERSON, 1)
+            with self.assertRaises(cp.EPERM) as cm:
+                list(c.case_repeat_iter(w.analyst, kind=cp.CPOL_REPEAT_AREA, area=w.station, raise_grade=1))
+            self.assertIn("case.triage", cm.exception.message)
+            with c.case_metrics_compute(w.leader, area=w.station) as m:
+                # 4 of the 5 at 5栋 and 2 of the 3 at 泰和祥府 had the same call within 30 days
+                self.assertEqual((m.count(cp.CPOL_METRIC_RECEIVED), m.count(cp.CPOL_METRIC_REPEAT_CALLS)), (8, 6))
+        self.run_both(run)
+
+    def test_open311_export(self):
+        def run(w):
+            c = w.ctx
+            w.now = 1748433600000  # 2025-05-28 20:00 +08:00
+            open_case = w.report(w.informant, cp.CPOL_CASE_SOURCE_INFORMANT_TIP, cp.CPOL_CASE_NEIGHBOUR,
+                                 '邻里"噪音"纠纷\n')
+            w.advance(open_case, cp.CPOL_CASE_ASSIGNED)
+            closed_case = w.report(w.aux, cp.CPOL_CASE_SOURCE_RESIDENT_COMPLAINT, cp.CPOL_CASE_HAZARD, "电梯故障")
+            w.now += HOUR
+            w.advance(closed_case, cp.CPOL_CASE_CLOSED)
+            referred = w.report(w.grid, cp.CPOL_CASE_SOURCE_GRID_WORKER, cp.CPOL_CASE_NON_POLICE, "占道施工")
+            w.advance(referred, cp.CPOL_CASE_VERIFIED)
+            c.case_refer(w.officer, referred, "城管", w.now + DAY)
+            text = c.case_open311_export(w.analyst)
+            self.assertIsInstance(text, str)
+            requests = {r["service_request_id"]: r for r in json.loads(text)}
+            self.assertEqual(set(requests), {str(open_case), str(closed_case), str(referred)})
+            o = requests[str(open_case)]
+            self.assertEqual((o["status"], o["status_notes"]), ("open", "assigned, tier community officer"))
+            self.assertEqual((o["service_code"], o["service_name"]), ("neighbour", "neighbour dispute"))
+            self.assertEqual(o["description"], '邻里"噪音"纠纷\n')
+            self.assertEqual(o["requested_datetime"], "2025-05-28T12:00:00Z")
+            self.assertEqual(o["expected_datetime"], "2025-06-04T12:00:00Z")  # 7 days, general
+            self.assertEqual((o["lat"], o["long"], o["address"]), (YULONG_LAT, YULONG_LON, "玉龙小区3栋"))
+            self.assertEqual(o["agency_responsible"], "忙畔派出所")
+            k = requests[str(closed_case)]
+            self.assertEqual((k["status"], k["status_notes"]),
+                             ("closed", "closed: mediated agreement, tier community officer"))
+            self.assertEqual(k["updated_datetime"], "2025-05-28T13:00:00Z")
+            r = requests[str(referred)]
+            self.assertEqual((r["status_notes"], r["agency_responsible"]), ("referred to 城管", "城管"))
+            self.assertNotIn("信息员王", text)  # never the reporter
+            self.assertNotIn("reporter", text)
+            # the caller-buffer variant returns the same JSON and the size it needed
+            written, needed = c.case_open311_write(w.analyst)
+            self.assertEqual(written, text)
+            self.assertEqual(needed, len(text.encode("utf-8")) + 1)
+            closed_only = json.loads(c.case_open311_export(w.officer, state=cp.CPOL_CASE_CLOSED))
+            self.assertEqual([x["status"] for x in closed_only], ["closed"])
+            self.assertEqual(c.case_open311_export(w.officer, state=cp.CPOL_CASE_CLOSED,
+                                                   category=cp.CPOL_CASE_FAMILY), "[]\n")
+            self.assertEqual(c.case_open311_write(w.officer, category=cp.CPOL_CASE_FAMILY), ("[]\n", 4))
+            with self.assertRaises(cp.EVERSION):
+                c.case_open311_export(w.officer, version=9)
+            with self.assertRaises(cp.EPERM):
+                c.case_open311_export(w.guard)
+        self.run_both(run)
+
+    def test_names_of_the_case_enums(self):
+        self.assertEqual(cp.case_state_name(cp.CPOL_CASE_FED_BACK), "fed back")
+        self.assertEqual(cp.case_state_name(12), "unknown")
+        self.assertEqual(cp.case_source_name(cp.CPOL_CASE_SOURCE_INFORMANT_TIP), "informant tip")
+        self.assertEqual(cp.case_category_code(cp.CPOL_CASE_THEFT_FRAUD), "theft-fraud")
+        self.assertEqual(cp.risk_grade_name(cp.CPOL_RISK_ATTENTION), "attention")
+        self.assertEqual(cp.case_tier_name(cp.CPOL_TIER_ON_THE_SPOT), "on the spot")
+        self.assertEqual(cp.case_stage_name(cp.CPOL_STAGE_ARRIVAL), "arrival")
+        self.assertEqual(cp.case_deadline_default(cp.CPOL_RISK_GENERAL, cp.CPOL_STAGE_RESOLUTION), 7 * DAY)
+        self.assertEqual(cp.CaseState.CLOSED, cp.CPOL_CASE_CLOSED)
 
 
 class ContextAndSettingsTests(unittest.TestCase):

@@ -115,20 +115,20 @@ static const cpol_index_def item_indexes[] = {
     {"conf_item_tag", 1, 1, {C_TAG}},
     {"conf_item_qty", 0, 1, {C_QTY}},
 };
-static const cpol_table item_v1 = {"conf_item", 9, item_columns, 3, item_indexes};
-static const cpol_table item_v2 = {"conf_item", 10, item_columns, 3, item_indexes};
+static const cpol_table item_v1 = {"conf_item", 9, item_columns, 3, item_indexes, 0};
+static const cpol_table item_v2 = {"conf_item", 10, item_columns, 3, item_indexes, 0};
 
 static const cpol_column_def kv_columns[] = {
     {"k", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     {"v", CPOL_COLUMN_TEXT, 0},
 };
-static const cpol_table kv_table = {"conf_kv", 2, kv_columns, 0, NULL};
+static const cpol_table kv_table = {"conf_kv", 2, kv_columns, 0, NULL, 0};
 
 static const cpol_column_def extra_columns[] = {
     {"id", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     {"label", CPOL_COLUMN_TEXT, 0},
 };
-static const cpol_table extra_table = {"conf_extra", 2, extra_columns, 0, NULL};
+static const cpol_table extra_table = {"conf_extra", 2, extra_columns, 0, NULL, 0};
 
 static const cpol_table *const tables_v1[] = {&item_v1, &kv_table};
 static const cpol_table *const tables_v2[] = {&item_v2, &kv_table, &extra_table};

@@ -104,7 +104,7 @@ END_TEST
 START_TEST(crash_before_commit)
 {
     static const cpol_column_def cols[] = {{"k", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL}, {"v", CPOL_COLUMN_TEXT, 0}};
-    static const cpol_table t = {"pgf_kv", 2, cols, 0, NULL};
+    static const cpol_table t = {"pgf_kv", 2, cols, 0, NULL, 0};
     static const cpol_table *const tables[] = {&t};
     static const cpol_schema schema = {1, 1, tables};
     const cpol_storage_methods *m = NULL;

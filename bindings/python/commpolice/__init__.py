@@ -38,6 +38,7 @@ to the C headers appears here once the generator is re-run:
 import contextlib
 import ctypes
 import datetime as _dt
+import keyword as _keyword
 import threading
 import uuid as _uuid
 
@@ -137,6 +138,7 @@ def _raise(rc, cname):
 
 
 _DONE = getattr(_capi, "CPOL_DONE", 1)
+_ETOOLONG = getattr(_capi, "CPOL_ETOOLONG", None)
 _expose("cpol_error_message", "internal", "", "the message of every raised Error")
 
 # ---------------------------------------------------------------------------
@@ -247,13 +249,18 @@ def make_struct(name, values=None, **fields):
     """Build a transparent struct (options, fields, filters) from a dict or
     keyword arguments, starting from its *_INIT defaults with the version set
     to the one these bindings were generated for. Ids take uuid.UUID/str,
-    times datetime/int, strings str, callbacks Python callables."""
+    times datetime/int, strings str, callbacks Python callables. A field
+    named like a Python keyword (cpol_leaderboard_filter.from) may be given
+    with a trailing underscore (from_=...), as keyword parameters are."""
     cls, info = _capi.STRUCTS[name]
-    merged = dict(values or {})
-    merged.update(fields)
+    known = dict(info["fields"])
+    merged = {}
+    for key, value in list((values or {}).items()) + list(fields.items()):
+        if key not in known and key.endswith("_") and _keyword.iskeyword(key[:-1]) and key[:-1] in known:
+            key = key[:-1]
+        merged[key] = value
     s = cls()
     keep = []
-    known = dict(info["fields"])
     for fname, default in (info.get("defaults") or {}).items():
         if default is not None:
             setattr(s, fname, default)
@@ -596,6 +603,11 @@ def _make_call(cname, spec, bound):
         for p in params)
     positive = bool(spec.get("positive_status"))
     rpass = spec["returns"]["pass"]
+    # out_buffers whose call reports the size it needs (needed_param): on
+    # CPOL_ETOOLONG the buffer grows to that size and the call is repeated.
+    index = {p["name"]: i for i, p in enumerate(params)}
+    growable = [(i, index[p["size_param"]], index[p["needed_param"]]) for i, p in enumerate(params)
+                if p["pass"] == "out_buffer" and p.get("needed_param") in index]
 
     def call(*args, **kwargs):
         if bound:
@@ -628,6 +640,7 @@ def _make_call(cname, spec, bound):
         keep = []
         cargs = []
         outs = []
+        holders = {}
         buffers = {}
         for p in params:
             pas, t = p["pass"], p["type"]
@@ -646,6 +659,7 @@ def _make_call(cname, spec, bound):
                     cargs.append(buf)
                 else:
                     holder = _out_holder(p)
+                    holders[p["name"]] = holder
                     outs.append((p, holder))
                     cargs.append(ctypes.byref(holder))
                 continue
@@ -683,6 +697,19 @@ def _make_call(cname, spec, bound):
             if p["pass"] == "in_buffer_size":
                 cargs[i] = buffers.get(p["name"], 0)
         rc = cfunc(*cargs)
+        for _ in range(3 if growable else 0):
+            if rc != _ETOOLONG:
+                break
+            grown = {}
+            for bi, si, ni in growable:
+                needed = holders[params[ni]["name"]].value
+                if needed > cargs[si]:
+                    grown[params[bi]["name"]] = cargs[bi] = ctypes.create_string_buffer(needed)
+                    cargs[si] = needed
+            if not grown:
+                break
+            outs = [(p, grown.get(p["name"], h)) for p, h in outs]
+            rc = cfunc(*cargs)
         if rpass != "status":
             return _convert_return(spec, rc, cname)
         if rc < 0:
