@@ -8,7 +8,10 @@
  * the system actor), the time from the context's clock, the object's kind and
  * id, the action (such as "volunteer.admit"), short before/after summaries and
  * the reason the actor gave. The API offers no way to change or delete an
- * entry. Summaries never contain full ID-card or phone numbers.
+ * entry. Summaries never contain full ID-card or phone numbers, and the
+ * entry that records a case's report (action "case.report") shows its actor
+ * only to readers holding #CPOL_PERM_PERSON_SENSITIVE: whoever reported a
+ * case, an informant's tip above all, stays protected from other readers.
  */
 #ifndef COMMPOLICE_AUDIT_H
 #define COMMPOLICE_AUDIT_H
@@ -87,13 +90,14 @@ CPOL_API const cpol_id *cpol_audit_entry_id(const cpol_audit_entry *e);
 CPOL_API cpol_time cpol_audit_entry_time(const cpol_audit_entry *e);
 /**
  * @param e  an entry
- * @return the acting person (borrowed), or NULL for the system actor
+ * @return the acting person (borrowed), or NULL for the system actor and for
+ *         a hidden reporter (see the file comment)
  * @since 0.1
  */
 CPOL_API const cpol_id *cpol_audit_entry_actor(const cpol_audit_entry *e);
 /**
  * @param e  an entry
- * @return the #cpol_role_t the person acted in, 0 for the system actor
+ * @return the #cpol_role_t the person acted in, 0 for the system actor or a hidden reporter
  * @since 0.1
  */
 CPOL_API int cpol_audit_entry_role(const cpol_audit_entry *e);

@@ -44,6 +44,7 @@ struct cpol_audit_entry {
 struct cpol_audit_iter {
     cpol_cursor *cursor;
     cpol_audit_entry entry;
+    int hide_reporters;   /* reader lacks person.sensitive: who reported a case stays hidden */
 };
 
 int cpol__audit(cpol_ctx *ctx, const cpol_actor *as, const char *kind, const cpol_id *object,
@@ -122,6 +123,7 @@ int cpol_audit_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_audit_fi
     it = cpol__calloc(1, sizeof *it);
     if (!it)
         return cpol__oom();
+    it->hide_reporters = !cpol__actor_sees_sensitive(as);
     rc = cpol__query_new(&cpol__table_audit, &q);
     if (rc >= 0 && bound)
         rc = cpol__query_where_id(q, AUDIT_STATION, CPOL_OP_EQ, &station);
@@ -159,6 +161,13 @@ int cpol_audit_iter_next(cpol_audit_iter *it, const cpol_audit_entry **out)
     cpol__record_get_id(e->row, AUDIT_ID, &e->id);
     cpol__record_get_id(e->row, AUDIT_OBJECT, &e->object);
     e->has_actor = cpol__record_get_id(e->row, AUDIT_ACTOR, &e->actor);
+    /* The reporter of a case (an informant's tip above all) is protected
+     * personal data: the report entry names its actor only to readers who
+     * may see reporters (person.sensitive). */
+    if (it->hide_reporters && strcmp(cpol__record_text_or_empty(e->row, AUDIT_ACTION), "case.report") == 0) {
+        e->has_actor = 0;
+        cpol__value_set_int(&e->row->vals[AUDIT_ROLE], 0);
+    }
     *out = e;
     return CPOL_OK;
 }

@@ -203,6 +203,46 @@ START_TEST(leaderboard_ranks_a_period_and_scope)
 }
 END_TEST
 
+START_TEST(audit_hides_who_reported_a_case)
+{
+    cpol_actor *officer, *analyst, *informant;
+    cpol_id officer_id, inf, kase;
+    cpol_case_fields f = CPOL_CASE_FIELDS_INIT;
+    cpol_audit_filter af = CPOL_AUDIT_FILTER_INIT;
+    cpol_audit_iter *it;
+    const cpol_audit_entry *e;
+    fx_open(&w, _i);
+    officer = fx_staff(&w, "张警官", 1, CPOL_ROLE_OFFICER, &officer_id);
+    analyst = fx_staff(&w, "分析员", 2, CPOL_ROLE_ANALYST, NULL);
+    inf = fx_volunteer(&w, "信息员", 10, CPOL_ROLE_INFORMANT);
+    FX_OK(cpol_actor_open(w.ctx, &inf, CPOL_ROLE_INFORMANT, &informant));
+    f.source = CPOL_CASE_SOURCE_INFORMANT_TIP;
+    f.category = CPOL_CASE_THEFT_FRAUD;
+    f.area = &w.compound;
+    f.description = "3栋有人兜售来历不明的电瓶";
+    FX_OK(cpol_case_report(w.ctx, informant, &f, &kase));
+    af.object = &kase;
+    /* an analyst reads the trail but not who tipped */
+    FX_OK(cpol_audit_iter_new(w.ctx, analyst, &af, &it));
+    FX_OK(cpol_audit_iter_next(it, &e));
+    ck_assert_str_eq(cpol_audit_entry_action(e), "case.report");
+    ck_assert_ptr_null(cpol_audit_entry_actor(e));
+    ck_assert_int_eq(cpol_audit_entry_role(e), 0);
+    cpol_audit_iter_free(it);
+    /* the officer may see it */
+    FX_OK(cpol_audit_iter_new(w.ctx, officer, &af, &it));
+    FX_OK(cpol_audit_iter_next(it, &e));
+    ck_assert_ptr_nonnull(cpol_audit_entry_actor(e));
+    ck_assert_int_eq(cpol_id_compare(cpol_audit_entry_actor(e), &inf), 0);
+    ck_assert_int_eq(cpol_audit_entry_role(e), CPOL_ROLE_INFORMANT);
+    cpol_audit_iter_free(it);
+    cpol_actor_free(informant);
+    cpol_actor_free(analyst);
+    cpol_actor_free(officer);
+    fx_close(&w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dossier");
@@ -212,6 +252,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, dossier_gathers_every_module, 0, 2);
     tcase_add_loop_test(tc, leaderboard_ranks_a_period_and_scope, 0, 2);
+    tcase_add_loop_test(tc, audit_hides_who_reported_a_case, 0, 2);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
