@@ -42,24 +42,6 @@ static void teardown(void)
     fx_close(&w);
 }
 
-static void expect_message(const char *needle)
-{
-    ck_assert_msg(strstr(cpol_error_message(), needle) != NULL, "message \"%s\" should mention \"%s\"",
-                  cpol_error_message(), needle);
-}
-
-static int64_t audit_count(void)
-{
-    cpol_audit_iter *it;
-    const cpol_audit_entry *e;
-    int64_t n = 0;
-    FX_OK(cpol_audit_iter_new(w.ctx, w.sys, NULL, &it));
-    while (cpol_audit_iter_next(it, &e) == CPOL_OK)
-        n++;
-    cpol_audit_iter_free(it);
-    return n;
-}
-
 /* A shift at the compound starting `from_now` from now, lasting `minutes`. */
 static cpol_id shift_at(const cpol_id *area, int kind, cpol_time from_now, int minutes, int capacity)
 {
@@ -118,25 +100,25 @@ START_TEST(capacity_and_who_signs_up)
     nobody = fx_person(&w, "普通居民", 7);
     FX_OK(cpol_id_new(w.ctx, &unknown));
     FX_OK(cpol_shift_signup(w.ctx, vol1, &shift, &v1, &s1)); /* oneself: activity.join */
-    before = audit_count();
+    before = fx_audit_count(&w);
     FX_EXPECT(CPOL_EPERM, cpol_shift_signup(w.ctx, vol1, &shift, &v2, NULL));
-    expect_message("activity.manage");
-    ck_assert_int_eq(audit_count(), before);
+    fx_expect_message("activity.manage");
+    ck_assert_int_eq(fx_audit_count(&w), before);
     signup(&shift, &v2);
     s3 = signup(&shift, &v3);
     ck_assert_int_eq(places_taken(&shift), 3);
 
-    before = audit_count();
+    before = fx_audit_count(&w);
     FX_EXPECT(CPOL_ELIMIT, cpol_shift_signup(w.ctx, aux, &shift, &v4, NULL));
-    expect_message("3 places");
+    fx_expect_message("3 places");
     FX_EXPECT(CPOL_EEXISTS, cpol_shift_signup(w.ctx, vol1, &shift, &v1, NULL));
     FX_EXPECT(CPOL_ERULE, cpol_shift_signup(w.ctx, aux, &shift, &nobody, NULL));
-    expect_message("no active role");
+    fx_expect_message("no active role");
     FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_signup(w.ctx, aux, &shift, &unknown, NULL));
     FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_signup(w.ctx, aux, &unknown, &v4, NULL));
     FX_EXPECT(CPOL_EPERM, cpol_signup_cancel(w.ctx, vol1, &s3, NULL));
-    expect_message("activity.manage");
-    ck_assert_int_eq(audit_count(), before);
+    fx_expect_message("activity.manage");
+    ck_assert_int_eq(fx_audit_count(&w), before);
     ck_assert_int_eq(places_taken(&shift), 3);
     ck_assert_int_eq(signup_status(&s3), CPOL_SIGNUP_SIGNED_UP);
 
@@ -145,7 +127,7 @@ START_TEST(capacity_and_who_signs_up)
     ck_assert_int_eq(places_taken(&shift), 2);
     signup(&shift, &v4);
     FX_EXPECT(CPOL_ESTATE, cpol_signup_cancel(w.ctx, vol1, &s1, NULL));
-    expect_message("allowed: none (final state)");
+    fx_expect_message("allowed: none (final state)");
     FX_EXPECT(CPOL_ELIMIT, cpol_shift_signup(w.ctx, vol1, &shift, &v1, NULL));
     FX_OK(cpol_signup_cancel(w.ctx, aux, &s3, NULL)); /* a manager cancels for someone */
     FX_OK(cpol_shift_signup(w.ctx, vol1, &shift, &v1, NULL)); /* again, after cancelling */
@@ -154,7 +136,7 @@ START_TEST(capacity_and_who_signs_up)
     /* a shift that has ended takes no sign-ups */
     w.now += 4 * HOUR;
     FX_EXPECT(CPOL_ESTATE, cpol_shift_signup(w.ctx, aux, &shift, &v3, NULL));
-    expect_message("ended");
+    fx_expect_message("ended");
     teardown();
 }
 END_TEST
@@ -173,16 +155,16 @@ START_TEST(steps_records_and_minutes)
     s3 = signup(&shift, &v3);
     FX_OK(cpol_shift_signup(w.ctx, aux, &shift, &aux_id, &sa)); /* the auxiliary joins too */
 
-    before = audit_count();
+    before = fx_audit_count(&w);
     FX_EXPECT(CPOL_ESTATE, cpol_signup_no_show(w.ctx, aux, &s2));
-    expect_message("once the shift has started");
+    fx_expect_message("once the shift has started");
     FX_EXPECT(CPOL_ESTATE, cpol_signup_complete(w.ctx, aux, &s1, -1));
-    expect_message("allowed: checked in, no-show, cancelled");
+    fx_expect_message("allowed: checked in, no-show, cancelled");
     FX_EXPECT(CPOL_EPERM, cpol_signup_check_in(w.ctx, vol1, &s1));
-    expect_message("activity.record");
+    fx_expect_message("activity.record");
     FX_EXPECT(CPOL_ERULE, cpol_signup_check_in(w.ctx, aux, &sa));
-    expect_message("own");
-    ck_assert_int_eq(audit_count(), before);
+    fx_expect_message("own");
+    ck_assert_int_eq(fx_audit_count(&w), before);
     ck_assert_int_eq(signup_status(&s1), CPOL_SIGNUP_SIGNED_UP);
     ck_assert_int_eq(signup_status(&s2), CPOL_SIGNUP_SIGNED_UP);
 
@@ -191,18 +173,18 @@ START_TEST(steps_records_and_minutes)
     FX_OK(cpol_signup_check_in(w.ctx, aux, &s1));
     FX_OK(cpol_signup_check_in(w.ctx, officer, &sa));
     FX_EXPECT(CPOL_ESTATE, cpol_signup_complete(w.ctx, aux, &s1, -1));
-    expect_message("once the shift has started");
+    fx_expect_message("once the shift has started");
     FX_EXPECT(CPOL_ESTATE, cpol_signup_check_in(w.ctx, aux, &s1));
-    expect_message("allowed: completed");
+    fx_expect_message("allowed: completed");
 
     /* 90 minutes in: the time credited runs from the start, not the early check-in */
     w.now = start + 90 * MINUTE;
     FX_EXPECT(CPOL_ESTATE, cpol_signup_cancel(w.ctx, aux, &s3, NULL));
-    expect_message("before the shift starts");
+    fx_expect_message("before the shift starts");
     FX_EXPECT(CPOL_ERULE, cpol_signup_complete(w.ctx, aux, &sa, -1));
-    expect_message("own");
+    fx_expect_message("own");
     FX_EXPECT(CPOL_ERULE, cpol_signup_complete(w.ctx, officer, &sa, 121));
-    expect_message("120 minutes");
+    fx_expect_message("120 minutes");
     ck_assert_int_eq(signup_status(&sa), CPOL_SIGNUP_CHECKED_IN);
     FX_OK(cpol_signup_complete(w.ctx, aux, &s1, -1));
     FX_OK(cpol_signup_complete(w.ctx, officer, &sa, 100));
@@ -227,10 +209,10 @@ START_TEST(steps_records_and_minutes)
 
     /* final states allow nothing; each refusal names the state */
     FX_EXPECT(CPOL_ESTATE, cpol_signup_no_show(w.ctx, aux, &s1));
-    expect_message("completed");
-    expect_message("allowed: none (final state)");
+    fx_expect_message("completed");
+    fx_expect_message("allowed: none (final state)");
     FX_EXPECT(CPOL_ESTATE, cpol_signup_check_in(w.ctx, aux, &s2));
-    expect_message("no-show");
+    fx_expect_message("no-show");
     ck_assert_int_eq(minutes_of(&v1, 0), 90);
     ck_assert_int_eq(minutes_of(&aux_id, CPOL_SHIFT_PATROL), 100);
     ck_assert_int_eq(minutes_of(&v2, 0), 0);
@@ -273,20 +255,20 @@ START_TEST(publicity_close_and_hours)
     p1 = signup(&patrol, &v1);
     FX_OK(cpol_signup_check_in(w.ctx, aux, &s1));
 
-    before = audit_count();
+    before = fx_audit_count(&w);
     FX_EXPECT(CPOL_ESTATE, cpol_shift_close(w.ctx, aux, &talk, 50));
-    expect_message("once the shift has started");
+    fx_expect_message("once the shift has started");
     w.now = start + 2 * HOUR;
     FX_EXPECT(CPOL_ERULE, cpol_shift_close(w.ctx, aux, &talk, 0));
-    expect_message("publicity");
+    fx_expect_message("publicity");
     FX_EXPECT(CPOL_EPERM, cpol_shift_close(w.ctx, vol1, &talk, 50));
-    expect_message("activity.record");
+    fx_expect_message("activity.record");
     FX_EXPECT(CPOL_EINVALID, cpol_shift_close(w.ctx, aux, &talk, -1));
-    ck_assert_int_eq(audit_count(), before);
+    ck_assert_int_eq(fx_audit_count(&w), before);
     ck_assert_int_eq(signup_status(&s2), CPOL_SIGNUP_SIGNED_UP);
 
     FX_OK(cpol_shift_close(w.ctx, aux, &talk, 120));
-    ck_assert_int_eq(audit_count(), before + 2); /* the close and one no-show */
+    ck_assert_int_eq(fx_audit_count(&w), before + 2); /* the close and one no-show */
     ck_assert_int_eq(signup_status(&s2), CPOL_SIGNUP_NO_SHOW);
     ck_assert_int_eq(signup_status(&s1), CPOL_SIGNUP_CHECKED_IN);
     FX_OK(cpol_shift_get(w.ctx, &talk, &sh));
@@ -304,9 +286,9 @@ START_TEST(publicity_close_and_hours)
     ck_assert_ptr_null(cpol_shift_team(sh));
     cpol_shift_free(sh);
     FX_EXPECT(CPOL_ESTATE, cpol_shift_close(w.ctx, aux, &talk, 120));
-    expect_message("already closed");
+    fx_expect_message("already closed");
     FX_EXPECT(CPOL_ESTATE, cpol_shift_signup(w.ctx, aux, &talk, &v3, NULL));
-    expect_message("closed");
+    fx_expect_message("closed");
 
     /* the checked-in speaker is still completed after the close */
     FX_OK(cpol_signup_complete(w.ctx, aux, &s1, -1));
@@ -464,7 +446,7 @@ START_TEST(bad_input_is_refused)
     FX_OK(cpol_id_new(w.ctx, &unknown));
     FX_OK(cpol_area_create(w.ctx, w.sys, &w.bureau, CPOL_AREA_STATION, "南屏派出所", &other_station));
     far_team = other_station_team(&other_station);
-    before = audit_count();
+    before = fx_audit_count(&w);
     f.area = &w.compound;
     f.kind = CPOL_SHIFT_PATROL;
     f.title = "巡逻";
@@ -500,11 +482,11 @@ START_TEST(bad_input_is_refused)
     FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_create(w.ctx, aux, &g, NULL));
     g = f, g.team = &far_team;
     FX_EXPECT(CPOL_ERULE, cpol_shift_create(w.ctx, aux, &g, NULL));
-    expect_message("another police station");
+    fx_expect_message("another police station");
     g = f, g.area = &other_station;
     FX_EXPECT(CPOL_EPERM, cpol_shift_create(w.ctx, aux, &g, NULL));
     FX_EXPECT(CPOL_EPERM, cpol_shift_create(w.ctx, vol1, &f, NULL));
-    expect_message("activity.manage");
+    fx_expect_message("activity.manage");
     FX_EXPECT(CPOL_EINVALID, cpol_signup_complete(w.ctx, aux, &su, 0));
     FX_EXPECT(CPOL_EINVALID, cpol_signup_complete(w.ctx, aux, &su, -2));
     FX_EXPECT(CPOL_EINVALID, cpol_signup_complete(w.ctx, aux, &su, CPOL_SHIFT_MINUTES_MAX + 1));
@@ -530,7 +512,7 @@ START_TEST(bad_input_is_refused)
     ck_assert_ptr_null(uit);
     FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_get(w.ctx, &unknown, &sh));
     ck_assert_ptr_null(sh);
-    ck_assert_int_eq(audit_count(), before);
+    ck_assert_int_eq(fx_audit_count(&w), before);
     ck_assert_int_eq(places_taken(&shift), 1);
 
     cpol_shift_free(NULL);

@@ -38,25 +38,7 @@ static void teardown(void)
     fx_close(&w);
 }
 
-static void expect_message(const char *needle)
-{
-    ck_assert_msg(strstr(cpol_error_message(), needle) != NULL, "message \"%s\" should mention \"%s\"",
-                  cpol_error_message(), needle);
-}
-
 /* Every entry of the audit trail, as the system actor sees it. */
-static int64_t audit_count(void)
-{
-    cpol_audit_iter *it;
-    const cpol_audit_entry *e;
-    int64_t n = 0;
-    FX_OK(cpol_audit_iter_new(w.ctx, w.sys, NULL, &it));
-    while (cpol_audit_iter_next(it, &e) == CPOL_OK)
-        n++;
-    cpol_audit_iter_free(it);
-    return n;
-}
-
 /* The one audit entry about `object` has this kind and action. */
 static void expect_audit(const cpol_id *object, const char *kind, const char *action, const cpol_id *actor)
 {
@@ -180,20 +162,20 @@ START_TEST(courses_and_sessions)
     /* a course belongs to a station; a session's location lies within it */
     other_station_resident(&other_station);
     {
-        int64_t before = audit_count();
+        int64_t before = fx_audit_count(&w);
         cpol_id community2;
         FX_EXPECT(CPOL_ERULE, cpol_course_create(w.ctx, officer, &w.community, CPOL_COURSE_LAW, "x", 0, NULL));
-        expect_message("community");
+        fx_expect_message("community");
         FX_EXPECT(CPOL_ENOTFOUND, cpol_course_create(w.ctx, officer, &officer_id, CPOL_COURSE_LAW, "x", 0, NULL));
         FX_EXPECT(CPOL_EPERM, cpol_course_create(w.ctx, officer, &other_station, CPOL_COURSE_LAW, "x", 0, NULL));
         FX_OK(cpol_area_create(w.ctx, w.sys, &other_station, CPOL_AREA_COMMUNITY, "文华社区", &community2));
         before++;
         FX_EXPECT(CPOL_ERULE, cpol_training_session_create(w.ctx, officer, &aid, w.now, 60, &community2, NULL));
-        expect_message("outside");
+        fx_expect_message("outside");
         FX_EXPECT(CPOL_ENOTFOUND, cpol_training_session_create(w.ctx, officer, &officer_id, w.now, 60, NULL, NULL));
         FX_EXPECT(CPOL_EPERM, cpol_training_session_create(w.ctx, aux, &aid, w.now, 60, NULL, NULL));
-        expect_message("training.manage");
-        ck_assert_int_eq(audit_count(), before);
+        fx_expect_message("training.manage");
+        ck_assert_int_eq(fx_audit_count(&w), before);
     }
     expect_audit(&aid, "course", "course.create", &officer_id);
     expect_audit(&s1, "training_session", "training_session.create", &officer_id);
@@ -213,29 +195,29 @@ START_TEST(attendance_rules)
     FX_OK(cpol_training_session_create(w.ctx, officer, &course, w.now + 3 * DAY, 45, NULL, &later));
     FX_OK(cpol_id_new(w.ctx, &unknown));
     outsider = other_station_resident(NULL);
-    before = audit_count();
+    before = fx_audit_count(&w);
 
     /* not started yet: by the injected clock */
     FX_EXPECT(CPOL_ESTATE, cpol_training_attend(w.ctx, aux, &session, &trainee, 1, NULL));
-    expect_message("not started");
+    fx_expect_message("not started");
     w.now += 2 * HOUR;
     FX_OK(cpol_training_attend(w.ctx, aux, &session, &trainee, 1, &a1));
     FX_OK(cpol_training_attend(w.ctx, aux, &session, &trainee2, 0, &a2));
     before += 2;
     /* refusals, each leaving everything as it was */
     FX_EXPECT(CPOL_EEXISTS, cpol_training_attend(w.ctx, aux, &session, &trainee, 0, NULL));
-    expect_message("王义警");
+    fx_expect_message("王义警");
     FX_EXPECT(CPOL_ENOTFOUND, cpol_training_attend(w.ctx, aux, &session, &unknown, 1, NULL));
     FX_EXPECT(CPOL_ENOTFOUND, cpol_training_attend(w.ctx, aux, &unknown, &trainee, 1, NULL));
     FX_EXPECT(CPOL_ERULE, cpol_training_attend(w.ctx, aux, &session, &outsider, 1, NULL));
-    expect_message("another police station");
+    fx_expect_message("another police station");
     FX_EXPECT(CPOL_EPERM, cpol_training_attend(w.ctx, volunteer, &session, &trainee2, 1, NULL));
-    expect_message("training.record");
+    fx_expect_message("training.record");
     FX_EXPECT(CPOL_ERULE, cpol_training_attend(w.ctx, aux, &session, &aux_id, 1, NULL));
-    expect_message("themselves");
+    fx_expect_message("themselves");
     FX_EXPECT(CPOL_EINVALID, cpol_training_attend(w.ctx, aux, &session, &trainee, 2, NULL));
     FX_EXPECT(CPOL_ESTATE, cpol_training_attend(w.ctx, aux, &later, &trainee, 1, NULL));
-    ck_assert_int_eq(audit_count(), before);
+    ck_assert_int_eq(fx_audit_count(&w), before);
     ck_assert_int_eq(record_count(&trainee), 1);
     ck_assert_int_eq(record_count(&trainee2), 1);
     ck_assert_int_eq(record_count(&outsider), 0);
@@ -291,19 +273,19 @@ START_TEST(certificates_expire)
     FX_OK(cpol_training_attend(w.ctx, aux, &session, &trainee2, 0, NULL));
     FX_OK(cpol_training_attend(w.ctx, aux, &ns, &trainee, 1, NULL));
     FX_OK(cpol_training_attend(w.ctx, aux, &session, &officer_id, 1, NULL));
-    before = audit_count();
+    before = fx_audit_count(&w);
 
     FX_EXPECT(CPOL_ERULE, cpol_certificate_issue(w.ctx, officer, &course, &trainee2, NULL));
-    expect_message("attended no session");
+    fx_expect_message("attended no session");
     FX_EXPECT(CPOL_ERULE, cpol_certificate_issue(w.ctx, officer, &no_cert, &trainee, NULL));
-    expect_message("grants no certificate");
+    fx_expect_message("grants no certificate");
     FX_EXPECT(CPOL_ERULE, cpol_certificate_issue(w.ctx, officer, &course, &officer_id, NULL));
-    expect_message("themselves");
+    fx_expect_message("themselves");
     FX_EXPECT(CPOL_EPERM, cpol_certificate_issue(w.ctx, aux, &course, &trainee, NULL));
-    expect_message("training.manage");
+    fx_expect_message("training.manage");
     FX_EXPECT(CPOL_EPERM, cpol_certificate_issue(w.ctx, volunteer, &course, &trainee2, NULL));
     FX_EXPECT(CPOL_ENOTFOUND, cpol_certificate_issue(w.ctx, officer, &session, &trainee, NULL));
-    ck_assert_int_eq(audit_count(), before);
+    ck_assert_int_eq(fx_audit_count(&w), before);
     ck_assert_int_eq(certificate_count(&trainee), 0);
     FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRST_AID, w.now, &valid));
     ck_assert_int_eq(valid, 0);
@@ -361,7 +343,7 @@ START_TEST(bad_input_is_refused)
     course = course_with_session(CPOL_COURSE_ANTI_FRAUD, 10, 30, &session);
     memset(long_title, 'a', sizeof long_title - 1);
     long_title[sizeof long_title - 1] = '\0';
-    before = audit_count();
+    before = fx_audit_count(&w);
 
     FX_EXPECT(CPOL_EMISUSE, cpol_course_create(NULL, officer, &w.station, 1, "t", 0, NULL));
     FX_EXPECT(CPOL_EMISUSE, cpol_course_create(w.ctx, NULL, &w.station, 1, "t", 0, NULL));
@@ -397,7 +379,7 @@ START_TEST(bad_input_is_refused)
     FX_EXPECT(CPOL_ENOTFOUND, cpol_training_session_iter_new(w.ctx, &id, &si));
     ck_assert_ptr_null(si);
     FX_EXPECT(CPOL_EMISUSE, cpol_course_iter_next(NULL, NULL));
-    ck_assert_int_eq(audit_count(), before);
+    ck_assert_int_eq(fx_audit_count(&w), before);
 
     /* accessors and destructors take NULL */
     cpol_course_free(NULL);

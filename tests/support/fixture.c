@@ -94,3 +94,21 @@ cpol_id fx_volunteer(fx_world *w, const char *name, int n, int role)
     FX_OK(cpol_assignment_step(w->ctx, w->sys, &a, CPOL_ASSIGNMENT_ACTIVE, NULL));
     return p;
 }
+
+void fx_expect_message(const char *needle)
+{
+    ck_assert_msg(strstr(cpol_error_message(), needle) != NULL, "message \"%s\" should mention \"%s\"",
+                  cpol_error_message(), needle);
+}
+
+int64_t fx_audit_count(fx_world *w)
+{
+    cpol_audit_iter *it;
+    const cpol_audit_entry *e;
+    int64_t n = 0;
+    FX_OK(cpol_audit_iter_new(w->ctx, w->sys, NULL, &it));
+    while (cpol_audit_iter_next(it, &e) == CPOL_OK)
+        n++;
+    cpol_audit_iter_free(it);
+    return n;
+}

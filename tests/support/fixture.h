@@ -33,6 +33,11 @@ cpol_actor *fx_staff(fx_world *w, const char *name, int n, int role, cpol_id *pe
  * (apply, review, admit, activate) as the system actor. */
 cpol_id fx_volunteer(fx_world *w, const char *name, int n, int role);
 
+/* ck_assert that the last error message mentions `needle`. */
+void fx_expect_message(const char *needle);
+/* The number of audit entries in the whole trail (read as the system actor). */
+int64_t fx_audit_count(fx_world *w);
+
 /* ck_assert a call returns `code`, printing the library's message if not. */
 #define FX_EXPECT(code, call)                                                                          \
     do {                                                                                               \
