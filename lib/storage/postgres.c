@@ -263,15 +263,15 @@ int cpol__pg_exec(pg_state *st, const char *sql, int cache, const pg_params *p, 
     return cpol__pg_exec_stmt(st, e, sql, p, res_out, what);
 }
 
-int cpol__pg_exec_buf(pg_state *st, pg_buf *b, const char *what)
+int cpol__pg_exec_buf(pg_state *st, cpol__sql_buf *b, const char *what)
 {
     int rc;
     if (b->oom) {
-        cpol__pg_buf_free(b);
+        cpol__sql_buf_free(b);
         return cpol__oom();
     }
     rc = cpol__pg_exec(st, b->p, PG_CACHE_NONE, NULL, NULL, what);
-    cpol__pg_buf_free(b);
+    cpol__sql_buf_free(b);
     return rc;
 }
 

@@ -8,6 +8,8 @@
 
 #include <libpq-fe.h>
 
+#include "sql_text.h"
+
 #include <commpolice/sys/storage.h>
 
 /* Number of hash buckets of the statement cache. */
@@ -17,20 +19,8 @@
 
 /* ---- SQL text builder ---- */
 
-typedef struct pg_buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} pg_buf;
 
-#define PG_BUF_INIT {NULL, 0, 0, 0}
-
-void cpol__pg_buf_add(pg_buf *b, const char *s, size_t n);
-void cpol__pg_buf_str(pg_buf *b, const char *s);
 /* A double-quoted SQL identifier. */
-void cpol__pg_buf_ident(pg_buf *b, const char *id);
-void cpol__pg_buf_int(pg_buf *b, long long v);
-void cpol__pg_buf_free(pg_buf *b);
 
 /* ---- statement parameters (binary format) ---- */
 
@@ -140,7 +130,7 @@ int cpol__pg_exec_fixed(pg_state *st, const char *sql, PGresult **res_out, const
 int cpol__pg_exec_text(pg_state *st, const char *sql, int cache, const char *const *texts, int n,
                        PGresult **res_out, const char *what);
 /* Run the DDL statement in b (freed here). */
-int cpol__pg_exec_buf(pg_state *st, pg_buf *b, const char *what);
+int cpol__pg_exec_buf(pg_state *st, cpol__sql_buf *b, const char *what);
 /* Run a statement whose outcome does not matter (cleanup), leaving the
  * per-thread error alone; param is its one text parameter or NULL. */
 void cpol__pg_quiet(pg_state *st, const char *sql, const char *param);
@@ -190,18 +180,18 @@ int cpol__pg_count(void *state, const cpol_query *q, int64_t *out);
 /* ---- postgres_sql.c: SQL, values ---- */
 
 /* `"nsp"."name"` */
-void cpol__pg_buf_table(pg_buf *b, const pg_state *st, const char *name);
+void cpol__pg_buf_table(cpol__sql_buf *b, const pg_state *st, const char *name);
 /* The column type for CREATE TABLE / ADD COLUMN, NULL for an unknown type. */
 const char *cpol__pg_ddl_type(int column_type);
 /* TEXT or BLOB: unique indexes hold md5() of such columns. */
 int cpol__pg_is_bulky(int column_type);
 /* The SQL of a row operation on t. */
-void cpol__pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols, int op);
+void cpol__pg_build_op(cpol__sql_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols, int op);
 /* Add value v, stored in a column of column_type, as the next parameter. */
 int cpol__pg_param_column(pg_state *st, pg_params *p, const cpol_value *v, int column_type, const char *tname,
                           const char *cname);
 /* The SQL and parameters of q (count=1: SELECT count(*), without order and paging). */
-int cpol__pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b, pg_params *p);
+int cpol__pg_build_query(pg_state *st, const cpol_query *q, int count, cpol__sql_buf *b, pg_params *p);
 /* Store column i of row `row` of res into column col of rec (binary results). */
 int cpol__pg_fill(const PGresult *res, int row, int i, cpol_record *rec, unsigned int col);
 /* Read an integer (int2/4/8 or bool) cell of a binary result. */

@@ -162,7 +162,7 @@ static int ensure_schema(pg_state *st, uint32_t flags)
     static const char exists_sql[] = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1::text";
     const char *texts[1];
     PGresult *res = NULL;
-    pg_buf b = PG_BUF_INIT;
+    cpol__sql_buf b = CPOL__SQL_BUF_INIT;
     int rc, found;
 
     texts[0] = st->schema_param;
@@ -176,8 +176,8 @@ static int ensure_schema(pg_state *st, uint32_t flags)
     if (flags & (CPOL_OPEN_NOCREATE | CPOL_OPEN_READONLY))
         return cpol__error(CPOL_ENOTFOUND, "postgresql: schema \"%s\" does not exist in %s", st->schema_param,
                            st->where);
-    cpol__pg_buf_str(&b, "CREATE SCHEMA IF NOT EXISTS ");
-    cpol__pg_buf_ident(&b, st->schema_param);
+    cpol__sql_buf_str(&b, "CREATE SCHEMA IF NOT EXISTS ");
+    cpol__sql_buf_ident(&b, st->schema_param);
     rc = cpol__pg_exec_buf(st, &b, "creating the schema");
     if (rc == CPOL_EEXISTS) /* created by another process at the same moment */
         rc = CPOL_OK;
@@ -231,21 +231,21 @@ static int meta_exists(pg_state *st, int *exists_out, int64_t *tables_out)
 /* A value of cpol_meta into a new string in *out (NULL if the key is unset). */
 static int meta_get(pg_state *st, const char *key, char **out)
 {
-    pg_buf b = PG_BUF_INIT;
+    cpol__sql_buf b = CPOL__SQL_BUF_INIT;
     const char *texts[1];
     PGresult *res = NULL;
     int rc;
     *out = NULL;
-    cpol__pg_buf_str(&b, "SELECT value FROM ");
+    cpol__sql_buf_str(&b, "SELECT value FROM ");
     cpol__pg_buf_table(&b, st, "cpol_meta");
-    cpol__pg_buf_str(&b, " WHERE key = $1::text");
+    cpol__sql_buf_str(&b, " WHERE key = $1::text");
     if (b.oom) {
-        cpol__pg_buf_free(&b);
+        cpol__sql_buf_free(&b);
         return cpol__oom();
     }
     texts[0] = key;
     rc = cpol__pg_exec_text(st, b.p, PG_CACHE_FIXED, texts, 1, &res, "reading cpol_meta");
-    cpol__pg_buf_free(&b);
+    cpol__sql_buf_free(&b);
     if (rc < 0)
         return rc;
     if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
@@ -259,20 +259,20 @@ static int meta_get(pg_state *st, const char *key, char **out)
 
 static int meta_set(pg_state *st, const char *key, const char *value)
 {
-    pg_buf b = PG_BUF_INIT;
+    cpol__sql_buf b = CPOL__SQL_BUF_INIT;
     const char *texts[2];
     int rc;
-    cpol__pg_buf_str(&b, "INSERT INTO ");
+    cpol__sql_buf_str(&b, "INSERT INTO ");
     cpol__pg_buf_table(&b, st, "cpol_meta");
-    cpol__pg_buf_str(&b, " (key, value) VALUES ($1::text, $2::text) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+    cpol__sql_buf_str(&b, " (key, value) VALUES ($1::text, $2::text) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
     if (b.oom) {
-        cpol__pg_buf_free(&b);
+        cpol__sql_buf_free(&b);
         return cpol__oom();
     }
     texts[0] = key;
     texts[1] = value;
     rc = cpol__pg_exec_text(st, b.p, PG_CACHE_FIXED, texts, 2, NULL, "writing cpol_meta");
-    cpol__pg_buf_free(&b);
+    cpol__sql_buf_free(&b);
     return rc;
 }
 
@@ -451,7 +451,7 @@ int cpol__pg_schema_version(void *state, int64_t *out)
 int cpol__pg_migrate(void *state, const cpol_schema *schema)
 {
     pg_state *st = state;
-    pg_buf b = PG_BUF_INIT;
+    cpol__sql_buf b = CPOL__SQL_BUF_INIT;
     unsigned int i, n;
     char version[32];
     int rc;
@@ -463,9 +463,9 @@ int cpol__pg_migrate(void *state, const cpol_schema *schema)
     rc = cpol__pg_ready(st);
     if (rc < 0)
         return rc;
-    cpol__pg_buf_str(&b, "CREATE TABLE IF NOT EXISTS ");
+    cpol__sql_buf_str(&b, "CREATE TABLE IF NOT EXISTS ");
     cpol__pg_buf_table(&b, st, "cpol_meta");
-    cpol__pg_buf_str(&b, " (key text COLLATE \"C\" NOT NULL PRIMARY KEY, value text)");
+    cpol__sql_buf_str(&b, " (key text COLLATE \"C\" NOT NULL PRIMARY KEY, value text)");
     rc = cpol__pg_exec_buf(st, &b, "creating cpol_meta");
     if (rc < 0)
         return rc;
@@ -546,22 +546,22 @@ int cpol__pg_migrate_table(pg_state *st, const cpol_table *t)
         goto out;
 
     if (!exists) {
-        pg_buf b = PG_BUF_INIT;
-        cpol__pg_buf_str(&b, "CREATE TABLE IF NOT EXISTS ");
+        cpol__sql_buf b = CPOL__SQL_BUF_INIT;
+        cpol__sql_buf_str(&b, "CREATE TABLE IF NOT EXISTS ");
         cpol__pg_buf_table(&b, st, tname);
-        cpol__pg_buf_str(&b, " (");
+        cpol__sql_buf_str(&b, " (");
         for (i = 0; i < ncols; i++) {
             if (i)
-                cpol__pg_buf_str(&b, ", ");
-            cpol__pg_buf_ident(&b, cpol_table_column_name(t, i));
-            cpol__pg_buf_str(&b, " ");
-            cpol__pg_buf_str(&b, cpol__pg_ddl_type(cpol_table_column_type(t, i)));
+                cpol__sql_buf_str(&b, ", ");
+            cpol__sql_buf_ident(&b, cpol_table_column_name(t, i));
+            cpol__sql_buf_str(&b, " ");
+            cpol__sql_buf_str(&b, cpol__pg_ddl_type(cpol_table_column_type(t, i)));
             if (i == 0 || (cpol_table_column_flags(t, i) & CPOL_COLUMN_NOTNULL))
-                cpol__pg_buf_str(&b, " NOT NULL");
+                cpol__sql_buf_str(&b, " NOT NULL");
         }
-        cpol__pg_buf_str(&b, ", PRIMARY KEY (");
-        cpol__pg_buf_ident(&b, cpol_table_column_name(t, 0));
-        cpol__pg_buf_str(&b, "))");
+        cpol__sql_buf_str(&b, ", PRIMARY KEY (");
+        cpol__sql_buf_ident(&b, cpol_table_column_name(t, 0));
+        cpol__sql_buf_str(&b, "))");
         rc = cpol__pg_exec_buf(st, &b, "creating a table");
         if (rc < 0)
             goto out;
@@ -572,16 +572,16 @@ int cpol__pg_migrate_table(pg_state *st, const cpol_table *t)
             goto out;
         }
         for (i = 1; i < ncols; i++) {
-            pg_buf b = PG_BUF_INIT;
+            cpol__sql_buf b = CPOL__SQL_BUF_INIT;
             if (present[i])
                 continue;
             /* Columns added later are nullable: existing rows get NULL. */
-            cpol__pg_buf_str(&b, "ALTER TABLE ");
+            cpol__sql_buf_str(&b, "ALTER TABLE ");
             cpol__pg_buf_table(&b, st, tname);
-            cpol__pg_buf_str(&b, " ADD COLUMN IF NOT EXISTS ");
-            cpol__pg_buf_ident(&b, cpol_table_column_name(t, i));
-            cpol__pg_buf_str(&b, " ");
-            cpol__pg_buf_str(&b, cpol__pg_ddl_type(cpol_table_column_type(t, i)));
+            cpol__sql_buf_str(&b, " ADD COLUMN IF NOT EXISTS ");
+            cpol__sql_buf_ident(&b, cpol_table_column_name(t, i));
+            cpol__sql_buf_str(&b, " ");
+            cpol__sql_buf_str(&b, cpol__pg_ddl_type(cpol_table_column_type(t, i)));
             rc = cpol__pg_exec_buf(st, &b, "adding a column");
             if (rc < 0)
                 goto out;
@@ -590,7 +590,7 @@ int cpol__pg_migrate_table(pg_state *st, const cpol_table *t)
 
     nidx = cpol_table_index_count(t);
     for (i = 0; i < nidx; i++) {
-        pg_buf b = PG_BUF_INIT;
+        cpol__sql_buf b = CPOL__SQL_BUF_INIT;
         const char *iname = cpol_table_index_name(t, i);
         unsigned int nc = cpol_table_index_column_count(t, i);
         if (!iname || nc == 0) {
@@ -598,33 +598,33 @@ int cpol__pg_migrate_table(pg_state *st, const cpol_table *t)
                              tname);
             goto out;
         }
-        cpol__pg_buf_str(&b, cpol_table_index_unique(t, i) ? "CREATE UNIQUE INDEX IF NOT EXISTS "
+        cpol__sql_buf_str(&b, cpol_table_index_unique(t, i) ? "CREATE UNIQUE INDEX IF NOT EXISTS "
                                                      : "CREATE INDEX IF NOT EXISTS ");
-        cpol__pg_buf_ident(&b, iname);
-        cpol__pg_buf_str(&b, " ON ");
+        cpol__sql_buf_ident(&b, iname);
+        cpol__sql_buf_str(&b, " ON ");
         cpol__pg_buf_table(&b, st, tname);
-        cpol__pg_buf_str(&b, " (");
+        cpol__sql_buf_str(&b, " (");
         for (k = 0; k < nc; k++) {
             int c = cpol_table_index_column(t, i, k);
             if (c < 0 || (unsigned int)c >= ncols) {
-                cpol__pg_buf_free(&b);
+                cpol__sql_buf_free(&b);
                 rc = cpol__error(CPOL_EINVALID, "postgresql: migrate: index '%s' names column %d, out of range",
                                  iname, c);
                 goto out;
             }
             if (k)
-                cpol__pg_buf_str(&b, ", ");
+                cpol__sql_buf_str(&b, ", ");
             if (cpol_table_index_unique(t, i) && cpol__pg_is_bulky(cpol_table_column_type(t, (unsigned int)c))) {
                 /* btree entries are limited to about 2.7 kB: a unique index
                  * holds the hash of text and bytes of any size. */
-                cpol__pg_buf_str(&b, "md5(");
-                cpol__pg_buf_ident(&b, cpol_table_column_name(t, (unsigned int)c));
-                cpol__pg_buf_str(&b, ")");
+                cpol__sql_buf_str(&b, "md5(");
+                cpol__sql_buf_ident(&b, cpol_table_column_name(t, (unsigned int)c));
+                cpol__sql_buf_str(&b, ")");
             } else {
-                cpol__pg_buf_ident(&b, cpol_table_column_name(t, (unsigned int)c));
+                cpol__sql_buf_ident(&b, cpol_table_column_name(t, (unsigned int)c));
             }
         }
-        cpol__pg_buf_str(&b, ")");
+        cpol__sql_buf_str(&b, ")");
         rc = cpol__pg_exec_buf(st, &b, "creating an index");
         if (rc < 0)
             goto out;

@@ -66,7 +66,7 @@ static const char *const op_what[PG_OP_COUNT] = {"insert", "update", "delete", "
 static int pg_table_stmt(pg_state *st, const cpol_table *t, int op, pg_table **tc_out, pg_stmt **out)
 {
     pg_table *tc;
-    pg_buf b = PG_BUF_INIT;
+    cpol__sql_buf b = CPOL__SQL_BUF_INIT;
     int rc = pg_table_lookup(st, t, &tc);
     *out = NULL;
     if (rc < 0)
@@ -75,11 +75,11 @@ static int pg_table_stmt(pg_state *st, const cpol_table *t, int op, pg_table **t
     if (!tc->ops[op]) {
         cpol__pg_build_op(&b, st, t, tc->ncols, op);
         if (b.oom) {
-            cpol__pg_buf_free(&b);
+            cpol__sql_buf_free(&b);
             return cpol__oom();
         }
         rc = cpol__pg_stmt_lookup(st, b.p, b.len, PG_CACHE_FIXED, &tc->ops[op]);
-        cpol__pg_buf_free(&b);
+        cpol__sql_buf_free(&b);
         if (rc < 0)
             return rc;
     }
@@ -243,7 +243,7 @@ int cpol__pg_get(void *state, cpol_record *rec)
 
 static int pg_run_query(pg_state *st, const cpol_query *q, int count, PGresult **res_out)
 {
-    pg_buf b = PG_BUF_INIT;
+    cpol__sql_buf b = CPOL__SQL_BUF_INIT;
     pg_params p;
     pg_stmt *e = NULL;
     int rc = cpol__pg_ready(st);
@@ -259,7 +259,7 @@ static int pg_run_query(pg_state *st, const cpol_query *q, int count, PGresult *
     if (rc >= 0)
         rc = cpol__pg_exec_stmt(st, e, b.p, &p, res_out, count ? "count" : "query");
     cpol__pg_params_free(&p);
-    cpol__pg_buf_free(&b);
+    cpol__sql_buf_free(&b);
     return rc;
 }
 

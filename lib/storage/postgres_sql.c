@@ -42,66 +42,11 @@
 
 /* ---- SQL text builder ---- */
 
-void cpol__pg_buf_add(pg_buf *b, const char *s, size_t n)
+void cpol__pg_buf_table(cpol__sql_buf *b, const pg_state *st, const char *name)
 {
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        char *p;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        p = cpol_realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void cpol__pg_buf_str(pg_buf *b, const char *s)
-{
-    cpol__pg_buf_add(b, s, strlen(s));
-}
-
-void cpol__pg_buf_ident(pg_buf *b, const char *id)
-{
-    const char *q;
-    cpol__pg_buf_add(b, "\"", 1);
-    while ((q = strchr(id, '"')) != NULL) {
-        cpol__pg_buf_add(b, id, (size_t)(q - id) + 1);
-        cpol__pg_buf_add(b, "\"", 1);
-        id = q + 1;
-    }
-    cpol__pg_buf_str(b, id);
-    cpol__pg_buf_add(b, "\"", 1);
-}
-
-void cpol__pg_buf_int(pg_buf *b, long long v)
-{
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%lld", v);
-    cpol__pg_buf_add(b, tmp, (size_t)n);
-}
-
-void cpol__pg_buf_free(pg_buf *b)
-{
-    cpol_free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-    b->oom = 0;
-}
-
-void cpol__pg_buf_table(pg_buf *b, const pg_state *st, const char *name)
-{
-    cpol__pg_buf_ident(b, st->nsp);
-    cpol__pg_buf_add(b, ".", 1);
-    cpol__pg_buf_ident(b, name);
+    cpol__sql_buf_ident(b, st->nsp);
+    cpol__sql_buf_add(b, ".", 1);
+    cpol__sql_buf_ident(b, name);
 }
 
 /* ---- parameters ---- */
@@ -373,19 +318,19 @@ static const char *param_cast(int column_type)
     }
 }
 
-static void buf_param(pg_buf *b, int n, const char *cast)
+static void buf_param(cpol__sql_buf *b, int n, const char *cast)
 {
-    cpol__pg_buf_add(b, "$", 1);
-    cpol__pg_buf_int(b, n);
-    cpol__pg_buf_str(b, cast);
+    cpol__sql_buf_add(b, "$", 1);
+    cpol__sql_buf_int(b, n);
+    cpol__sql_buf_str(b, cast);
 }
 
 /* A column reference for ORDER BY: text compares byte-wise. */
-static void buf_order_col(pg_buf *b, const cpol_table *t, unsigned int col)
+static void buf_order_col(cpol__sql_buf *b, const cpol_table *t, unsigned int col)
 {
-    cpol__pg_buf_ident(b, cpol_table_column_name(t, col));
+    cpol__sql_buf_ident(b, cpol_table_column_name(t, col));
     if (cpol_table_column_type(t, col) == CPOL_COLUMN_TEXT)
-        cpol__pg_buf_str(b, " COLLATE \"C\"");
+        cpol__sql_buf_str(b, " COLLATE \"C\"");
 }
 
 /* ---- row operations ---- */
@@ -401,7 +346,7 @@ static int has_unique_index(const cpol_table *t)
 
 /* The parameter of column col in an update: SET columns 1..n-1 are
  * parameters 1..n-1, the key (column 0) is parameter n. */
-static void buf_update_param(pg_buf *b, const cpol_table *t, unsigned int ncols, unsigned int col)
+static void buf_update_param(cpol__sql_buf *b, const cpol_table *t, unsigned int ncols, unsigned int col)
 {
     buf_param(b, col == 0 ? (int)ncols : (int)col, param_cast(cpol_table_column_type(t, col)));
 }
@@ -418,65 +363,65 @@ static void buf_update_param(pg_buf *b, const cpol_table *t, unsigned int ncols,
  * A NULL never equals anything, so NULLs never collide, as in the index. A
  * colliding row inserted concurrently and not yet visible is caught by the
  * index itself (SERIALIZABLE reports it as a serialization failure). */
-static void build_checked_update(pg_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols)
+static void build_checked_update(cpol__sql_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols)
 {
     const char *pk = cpol_table_column_name(t, 0);
     unsigned int i, k, n = cpol_table_index_count(t), first = 1;
-    cpol__pg_buf_str(b, "WITH clash AS (SELECT EXISTS (SELECT 1 FROM ");
+    cpol__sql_buf_str(b, "WITH clash AS (SELECT EXISTS (SELECT 1 FROM ");
     cpol__pg_buf_table(b, st, cpol_table_name(t));
-    cpol__pg_buf_str(b, " o WHERE o.");
-    cpol__pg_buf_ident(b, pk);
-    cpol__pg_buf_str(b, "<>");
+    cpol__sql_buf_str(b, " o WHERE o.");
+    cpol__sql_buf_ident(b, pk);
+    cpol__sql_buf_str(b, "<>");
     buf_update_param(b, t, ncols, 0);
-    cpol__pg_buf_str(b, " AND (");
+    cpol__sql_buf_str(b, " AND (");
     for (i = 0; i < n; i++) {
         unsigned int nc = cpol_table_index_column_count(t, i);
         if (!cpol_table_index_unique(t, i))
             continue;
-        cpol__pg_buf_str(b, first ? "(" : " OR (");
+        cpol__sql_buf_str(b, first ? "(" : " OR (");
         first = 0;
         for (k = 0; k < nc; k++) {
             int c = cpol_table_index_column(t, i, k);
             if (k)
-                cpol__pg_buf_str(b, " AND ");
+                cpol__sql_buf_str(b, " AND ");
             if (c < 0 || (unsigned int)c >= ncols) {
-                cpol__pg_buf_str(b, "FALSE");
+                cpol__sql_buf_str(b, "FALSE");
                 continue;
             }
             if (cpol__pg_is_bulky(cpol_table_column_type(t, (unsigned int)c))) {
                 /* The index holds md5(column): test it first so it is used. */
-                cpol__pg_buf_str(b, "md5(o.");
-                cpol__pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)c));
-                cpol__pg_buf_str(b, ")=md5(");
+                cpol__sql_buf_str(b, "md5(o.");
+                cpol__sql_buf_ident(b, cpol_table_column_name(t, (unsigned int)c));
+                cpol__sql_buf_str(b, ")=md5(");
                 buf_update_param(b, t, ncols, (unsigned int)c);
-                cpol__pg_buf_str(b, ") AND ");
+                cpol__sql_buf_str(b, ") AND ");
             }
-            cpol__pg_buf_str(b, "o.");
-            cpol__pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)c));
-            cpol__pg_buf_str(b, "=");
+            cpol__sql_buf_str(b, "o.");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, (unsigned int)c));
+            cpol__sql_buf_str(b, "=");
             buf_update_param(b, t, ncols, (unsigned int)c);
         }
-        cpol__pg_buf_str(b, ")");
+        cpol__sql_buf_str(b, ")");
     }
-    cpol__pg_buf_str(b, ")) AS c), upd AS (UPDATE ");
+    cpol__sql_buf_str(b, ")) AS c), upd AS (UPDATE ");
     cpol__pg_buf_table(b, st, cpol_table_name(t));
-    cpol__pg_buf_str(b, " SET ");
+    cpol__sql_buf_str(b, " SET ");
     for (i = 1; i < ncols; i++) {
         if (i > 1)
-            cpol__pg_buf_str(b, ",");
-        cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
-        cpol__pg_buf_str(b, "=");
+            cpol__sql_buf_str(b, ",");
+        cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
+        cpol__sql_buf_str(b, "=");
         buf_update_param(b, t, ncols, i);
     }
-    cpol__pg_buf_str(b, " WHERE ");
-    cpol__pg_buf_ident(b, pk);
-    cpol__pg_buf_str(b, "=");
+    cpol__sql_buf_str(b, " WHERE ");
+    cpol__sql_buf_ident(b, pk);
+    cpol__sql_buf_str(b, "=");
     buf_update_param(b, t, ncols, 0);
-    cpol__pg_buf_str(b, " AND NOT (SELECT c FROM clash) RETURNING 1)"
+    cpol__sql_buf_str(b, " AND NOT (SELECT c FROM clash) RETURNING 1)"
                   " SELECT (SELECT c FROM clash), (SELECT count(*) FROM upd)");
 }
 
-void cpol__pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols, int op)
+void cpol__pg_build_op(cpol__sql_buf *b, const pg_state *st, const cpol_table *t, unsigned int ncols, int op)
 {
     const char *pk = cpol_table_column_name(t, 0);
     const char *pkcast = param_cast(cpol_table_column_type(t, 0));
@@ -486,18 +431,18 @@ void cpol__pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsig
         /* A taken key or unique value inserts nothing (0 rows: CPOL_EEXISTS)
          * instead of raising an error that would abort the transaction
          * (except in append-only tables, below). */
-        cpol__pg_buf_str(b, "INSERT INTO ");
+        cpol__sql_buf_str(b, "INSERT INTO ");
         cpol__pg_buf_table(b, st, cpol_table_name(t));
-        cpol__pg_buf_str(b, " (");
+        cpol__sql_buf_str(b, " (");
         for (i = 0; i < ncols; i++) {
             if (i)
-                cpol__pg_buf_str(b, ",");
-            cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
+                cpol__sql_buf_str(b, ",");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
         }
-        cpol__pg_buf_str(b, ") VALUES (");
+        cpol__sql_buf_str(b, ") VALUES (");
         for (i = 0; i < ncols; i++) {
             if (i)
-                cpol__pg_buf_str(b, ",");
+                cpol__sql_buf_str(b, ",");
             buf_param(b, (int)i + 1, param_cast(cpol_table_column_type(t, i)));
         }
         /* Append-only tables never conflict, and their inserts may be
@@ -505,58 +450,58 @@ void cpol__pg_build_op(pg_buf *b, const pg_state *st, const cpol_table *t, unsig
          * all the same must raise (23505, CPOL_EEXISTS) so that it aborts
          * the transaction instead of letting the COMMIT through. */
         if (!(cpol_table_flags(t) & CPOL_TABLE_APPEND_ONLY))
-            cpol__pg_buf_str(b, ") ON CONFLICT DO NOTHING");
+            cpol__sql_buf_str(b, ") ON CONFLICT DO NOTHING");
         else
-            cpol__pg_buf_str(b, ")");
+            cpol__sql_buf_str(b, ")");
         break;
     case PG_OP_UPDATE:
         if (ncols > 1 && has_unique_index(t)) {
             build_checked_update(b, st, t, ncols);
             break;
         }
-        cpol__pg_buf_str(b, "UPDATE ");
+        cpol__sql_buf_str(b, "UPDATE ");
         cpol__pg_buf_table(b, st, cpol_table_name(t));
-        cpol__pg_buf_str(b, " SET ");
+        cpol__sql_buf_str(b, " SET ");
         if (ncols == 1) {
-            cpol__pg_buf_ident(b, pk);
-            cpol__pg_buf_str(b, "=");
-            cpol__pg_buf_ident(b, pk);
+            cpol__sql_buf_ident(b, pk);
+            cpol__sql_buf_str(b, "=");
+            cpol__sql_buf_ident(b, pk);
         }
         /* SET columns 1..n-1 are parameters 1..n-1, the key is the last one. */
         for (i = 1; i < ncols; i++) {
             if (i > 1)
-                cpol__pg_buf_str(b, ",");
-            cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
-            cpol__pg_buf_str(b, "=");
+                cpol__sql_buf_str(b, ",");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
+            cpol__sql_buf_str(b, "=");
             buf_param(b, (int)i, param_cast(cpol_table_column_type(t, i)));
         }
-        cpol__pg_buf_str(b, " WHERE ");
-        cpol__pg_buf_ident(b, pk);
-        cpol__pg_buf_str(b, "=");
+        cpol__sql_buf_str(b, " WHERE ");
+        cpol__sql_buf_ident(b, pk);
+        cpol__sql_buf_str(b, "=");
         buf_param(b, ncols == 1 ? 1 : (int)ncols, pkcast);
         break;
     case PG_OP_REMOVE:
-        cpol__pg_buf_str(b, "DELETE FROM ");
+        cpol__sql_buf_str(b, "DELETE FROM ");
         cpol__pg_buf_table(b, st, cpol_table_name(t));
-        cpol__pg_buf_str(b, " WHERE ");
-        cpol__pg_buf_ident(b, pk);
-        cpol__pg_buf_str(b, "=");
+        cpol__sql_buf_str(b, " WHERE ");
+        cpol__sql_buf_ident(b, pk);
+        cpol__sql_buf_str(b, "=");
         buf_param(b, 1, pkcast);
         break;
     default: /* PG_OP_GET: every column but the key, which the caller has */
-        cpol__pg_buf_str(b, "SELECT ");
+        cpol__sql_buf_str(b, "SELECT ");
         if (ncols == 1)
-            cpol__pg_buf_str(b, "1");
+            cpol__sql_buf_str(b, "1");
         for (i = 1; i < ncols; i++) {
             if (i > 1)
-                cpol__pg_buf_str(b, ",");
-            cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
+                cpol__sql_buf_str(b, ",");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
         }
-        cpol__pg_buf_str(b, " FROM ");
+        cpol__sql_buf_str(b, " FROM ");
         cpol__pg_buf_table(b, st, cpol_table_name(t));
-        cpol__pg_buf_str(b, " WHERE ");
-        cpol__pg_buf_ident(b, pk);
-        cpol__pg_buf_str(b, "=");
+        cpol__sql_buf_str(b, " WHERE ");
+        cpol__sql_buf_ident(b, pk);
+        cpol__sql_buf_str(b, "=");
         buf_param(b, 1, pkcast);
         break;
     }
@@ -600,7 +545,7 @@ static const char *op_sql(int op)
 }
 
 /* One condition "column op value" (the column is already written). */
-static int build_cond(pg_buf *b, pg_params *p, int coltype, int op, const cpol_value *v)
+static int build_cond(cpol__sql_buf *b, pg_params *p, int coltype, int op, const cpol_value *v)
 {
     int kind = cpol_value_type(v);
     int cc = column_class(coltype), vc = value_class(kind);
@@ -609,7 +554,7 @@ static int build_cond(pg_buf *b, pg_params *p, int coltype, int op, const cpol_v
 
     if (kind == CPOL_VALUE_NULL) {
         /* "is NULL" / "is not NULL"; an ordering test with NULL never holds. */
-        cpol__pg_buf_str(b, op == CPOL_OP_EQ ? " IS NULL" : op == CPOL_OP_NE ? " IS NOT NULL" : " IS NULL AND FALSE");
+        cpol__sql_buf_str(b, op == CPOL_OP_EQ ? " IS NULL" : op == CPOL_OP_NE ? " IS NOT NULL" : " IS NULL AND FALSE");
         return CPOL_OK;
     }
     if (cc != vc) {
@@ -623,64 +568,64 @@ static int build_cond(pg_buf *b, pg_params *p, int coltype, int op, const cpol_v
         case CPOL_OP_LE: holds = cmp < 0; break;
         default: holds = cmp > 0; break;
         }
-        cpol__pg_buf_str(b, holds ? " IS NOT NULL" : " IS NULL AND FALSE");
+        cpol__sql_buf_str(b, holds ? " IS NOT NULL" : " IS NULL AND FALSE");
         return CPOL_OK;
     }
     switch (coltype) {
     case CPOL_COLUMN_INT:
     case CPOL_COLUMN_TIME:
         if (kind == CPOL_VALUE_INT) {
-            cpol__pg_buf_str(b, sop);
+            cpol__sql_buf_str(b, sop);
             buf_param(b, p->n + 1, "::int8");
             return add_int8(p, cpol_value_int(v));
         }
-        cpol__pg_buf_str(b, "::float8");
-        cpol__pg_buf_str(b, sop);
+        cpol__sql_buf_str(b, "::float8");
+        cpol__sql_buf_str(b, sop);
         buf_param(b, p->n + 1, "::float8");
         return add_float8(p, cpol_value_real(v));
     case CPOL_COLUMN_REAL:
-        cpol__pg_buf_str(b, sop);
+        cpol__sql_buf_str(b, sop);
         buf_param(b, p->n + 1, "::float8");
         return add_float8(p, kind == CPOL_VALUE_INT ? (double)cpol_value_int(v) : cpol_value_real(v));
     case CPOL_COLUMN_BOOL:
         if (kind == CPOL_VALUE_INT && (op == CPOL_OP_EQ || op == CPOL_OP_NE) &&
             (cpol_value_int(v) == 0 || cpol_value_int(v) == 1)) {
-            cpol__pg_buf_str(b, sop);
+            cpol__sql_buf_str(b, sop);
             buf_param(b, p->n + 1, "::bool");
             return add_bool(p, (int)cpol_value_int(v));
         }
         if (kind == CPOL_VALUE_INT) {
-            cpol__pg_buf_str(b, "::int4");
-            cpol__pg_buf_str(b, sop);
+            cpol__sql_buf_str(b, "::int4");
+            cpol__sql_buf_str(b, sop);
             buf_param(b, p->n + 1, "::int8");
             return add_int8(p, cpol_value_int(v));
         }
-        cpol__pg_buf_str(b, "::int4::float8");
-        cpol__pg_buf_str(b, sop);
+        cpol__sql_buf_str(b, "::int4::float8");
+        cpol__sql_buf_str(b, sop);
         buf_param(b, p->n + 1, "::float8");
         return add_float8(p, cpol_value_real(v));
     case CPOL_COLUMN_TEXT:
-        cpol__pg_buf_str(b, sop);
+        cpol__sql_buf_str(b, sop);
         buf_param(b, p->n + 1, "::text COLLATE \"C\"");
         return add_text(p, v);
     case CPOL_COLUMN_BLOB:
-        cpol__pg_buf_str(b, sop);
+        cpol__sql_buf_str(b, sop);
         buf_param(b, p->n + 1, "::bytea");
         return add_blob(p, v);
     default: /* ID: a 16-byte value compares as uuid (memcmp); others as bytes */
         if (cpol_value_blob(v, &len) && len == 16) {
-            cpol__pg_buf_str(b, sop);
+            cpol__sql_buf_str(b, sop);
             buf_param(b, p->n + 1, "::uuid");
         } else {
-            cpol__pg_buf_str(b, ")"); /* closes the uuid_send( written by the caller */
-            cpol__pg_buf_str(b, sop);
+            cpol__sql_buf_str(b, ")"); /* closes the uuid_send( written by the caller */
+            cpol__sql_buf_str(b, sop);
             buf_param(b, p->n + 1, "::bytea");
         }
         return add_blob(p, v);
     }
 }
 
-int cpol__pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b, pg_params *p)
+int cpol__pg_build_query(pg_state *st, const cpol_query *q, int count, cpol__sql_buf *b, pg_params *p)
 {
     const cpol_table *t = cpol_query_table(q);
     const char *tname = cpol_table_name(t);
@@ -697,16 +642,16 @@ int cpol__pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b
     if (rc < 0)
         return rc;
     if (count) {
-        cpol__pg_buf_str(b, "SELECT count(*)");
+        cpol__sql_buf_str(b, "SELECT count(*)");
     } else {
-        cpol__pg_buf_str(b, "SELECT ");
+        cpol__sql_buf_str(b, "SELECT ");
         for (i = 0; i < ncols; i++) {
             if (i)
-                cpol__pg_buf_str(b, ",");
-            cpol__pg_buf_ident(b, cpol_table_column_name(t, i));
+                cpol__sql_buf_str(b, ",");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
         }
     }
-    cpol__pg_buf_str(b, " FROM ");
+    cpol__sql_buf_str(b, " FROM ");
     cpol__pg_buf_table(b, st, tname);
     for (i = 0; i < n; i++) {
         int col = cpol_query_cond_column(q, i);
@@ -722,49 +667,49 @@ int cpol__pg_build_query(pg_state *st, const cpol_query *q, int count, pg_buf *b
             return cpol__error(CPOL_EINVALID, "postgresql: query condition %u on table '%s' has unknown operator %d",
                                i, tname, op);
         coltype = cpol_table_column_type(t, (unsigned int)col);
-        cpol__pg_buf_str(b, i ? " AND " : " WHERE ");
+        cpol__sql_buf_str(b, i ? " AND " : " WHERE ");
         /* An ID compared with a value that is not 16 bytes compares its bytes. */
         if (coltype == CPOL_COLUMN_ID && cpol_value_type(v) == CPOL_VALUE_BLOB &&
             !(cpol_value_blob(v, &len) && len == 16)) {
-            cpol__pg_buf_str(b, "uuid_send(");
+            cpol__sql_buf_str(b, "uuid_send(");
         }
-        cpol__pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
+        cpol__sql_buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
         rc = build_cond(b, p, coltype, op, v);
         if (rc < 0)
             return rc;
         if (op == CPOL_OP_EQ && value_class(cpol_value_type(v)) == column_class(coltype) &&
             in_hashed_index(t, (unsigned int)col)) {
             /* Same test again on the hash, so the planner can use the unique index. */
-            cpol__pg_buf_str(b, " AND md5(");
-            cpol__pg_buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
-            cpol__pg_buf_str(b, ")=md5(");
+            cpol__sql_buf_str(b, " AND md5(");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
+            cpol__sql_buf_str(b, ")=md5(");
             buf_param(b, p->n, coltype == CPOL_COLUMN_TEXT ? "::text" : "::bytea");
-            cpol__pg_buf_str(b, ")");
+            cpol__sql_buf_str(b, ")");
         }
     }
     if (count)
         return CPOL_OK;
     order = cpol_query_order_column(q);
-    cpol__pg_buf_str(b, " ORDER BY ");
+    cpol__sql_buf_str(b, " ORDER BY ");
     if (order >= 0) {
         if ((unsigned int)order >= ncols)
             return cpol__error(CPOL_EINVALID, "postgresql: query on table '%s' orders by column %d, out of range",
                                tname, order);
         /* NULLs sort first ascending and last descending, as the contract says. */
         buf_order_col(b, t, (unsigned int)order);
-        cpol__pg_buf_str(b, cpol_query_order_desc(q) ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+        cpol__sql_buf_str(b, cpol_query_order_desc(q) ? " DESC NULLS LAST" : " ASC NULLS FIRST");
         if (order != 0) {
-            cpol__pg_buf_str(b, ", ");
+            cpol__sql_buf_str(b, ", ");
             buf_order_col(b, t, 0);
-            cpol__pg_buf_str(b, " ASC");
+            cpol__sql_buf_str(b, " ASC");
         }
     } else {
         buf_order_col(b, t, 0);
-        cpol__pg_buf_str(b, " ASC");
+        cpol__sql_buf_str(b, " ASC");
     }
-    cpol__pg_buf_str(b, " LIMIT ");
+    cpol__sql_buf_str(b, " LIMIT ");
     buf_param(b, p->n + 1, "::int8");
-    cpol__pg_buf_str(b, " OFFSET ");
+    cpol__sql_buf_str(b, " OFFSET ");
     buf_param(b, p->n + 2, "::int8");
     /* No limit is LIMIT NULL. */
     rc = cpol_query_limit(q) < 0 ? add_null(p) : add_int8(p, cpol_query_limit(q));

@@ -38,6 +38,7 @@
 #include "../core/alloc.h"
 #include "../core/error.h"
 #include "backends.h"
+#include "sql_text.h"
 
 /* 'CPOL' */
 #define SQ_APPLICATION_ID 0x43504F4Cu
@@ -133,67 +134,6 @@ static int sq_fail(sq_state *st, int rc, const char *what)
 }
 
 /* ---- SQL text builder ---- */
-
-typedef struct sq_buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} sq_buf;
-
-static void buf_add(sq_buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        char *p;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        p = cpol_realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_str(sq_buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-/* A double-quoted SQL identifier. */
-static void buf_ident(sq_buf *b, const char *id)
-{
-    const char *q;
-    buf_add(b, "\"", 1);
-    while ((q = strchr(id, '"')) != NULL) {
-        buf_add(b, id, (size_t)(q - id) + 1);
-        buf_add(b, "\"", 1);
-        id = q + 1;
-    }
-    buf_str(b, id);
-    buf_add(b, "\"", 1);
-}
-
-static void buf_int(sq_buf *b, long long v)
-{
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%lld", v);
-    buf_add(b, tmp, (size_t)n);
-}
-
-static void buf_free(sq_buf *b)
-{
-    cpol_free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-}
 
 /* ---- statement cache ---- */
 
@@ -468,67 +408,67 @@ static int sq_table_lookup(sq_state *st, const cpol_table *t, sq_table **out)
     return CPOL_OK;
 }
 
-static void sq_build_op(sq_buf *b, const cpol_table *t, unsigned int ncols, int op)
+static void sq_build_op(cpol__sql_buf *b, const cpol_table *t, unsigned int ncols, int op)
 {
     unsigned int i;
     const char *pk = cpol_table_column_name(t, 0);
     switch (op) {
     case SQ_OP_INSERT:
-        buf_str(b, "INSERT INTO ");
-        buf_ident(b, cpol_table_name(t));
-        buf_str(b, "(");
+        cpol__sql_buf_str(b, "INSERT INTO ");
+        cpol__sql_buf_ident(b, cpol_table_name(t));
+        cpol__sql_buf_str(b, "(");
         for (i = 0; i < ncols; i++) {
             if (i)
-                buf_str(b, ",");
-            buf_ident(b, cpol_table_column_name(t, i));
+                cpol__sql_buf_str(b, ",");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
         }
-        buf_str(b, ") VALUES(");
+        cpol__sql_buf_str(b, ") VALUES(");
         for (i = 0; i < ncols; i++)
-            buf_str(b, i ? ",?" : "?");
-        buf_str(b, ")");
+            cpol__sql_buf_str(b, i ? ",?" : "?");
+        cpol__sql_buf_str(b, ")");
         break;
     case SQ_OP_UPDATE:
-        buf_str(b, "UPDATE ");
-        buf_ident(b, cpol_table_name(t));
-        buf_str(b, " SET ");
+        cpol__sql_buf_str(b, "UPDATE ");
+        cpol__sql_buf_ident(b, cpol_table_name(t));
+        cpol__sql_buf_str(b, " SET ");
         if (ncols == 1) {
-            buf_ident(b, pk);
-            buf_str(b, "=?1 WHERE ");
-            buf_ident(b, pk);
-            buf_str(b, "=?1");
+            cpol__sql_buf_ident(b, pk);
+            cpol__sql_buf_str(b, "=?1 WHERE ");
+            cpol__sql_buf_ident(b, pk);
+            cpol__sql_buf_str(b, "=?1");
             break;
         }
         for (i = 1; i < ncols; i++) {
             if (i > 1)
-                buf_str(b, ",");
-            buf_ident(b, cpol_table_column_name(t, i));
-            buf_str(b, "=?");
+                cpol__sql_buf_str(b, ",");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
+            cpol__sql_buf_str(b, "=?");
         }
-        buf_str(b, " WHERE ");
-        buf_ident(b, pk);
-        buf_str(b, "=?");
+        cpol__sql_buf_str(b, " WHERE ");
+        cpol__sql_buf_ident(b, pk);
+        cpol__sql_buf_str(b, "=?");
         break;
     case SQ_OP_REMOVE:
-        buf_str(b, "DELETE FROM ");
-        buf_ident(b, cpol_table_name(t));
-        buf_str(b, " WHERE ");
-        buf_ident(b, pk);
-        buf_str(b, "=?");
+        cpol__sql_buf_str(b, "DELETE FROM ");
+        cpol__sql_buf_ident(b, cpol_table_name(t));
+        cpol__sql_buf_str(b, " WHERE ");
+        cpol__sql_buf_ident(b, pk);
+        cpol__sql_buf_str(b, "=?");
         break;
     default: /* SQ_OP_GET: every column but the key, which the caller has */
-        buf_str(b, "SELECT ");
+        cpol__sql_buf_str(b, "SELECT ");
         if (ncols == 1)
-            buf_str(b, "1");
+            cpol__sql_buf_str(b, "1");
         for (i = 1; i < ncols; i++) {
             if (i > 1)
-                buf_str(b, ",");
-            buf_ident(b, cpol_table_column_name(t, i));
+                cpol__sql_buf_str(b, ",");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
         }
-        buf_str(b, " FROM ");
-        buf_ident(b, cpol_table_name(t));
-        buf_str(b, " WHERE ");
-        buf_ident(b, pk);
-        buf_str(b, "=?");
+        cpol__sql_buf_str(b, " FROM ");
+        cpol__sql_buf_ident(b, cpol_table_name(t));
+        cpol__sql_buf_str(b, " WHERE ");
+        cpol__sql_buf_ident(b, pk);
+        cpol__sql_buf_str(b, "=?");
         break;
     }
 }
@@ -540,7 +480,7 @@ static int sq_table_stmt(sq_state *st, const cpol_table *t, int op, sq_table **t
                          sq_stmt **entry_out)
 {
     sq_table *tc;
-    sq_buf b = {NULL, 0, 0, 0};
+    cpol__sql_buf b = {NULL, 0, 0, 0};
     int rc = sq_table_lookup(st, t, &tc);
     *out = NULL;
     *entry_out = NULL;
@@ -558,11 +498,11 @@ static int sq_table_stmt(sq_state *st, const cpol_table *t, int op, sq_table **t
     }
     sq_build_op(&b, t, tc->ncols, op);
     if (b.oom) {
-        buf_free(&b);
+        cpol__sql_buf_free(&b);
         return cpol__oom();
     }
     rc = sq_acquire(st, b.p, b.len, 1, sq_op_what[op], out, entry_out);
-    buf_free(&b);
+    cpol__sql_buf_free(&b);
     if (rc < 0)
         return rc;
     tc->ops[op] = *entry_out;
@@ -870,15 +810,15 @@ static const char *sq_sql_type(int type)
 }
 
 /* Run a generated DDL statement held in b (freed here). */
-static int sq_exec_buf(sq_state *st, sq_buf *b, const char *what)
+static int sq_exec_buf(sq_state *st, cpol__sql_buf *b, const char *what)
 {
     int rc;
     if (b->oom) {
-        buf_free(b);
+        cpol__sql_buf_free(b);
         return cpol__oom();
     }
     rc = sq_exec_once(st, b->p, NULL, what);
-    buf_free(b);
+    cpol__sql_buf_free(b);
     return rc;
 }
 
@@ -887,20 +827,20 @@ static int sq_exec_buf(sq_state *st, sq_buf *b, const char *what)
 static int sq_existing_columns(sq_state *st, const cpol_table *t, unsigned int ncols, unsigned char *present,
                                int *exists)
 {
-    sq_buf b = {NULL, 0, 0, 0};
+    cpol__sql_buf b = {NULL, 0, 0, 0};
     sqlite3_stmt *stmt = NULL;
     int rc;
 
     *exists = 0;
-    buf_str(&b, "PRAGMA table_info(");
-    buf_ident(&b, cpol_table_name(t));
-    buf_str(&b, ")");
+    cpol__sql_buf_str(&b, "PRAGMA table_info(");
+    cpol__sql_buf_ident(&b, cpol_table_name(t));
+    cpol__sql_buf_str(&b, ")");
     if (b.oom) {
-        buf_free(&b);
+        cpol__sql_buf_free(&b);
         return cpol__oom();
     }
     rc = sqlite3_prepare_v2(st->db, b.p, -1, &stmt, NULL);
-    buf_free(&b);
+    cpol__sql_buf_free(&b);
     if (rc != SQLITE_OK) {
         rc = sq_fail(st, rc, "reading a table's columns");
         sqlite3_finalize(stmt);
@@ -951,22 +891,22 @@ static int sq_migrate_table(sq_state *st, const cpol_table *t)
         goto out;
 
     if (!exists) {
-        sq_buf b = {NULL, 0, 0, 0};
-        buf_str(&b, "CREATE TABLE IF NOT EXISTS ");
-        buf_ident(&b, tname);
-        buf_str(&b, " (");
+        cpol__sql_buf b = {NULL, 0, 0, 0};
+        cpol__sql_buf_str(&b, "CREATE TABLE IF NOT EXISTS ");
+        cpol__sql_buf_ident(&b, tname);
+        cpol__sql_buf_str(&b, " (");
         for (i = 0; i < ncols; i++) {
             if (i)
-                buf_str(&b, ", ");
-            buf_ident(&b, cpol_table_column_name(t, i));
-            buf_str(&b, " ");
-            buf_str(&b, sq_sql_type(cpol_table_column_type(t, i)));
+                cpol__sql_buf_str(&b, ", ");
+            cpol__sql_buf_ident(&b, cpol_table_column_name(t, i));
+            cpol__sql_buf_str(&b, " ");
+            cpol__sql_buf_str(&b, sq_sql_type(cpol_table_column_type(t, i)));
             if (i == 0 || (cpol_table_column_flags(t, i) & CPOL_COLUMN_NOTNULL))
-                buf_str(&b, " NOT NULL");
+                cpol__sql_buf_str(&b, " NOT NULL");
         }
-        buf_str(&b, ", PRIMARY KEY (");
-        buf_ident(&b, cpol_table_column_name(t, 0));
-        buf_str(&b, "))");
+        cpol__sql_buf_str(&b, ", PRIMARY KEY (");
+        cpol__sql_buf_ident(&b, cpol_table_column_name(t, 0));
+        cpol__sql_buf_str(&b, "))");
         rc = sq_exec_buf(st, &b, "creating a table");
         if (rc < 0)
             goto out;
@@ -977,16 +917,16 @@ static int sq_migrate_table(sq_state *st, const cpol_table *t)
             goto out;
         }
         for (i = 1; i < ncols; i++) {
-            sq_buf b = {NULL, 0, 0, 0};
+            cpol__sql_buf b = {NULL, 0, 0, 0};
             if (present[i])
                 continue;
             /* Columns added later are nullable: existing rows get NULL. */
-            buf_str(&b, "ALTER TABLE ");
-            buf_ident(&b, tname);
-            buf_str(&b, " ADD COLUMN ");
-            buf_ident(&b, cpol_table_column_name(t, i));
-            buf_str(&b, " ");
-            buf_str(&b, sq_sql_type(cpol_table_column_type(t, i)));
+            cpol__sql_buf_str(&b, "ALTER TABLE ");
+            cpol__sql_buf_ident(&b, tname);
+            cpol__sql_buf_str(&b, " ADD COLUMN ");
+            cpol__sql_buf_ident(&b, cpol_table_column_name(t, i));
+            cpol__sql_buf_str(&b, " ");
+            cpol__sql_buf_str(&b, sq_sql_type(cpol_table_column_type(t, i)));
             rc = sq_exec_buf(st, &b, "adding a column");
             if (rc < 0)
                 goto out;
@@ -995,7 +935,7 @@ static int sq_migrate_table(sq_state *st, const cpol_table *t)
 
     nidx = cpol_table_index_count(t);
     for (i = 0; i < nidx; i++) {
-        sq_buf b = {NULL, 0, 0, 0};
+        cpol__sql_buf b = {NULL, 0, 0, 0};
         const char *iname = cpol_table_index_name(t, i);
         unsigned int nc = cpol_table_index_column_count(t, i);
         if (!iname || nc == 0) {
@@ -1003,24 +943,24 @@ static int sq_migrate_table(sq_state *st, const cpol_table *t)
                              tname);
             goto out;
         }
-        buf_str(&b, cpol_table_index_unique(t, i) ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE INDEX IF NOT EXISTS ");
-        buf_ident(&b, iname);
-        buf_str(&b, " ON ");
-        buf_ident(&b, tname);
-        buf_str(&b, " (");
+        cpol__sql_buf_str(&b, cpol_table_index_unique(t, i) ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE INDEX IF NOT EXISTS ");
+        cpol__sql_buf_ident(&b, iname);
+        cpol__sql_buf_str(&b, " ON ");
+        cpol__sql_buf_ident(&b, tname);
+        cpol__sql_buf_str(&b, " (");
         for (k = 0; k < nc; k++) {
             int c = cpol_table_index_column(t, i, k);
             if (c < 0 || (unsigned int)c >= ncols) {
-                buf_free(&b);
+                cpol__sql_buf_free(&b);
                 rc = cpol__error(CPOL_EINVALID, "sqlite: migrate: index '%s' names column %d, out of range", iname,
                                  c);
                 goto out;
             }
             if (k)
-                buf_str(&b, ", ");
-            buf_ident(&b, cpol_table_column_name(t, (unsigned int)c));
+                cpol__sql_buf_str(&b, ", ");
+            cpol__sql_buf_ident(&b, cpol_table_column_name(t, (unsigned int)c));
         }
-        buf_str(&b, ")");
+        cpol__sql_buf_str(&b, ")");
         rc = sq_exec_buf(st, &b, "creating an index");
         if (rc < 0)
             goto out;
@@ -1035,7 +975,7 @@ static int sq_migrate(void *state, const cpol_schema *schema)
 {
     sq_state *st = state;
     unsigned int i, n;
-    sq_buf b = {NULL, 0, 0, 0};
+    cpol__sql_buf b = {NULL, 0, 0, 0};
     int rc;
 
     if (!schema)
@@ -1052,13 +992,13 @@ static int sq_migrate(void *state, const cpol_schema *schema)
             return rc;
     }
     /* Pragmas take no parameters; both values are integers we format. */
-    buf_str(&b, "PRAGMA application_id=");
-    buf_int(&b, (long long)(int32_t)SQ_APPLICATION_ID);
+    cpol__sql_buf_str(&b, "PRAGMA application_id=");
+    cpol__sql_buf_int(&b, (long long)(int32_t)SQ_APPLICATION_ID);
     rc = sq_exec_buf(st, &b, "setting the application id");
     if (rc < 0)
         return rc;
-    buf_str(&b, "PRAGMA user_version=");
-    buf_int(&b, (long long)cpol_schema_version(schema));
+    cpol__sql_buf_str(&b, "PRAGMA user_version=");
+    cpol__sql_buf_int(&b, (long long)cpol_schema_version(schema));
     return sq_exec_buf(st, &b, "setting the schema version");
 }
 
@@ -1238,7 +1178,7 @@ static int sq_get(void *state, cpol_record *rec)
 /* ---- queries ---- */
 
 /* Build the SQL of q: count=0 for a row query, 1 for a count. */
-static int sq_build_query(sq_state *st, const cpol_query *q, int count, sq_buf *b)
+static int sq_build_query(sq_state *st, const cpol_query *q, int count, cpol__sql_buf *b)
 {
     const cpol_table *t = cpol_query_table(q);
     const char *tname = cpol_table_name(t);
@@ -1252,17 +1192,17 @@ static int sq_build_query(sq_state *st, const cpol_query *q, int count, sq_buf *
     if (rc < 0)
         return rc;
     if (count) {
-        buf_str(b, "SELECT count(*)");
+        cpol__sql_buf_str(b, "SELECT count(*)");
     } else {
-        buf_str(b, "SELECT ");
+        cpol__sql_buf_str(b, "SELECT ");
         for (i = 0; i < ncols; i++) {
             if (i)
-                buf_str(b, ",");
-            buf_ident(b, cpol_table_column_name(t, i));
+                cpol__sql_buf_str(b, ",");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, i));
         }
     }
-    buf_str(b, " FROM ");
-    buf_ident(b, tname);
+    cpol__sql_buf_str(b, " FROM ");
+    cpol__sql_buf_ident(b, tname);
     for (i = 0; i < n; i++) {
         int col = cpol_query_cond_column(q, i);
         int op = cpol_query_cond_op(q, i);
@@ -1271,8 +1211,8 @@ static int sq_build_query(sq_state *st, const cpol_query *q, int count, sq_buf *
         if (col < 0 || (unsigned int)col >= ncols)
             return cpol__error(CPOL_EINVALID, "sqlite: query condition %u on table '%s' names column %d, out of range",
                                i, tname, col);
-        buf_str(b, i ? " AND " : " WHERE ");
-        buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
+        cpol__sql_buf_str(b, i ? " AND " : " WHERE ");
+        cpol__sql_buf_ident(b, cpol_table_column_name(t, (unsigned int)col));
         switch (op) {
         case CPOL_OP_EQ: sop = is_null ? " IS NULL" : "=?"; break;
         case CPOL_OP_NE: sop = is_null ? " IS NOT NULL" : "<>?"; break;
@@ -1285,29 +1225,29 @@ static int sq_build_query(sq_state *st, const cpol_query *q, int count, sq_buf *
             return cpol__error(CPOL_EINVALID, "sqlite: query condition %u on table '%s' has unknown operator %d", i,
                                tname, op);
         }
-        buf_str(b, sop);
+        cpol__sql_buf_str(b, sop);
     }
     if (count)
         return CPOL_OK;
     order = cpol_query_order_column(q);
-    buf_str(b, " ORDER BY ");
+    cpol__sql_buf_str(b, " ORDER BY ");
     if (order >= 0) {
         if ((unsigned int)order >= ncols)
             return cpol__error(CPOL_EINVALID, "sqlite: query on table '%s' orders by column %d, out of range", tname,
                                order);
         /* NULLs sort first ascending and last descending, as the contract says. */
-        buf_ident(b, cpol_table_column_name(t, (unsigned int)order));
-        buf_str(b, cpol_query_order_desc(q) ? " DESC" : " ASC");
+        cpol__sql_buf_ident(b, cpol_table_column_name(t, (unsigned int)order));
+        cpol__sql_buf_str(b, cpol_query_order_desc(q) ? " DESC" : " ASC");
         if (order != 0) {
-            buf_str(b, ", ");
-            buf_ident(b, cpol_table_column_name(t, 0));
-            buf_str(b, " ASC");
+            cpol__sql_buf_str(b, ", ");
+            cpol__sql_buf_ident(b, cpol_table_column_name(t, 0));
+            cpol__sql_buf_str(b, " ASC");
         }
     } else {
-        buf_ident(b, cpol_table_column_name(t, 0));
-        buf_str(b, " ASC");
+        cpol__sql_buf_ident(b, cpol_table_column_name(t, 0));
+        cpol__sql_buf_str(b, " ASC");
     }
-    buf_str(b, " LIMIT ? OFFSET ?");
+    cpol__sql_buf_str(b, " LIMIT ? OFFSET ?");
     return CPOL_OK;
 }
 
@@ -1340,7 +1280,7 @@ static int sq_bind_query(sq_state *st, sqlite3_stmt *stmt, const cpol_query *q, 
 
 static int sq_query_stmt(sq_state *st, const cpol_query *q, int count, sqlite3_stmt **out, sq_stmt **entry_out)
 {
-    sq_buf b = {NULL, 0, 0, 0};
+    cpol__sql_buf b = {NULL, 0, 0, 0};
     int rc;
     *out = NULL;
     *entry_out = NULL;
@@ -1349,7 +1289,7 @@ static int sq_query_stmt(sq_state *st, const cpol_query *q, int count, sqlite3_s
         rc = cpol__oom();
     if (rc >= 0)
         rc = sq_acquire(st, b.p, b.len, 0, count ? "count" : "query", out, entry_out);
-    buf_free(&b);
+    cpol__sql_buf_free(&b);
     if (rc < 0)
         return rc;
     rc = sq_bind_query(st, *out, q, count);
