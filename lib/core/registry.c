@@ -7,7 +7,7 @@
 #include <commpolice/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "../storage/backends.h"
+#include "backends.h"
 #include "error.h"
 #include "store.h"
 

@@ -4,7 +4,7 @@
 
 #include <commpolice/activity.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "snapshot.h"
 #include "tables.h"

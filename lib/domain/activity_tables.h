@@ -6,8 +6,8 @@
 
 #include <commpolice/activity.h>
 
-#include "../core/record.h"
-#include "../core/store.h"
+#include "record.h"
+#include "store.h"
 
 /* shift: a patrol, publicity session or other duty at an area */
 enum {

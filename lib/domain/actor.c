@@ -5,7 +5,7 @@
 #include <commpolice/actor.h>
 #include <commpolice/person.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "tables.h"
 

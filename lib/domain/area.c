@@ -6,7 +6,7 @@
 
 #include <commpolice/area.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "tables.h"
 

@@ -4,7 +4,7 @@
 
 #include <commpolice/audit.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "tables.h"
 

@@ -7,8 +7,8 @@
 #include <commpolice/case.h>
 #include <commpolice/person.h>
 
-#include "../core/alloc.h"
-#include "../core/text.h"
+#include "alloc.h"
+#include "text.h"
 #include "case_tables.h"
 #include "domain.h"
 #include "snapshot.h"

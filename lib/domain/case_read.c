@@ -6,7 +6,7 @@
 
 #include <commpolice/case.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "case_tables.h"
 #include "domain.h"
 #include "snapshot.h"

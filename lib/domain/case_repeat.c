@@ -8,7 +8,7 @@
 
 #include <commpolice/case_analysis.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "case_tables.h"
 #include "domain.h"
 #include "snapshot.h"

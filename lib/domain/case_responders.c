@@ -12,7 +12,7 @@
 #include <commpolice/case_analysis.h>
 #include <commpolice/team.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "case_tables.h"
 #include "domain.h"
 #include "snapshot.h"

@@ -10,7 +10,7 @@
 #include <commpolice/area.h>
 #include <commpolice/case_analysis.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "case_tables.h"
 #include "domain.h"
 #include "snapshot.h"

@@ -22,8 +22,8 @@
 #include <commpolice/case_analysis.h>
 #include <commpolice/case_metrics.h>
 
-#include "../core/record.h"
-#include "../core/store.h"
+#include "record.h"
+#include "store.h"
 
 /* case_intake.c: one row per case, its current state (history in case_event) */
 enum {

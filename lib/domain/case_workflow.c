@@ -8,7 +8,7 @@
 
 #include <commpolice/case.h>
 
-#include "../core/text.h"
+#include "text.h"
 #include "case_tables.h"
 #include "domain.h"
 #include "snapshot.h"

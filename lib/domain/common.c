@@ -3,8 +3,8 @@
 
 #include <commpolice/id.h>
 
-#include "../core/alloc.h"
-#include "../core/text.h"
+#include "alloc.h"
+#include "text.h"
 #include "domain.h"
 
 void cpol__id_text(const cpol_id *id, char buf[37])

@@ -14,10 +14,10 @@
 #include <commpolice/id.h>
 #include <commpolice/sys/alloc.h>
 
-#include "../core/context.h"
-#include "../core/alloc.h"
-#include "../core/error.h"
-#include "../core/record.h"
+#include "context.h"
+#include "alloc.h"
+#include "error.h"
+#include "record.h"
 
 struct cpol_actor {
     int system;          /* the installation's own actor */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/text.h"
+#include "text.h"
 #include "ledger_internal.h"
 #include "snapshot.h"
 #include "tables.h"

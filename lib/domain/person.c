@@ -4,7 +4,7 @@
 
 #include <commpolice/person.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "sensitive.h"
 #include "person_internal.h"

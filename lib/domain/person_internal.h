@@ -4,7 +4,7 @@
 
 #include <commpolice/person.h>
 
-#include "../core/record.h"
+#include "record.h"
 #include "sensitive.h"
 
 struct cpol_person {

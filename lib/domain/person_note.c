@@ -4,7 +4,7 @@
 
 #include <commpolice/person.h>
 
-#include "../core/text.h"
+#include "text.h"
 #include "domain.h"
 #include "tables.h"
 

@@ -4,7 +4,7 @@
  * each person is looked up once. */
 #include <string.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "person_internal.h"
 #include "tables.h"

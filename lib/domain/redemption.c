@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/text.h"
+#include "text.h"
 #include "ledger_internal.h"
 #include "tables.h"
 

@@ -5,7 +5,7 @@
 
 #include <commpolice/person.h>
 
-#include "../core/error.h"
+#include "error.h"
 #include "sensitive.h"
 
 /* Province-level codes in use (GB/T 2260). */

@@ -4,11 +4,11 @@
 
 #include <commpolice/setting.h>
 
-#include "../core/alloc.h"
-#include "../core/context.h"
-#include "../core/error.h"
-#include "../core/schema.h"
-#include "../core/text.h"
+#include "alloc.h"
+#include "context.h"
+#include "error.h"
+#include "schema.h"
+#include "text.h"
 
 enum { COL_KEY, COL_VALUE, COL_UPDATED_AT, COL_COUNT };
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "snapshot.h"
 #include "tables.h"

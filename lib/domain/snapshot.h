@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "../core/context.h"
-#include "../core/record.h"
+#include "context.h"
+#include "record.h"
 
 /* Fill a snapshot's cached fields from its row. `store` may be read for
  * derived values (counts); the function returns a status. */

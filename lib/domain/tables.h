@@ -3,7 +3,7 @@
 #ifndef CPOL_DOMAIN_TABLES_H
 #define CPOL_DOMAIN_TABLES_H
 
-#include "../core/record.h"
+#include "record.h"
 
 /* area.c */
 enum {

@@ -8,7 +8,7 @@
 #include <commpolice/person.h>
 #include <commpolice/team.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "tables.h"
 #include "team_tables.h"

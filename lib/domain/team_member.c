@@ -6,8 +6,8 @@
 #include <commpolice/person.h>
 #include <commpolice/team.h>
 
-#include "../core/alloc.h"
-#include "../core/text.h"
+#include "alloc.h"
+#include "text.h"
 #include "domain.h"
 #include "tables.h"
 #include "team_tables.h"

@@ -5,7 +5,7 @@
 
 #include <commpolice/team.h>
 
-#include "../core/alloc.h"
+#include "alloc.h"
 #include "domain.h"
 #include "team_tables.h"
 

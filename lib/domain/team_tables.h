@@ -6,8 +6,8 @@
 
 #include <commpolice/team.h>
 
-#include "../core/record.h"
-#include "../core/store.h"
+#include "record.h"
+#include "store.h"
 
 /* team.c */
 enum {

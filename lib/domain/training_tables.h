@@ -6,7 +6,7 @@
 
 #include <commpolice/training.h>
 
-#include "../core/record.h"
+#include "record.h"
 
 /* course: a course a station runs */
 enum {

@@ -7,9 +7,9 @@
 
 #include <commpolice/sys/alloc.h>
 
-#include "../core/alloc.h"
-#include "../core/error.h"
-#include "../core/record.h"
+#include "alloc.h"
+#include "error.h"
+#include "record.h"
 #include "backends.h"
 
 /* ---- a hash from serialised keys to row positions ----

@@ -13,8 +13,8 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "../core/alloc.h"
-#include "../core/error.h"
+#include "alloc.h"
+#include "error.h"
 #include "postgres.h"
 
 /* Default lock wait when the options do not give one. */

@@ -8,8 +8,8 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "../core/alloc.h"
-#include "../core/error.h"
+#include "alloc.h"
+#include "error.h"
 #include "postgres.h"
 
 /* A cursor holds its whole result, so it outlives writes and the state. */

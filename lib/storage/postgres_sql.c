@@ -22,8 +22,8 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "../core/alloc.h"
-#include "../core/error.h"
+#include "alloc.h"
+#include "error.h"
 #include "postgres.h"
 
 /* Type OIDs of the built-in types we read (stable since PostgreSQL 7). */

@@ -35,8 +35,8 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "../core/alloc.h"
-#include "../core/error.h"
+#include "alloc.h"
+#include "error.h"
 #include "backends.h"
 #include "sql_text.h"
 

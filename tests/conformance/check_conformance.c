@@ -30,7 +30,7 @@
 #include <commpolice/sys/storage.h>
 #include <commpolice/version.h>
 
-#include "core/record.h"
+#include "record.h"
 #include "test_backends.h"
 #include "test_util.h"
 

@@ -10,8 +10,8 @@
 
 #include <commpolice/commpolice.h>
 
-#include "core/context.h"
-#include "domain/ledger_internal.h"
+#include "context.h"
+#include "ledger_internal.h"
 #include "test_util.h"
 
 static cpol_ctx *ctx;
