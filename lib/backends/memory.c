@@ -7,10 +7,10 @@
 
 #include <commpolice/sys/alloc.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "record.h"
-#include "backends.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "store/record.h"
+#include "backends/backends.h"
 
 /* ---- a hash from serialised keys to row positions ----
  *

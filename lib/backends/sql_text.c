@@ -5,7 +5,7 @@
 #include <commpolice/common.h>
 #include <commpolice/sys/alloc.h>
 
-#include "sql_text.h"
+#include "backends/sql_text.h"
 
 void cpol__sql_buf_add(cpol__sql_buf *b, const char *s, size_t n)
 {

@@ -35,10 +35,10 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "backends.h"
-#include "sql_text.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "backends/backends.h"
+#include "backends/sql_text.h"
 
 /* 'CPOL' */
 #define SQ_APPLICATION_ID 0x43504F4Cu

@@ -1,12 +1,12 @@
 /* The list of every table the core stores. Modules define their tables next
  * to their code; this file only gathers them. */
-#include "schema.h"
-#include "tables.h"
-#include "ledger_internal.h"
-#include "training_tables.h"
-#include "activity_tables.h"
-#include "team_tables.h"
-#include "case_tables.h"
+#include "store/schema.h"
+#include "domain/base/tables.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/training/training_tables.h"
+#include "domain/activity/activity_tables.h"
+#include "domain/teams/team_tables.h"
+#include "domain/cases/case_tables.h"
 
 static const cpol_table *const tables[] = {
     &cpol__table_setting,

@@ -5,10 +5,10 @@
 #include <commpolice/context.h>
 #include <commpolice/errors.h>
 
-#include "alloc.h"
-#include "context.h"
-#include "error.h"
-#include "schema.h"
+#include "util/alloc.h"
+#include "store/context.h"
+#include "util/error.h"
+#include "store/schema.h"
 
 int cpol_open_options_init(cpol_open_options *opts, unsigned int version)
 {

@@ -4,7 +4,7 @@
 
 #include <commpolice/context.h>
 
-#include "store.h"
+#include "store/store.h"
 
 struct cpol_ctx {
     cpol_store *store;

@@ -4,9 +4,9 @@
 
 #include <commpolice/sys/alloc.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "record.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "store/record.h"
 
 /* ---- values ---- */
 

@@ -7,9 +7,9 @@
 #include <commpolice/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "backends.h"
-#include "error.h"
-#include "store.h"
+#include "backends/backends.h"
+#include "util/error.h"
+#include "store/store.h"
 
 #define REGISTRY_MAX 32
 #define NAME_MAX_LEN 31

@@ -5,7 +5,7 @@
 #ifndef CPOL_CORE_SCHEMA_H
 #define CPOL_CORE_SCHEMA_H
 
-#include "record.h"
+#include "store/record.h"
 
 #define CPOL__SCHEMA_VERSION 2
 

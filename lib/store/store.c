@@ -3,10 +3,10 @@
 
 #include <commpolice/version.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "schema.h"
-#include "store.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "store/schema.h"
+#include "store/store.h"
 
 struct cpol_cursor {
     cpol_store *store;

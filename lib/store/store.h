@@ -5,7 +5,7 @@
 #define CPOL_CORE_STORE_H
 
 #include <commpolice/sys/storage.h>
-#include "record.h"
+#include "store/record.h"
 
 typedef struct cpol_store cpol_store;
 typedef struct cpol_cursor cpol_cursor;

@@ -9,8 +9,8 @@
 #include <commpolice/common.h>
 #include <commpolice/sys/alloc.h>
 
-#include "alloc.h"
-#include "error.h"
+#include "util/alloc.h"
+#include "util/error.h"
 
 static void *default_malloc(size_t size, void *payload)
 {

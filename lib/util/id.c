@@ -15,8 +15,8 @@
 
 #include <commpolice/id.h>
 
-#include "context.h"
-#include "error.h"
+#include "store/context.h"
+#include "util/error.h"
 
 int cpol_id_new(cpol_ctx *ctx, cpol_id *out)
 {

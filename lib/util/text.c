@@ -2,8 +2,8 @@
 /* UTF-8 validation and string-argument checks shared by every module. */
 #include <string.h>
 
-#include "error.h"
-#include "text.h"
+#include "util/error.h"
+#include "util/text.h"
 
 int cpol__utf8_valid(const char *str, size_t len, size_t *bad_offset)
 {

@@ -4,7 +4,7 @@
 #include <commpolice/sys/storage.h>
 #include <commpolice/version.h>
 
-#include "store.h"
+#include "store/store.h"
 
 unsigned int cpol_version_number(void)
 {

@@ -30,7 +30,7 @@
 #include <commpolice/sys/storage.h>
 #include <commpolice/version.h>
 
-#include "record.h"
+#include "store/record.h"
 #include "test_backends.h"
 #include "test_util.h"
 

@@ -18,9 +18,9 @@
 #include <commpolice/commpolice.h>
 #include <commpolice/sys/storage.h>
 
-#include "record.h"
-#include "schema.h"
-#include "store.h"
+#include "store/record.h"
+#include "store/schema.h"
+#include "store/store.h"
 #include "fixture.h"
 #include "pg_test_util.h"
 #include "test_util.h"

@@ -12,7 +12,7 @@
 #include <commpolice/commpolice.h>
 #include <commpolice/sys/storage.h>
 
-#include "record.h"
+#include "store/record.h"
 #include "pg_test_util.h"
 
 #define OK(call) ck_assert_msg((call) == CPOL_OK, "%s: %s", #call, cpol_error_message())

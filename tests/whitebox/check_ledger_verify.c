@@ -10,8 +10,8 @@
 
 #include <commpolice/commpolice.h>
 
-#include "context.h"
-#include "ledger_internal.h"
+#include "store/context.h"
+#include "domain/points/ledger_internal.h"
 #include "test_util.h"
 
 static cpol_ctx *ctx;

@@ -67,10 +67,10 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "backends.h"
-#include "postgres.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "backends/backends.h"
+#include "backends/postgres/postgres.h"
 
 /* ---- errors ---- */
 

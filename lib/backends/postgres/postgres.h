@@ -8,7 +8,7 @@
 
 #include <libpq-fe.h>
 
-#include "sql_text.h"
+#include "backends/sql_text.h"
 
 #include <commpolice/sys/storage.h>
 

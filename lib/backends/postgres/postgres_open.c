@@ -13,9 +13,9 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "postgres.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "backends/postgres/postgres.h"
 
 /* Default lock wait when the options do not give one. */
 #define PG_DEFAULT_BUSY_MS 5000

@@ -8,9 +8,9 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "postgres.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "backends/postgres/postgres.h"
 
 /* A cursor holds its whole result, so it outlives writes and the state. */
 typedef struct pg_cursor {

@@ -22,9 +22,9 @@
 #include <commpolice/sys/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "postgres.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "backends/postgres/postgres.h"
 
 /* Type OIDs of the built-in types we read (stable since PostgreSQL 7). */
 #define PG_OID_BOOL 16

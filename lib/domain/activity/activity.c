@@ -6,12 +6,12 @@
 
 #include <commpolice/activity.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "activity_tables.h"
-#include "team_tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/activity/activity_tables.h"
+#include "domain/teams/team_tables.h"
 
 #define MS_PER_MINUTE 60000LL
 

@@ -4,11 +4,11 @@
 
 #include <commpolice/activity.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "activity_tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/activity/activity_tables.h"
 
 struct cpol_shift {
     cpol_record *row;

@@ -6,11 +6,11 @@
 #include <commpolice/activity.h>
 #include <commpolice/person.h>
 
-#include "domain.h"
-#include "ledger_internal.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "activity_tables.h"
+#include "domain/base/domain.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/activity/activity_tables.h"
 
 #define MS_PER_MINUTE 60000LL
 

@@ -6,8 +6,8 @@
 
 #include <commpolice/activity.h>
 
-#include "record.h"
-#include "store.h"
+#include "store/record.h"
+#include "store/store.h"
 
 /* shift: a patrol, publicity session or other duty at an area */
 enum {

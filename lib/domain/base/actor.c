@@ -5,9 +5,9 @@
 #include <commpolice/actor.h>
 #include <commpolice/person.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/base/tables.h"
 
 #define PERM(p) (1u << (p))
 #define ROLE_MAX CPOL_ROLE_ANALYST

@@ -6,9 +6,9 @@
 
 #include <commpolice/area.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/base/tables.h"
 
 #define PATH_STEP 33 /* 32 hex digits and a '/' */
 

@@ -4,9 +4,9 @@
 
 #include <commpolice/audit.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/base/tables.h"
 
 static const cpol_column_def audit_columns[AUDIT_NCOLS] = {
     [AUDIT_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

@@ -3,9 +3,9 @@
 
 #include <commpolice/id.h>
 
-#include "alloc.h"
-#include "text.h"
-#include "domain.h"
+#include "util/alloc.h"
+#include "util/text.h"
+#include "domain/base/domain.h"
 
 void cpol__id_text(const cpol_id *id, char buf[37])
 {

@@ -14,10 +14,10 @@
 #include <commpolice/id.h>
 #include <commpolice/sys/alloc.h>
 
-#include "context.h"
-#include "alloc.h"
-#include "error.h"
-#include "record.h"
+#include "store/context.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "store/record.h"
 
 struct cpol_actor {
     int system;          /* the installation's own actor */

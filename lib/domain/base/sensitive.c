@@ -5,8 +5,8 @@
 
 #include <commpolice/person.h>
 
-#include "error.h"
-#include "sensitive.h"
+#include "util/error.h"
+#include "domain/base/sensitive.h"
 
 /* Province-level codes in use (GB/T 2260). */
 static int province_exists(int code)

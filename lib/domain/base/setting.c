@@ -4,11 +4,11 @@
 
 #include <commpolice/setting.h>
 
-#include "alloc.h"
-#include "context.h"
-#include "error.h"
-#include "schema.h"
-#include "text.h"
+#include "util/alloc.h"
+#include "store/context.h"
+#include "util/error.h"
+#include "store/schema.h"
+#include "util/text.h"
 
 enum { COL_KEY, COL_VALUE, COL_UPDATED_AT, COL_COUNT };
 

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
 
 /* The first member of every snapshot struct. */
 static cpol_record **snapshot_row(void *snap)

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "context.h"
-#include "record.h"
+#include "store/context.h"
+#include "store/record.h"
 
 /* Fill a snapshot's cached fields from its row. `store` may be read for
  * derived values (counts); the function returns a status. */

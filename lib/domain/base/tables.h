@@ -3,7 +3,7 @@
 #ifndef CPOL_DOMAIN_TABLES_H
 #define CPOL_DOMAIN_TABLES_H
 
-#include "record.h"
+#include "store/record.h"
 
 /* area.c */
 enum {

@@ -7,12 +7,12 @@
 #include <commpolice/case.h>
 #include <commpolice/person.h>
 
-#include "text.h"
-#include "case_tables.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "team_tables.h"
+#include "util/text.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/teams/team_tables.h"
 
 static const cpol_column_def referral_columns[REFERRAL_NCOLS] = {
     [REFERRAL_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

@@ -9,12 +9,12 @@
 
 #include <commpolice/case_metrics.h>
 
-#include "alloc.h"
-#include "case_tables.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "team_tables.h"
+#include "util/alloc.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/teams/team_tables.h"
 
 #define METRIC_MAX CPOL_METRIC_ESCALATIONS
 #define STAGE_MAX CPOL_STAGE_REFERRAL

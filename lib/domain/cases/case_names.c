@@ -2,7 +2,7 @@
  * built-in deadlines: the small fixed tables of the case module. */
 #include <commpolice/case.h>
 
-#include "case_tables.h"
+#include "domain/cases/case_tables.h"
 
 #define MINUTE_MS (60LL * 1000)
 #define HOUR_MS (60 * MINUTE_MS)

@@ -9,11 +9,11 @@
 #include <commpolice/area.h>
 #include <commpolice/case_metrics.h>
 
-#include "alloc.h"
-#include "case_tables.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
 
 typedef struct sbuf {
     char *p;

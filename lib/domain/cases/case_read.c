@@ -6,12 +6,12 @@
 
 #include <commpolice/case.h>
 
-#include "alloc.h"
-#include "case_tables.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "team_tables.h"
+#include "util/alloc.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/teams/team_tables.h"
 
 struct cpol_case {
     cpol_record *row;      /* first member: see snapshot.h */

@@ -8,11 +8,11 @@
 
 #include <commpolice/case_analysis.h>
 
-#include "alloc.h"
-#include "case_tables.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
 
 struct cpol_case_repeat {
     int kind, category, raised;

@@ -12,12 +12,12 @@
 #include <commpolice/case_analysis.h>
 #include <commpolice/team.h>
 
-#include "alloc.h"
-#include "case_tables.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "team_tables.h"
+#include "util/alloc.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/teams/team_tables.h"
 
 #define PI 3.14159265358979323846
 #define EARTH_RADIUS_M 6371008.8 /* mean radius (IUGG) */

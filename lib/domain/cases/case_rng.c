@@ -3,7 +3,7 @@
  * constants of Vigna's reference implementation). The same seed gives the
  * same sequence on every platform and backend, so a sample can be redrawn
  * from its recorded seed. Not for anything secret. */
-#include "case_tables.h"
+#include "domain/cases/case_tables.h"
 
 void cpol__rng_seed(cpol__rng *r, uint64_t seed)
 {

@@ -7,9 +7,9 @@
 #include <commpolice/case.h>
 #include <commpolice/ledger.h>
 
-#include "case_tables.h"
-#include "domain.h"
-#include "ledger_internal.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/points/ledger_internal.h"
 
 static int volunteer_role(int role)
 {

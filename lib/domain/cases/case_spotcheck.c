@@ -10,11 +10,11 @@
 #include <commpolice/area.h>
 #include <commpolice/case_analysis.h>
 
-#include "alloc.h"
-#include "case_tables.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
 
 static const cpol_column_def spot_columns[SPOT_NCOLS] = {
     [SPOT_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

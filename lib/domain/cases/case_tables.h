@@ -22,8 +22,8 @@
 #include <commpolice/case_analysis.h>
 #include <commpolice/case_metrics.h>
 
-#include "record.h"
-#include "store.h"
+#include "store/record.h"
+#include "store/store.h"
 
 /* case_intake.c: one row per case, its current state (history in case_event) */
 enum {

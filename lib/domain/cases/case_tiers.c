@@ -8,10 +8,10 @@
 #include <commpolice/case.h>
 #include <commpolice/person.h>
 
-#include "case_tables.h"
-#include "domain.h"
-#include "tables.h"
-#include "team_tables.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/tables.h"
+#include "domain/teams/team_tables.h"
 
 static int on_the_spot_role(int role)
 {

@@ -8,11 +8,11 @@
 
 #include <commpolice/case.h>
 
-#include "text.h"
-#include "case_tables.h"
-#include "domain.h"
-#include "snapshot.h"
-#include "team_tables.h"
+#include "util/text.h"
+#include "domain/cases/case_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/teams/team_tables.h"
 
 static const cpol_column_def event_columns[EVENT_NCOLS] = {
     [EVENT_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

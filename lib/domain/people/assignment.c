@@ -6,9 +6,9 @@
 #include <commpolice/area.h>
 #include <commpolice/person.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/base/tables.h"
 
 static const cpol_column_def assignment_columns[ASSIGN_NCOLS] = {
     [ASSIGN_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

@@ -6,9 +6,9 @@
 #include <commpolice/team.h>
 #include <commpolice/training.h>
 
-#include "ledger_internal.h"
-#include "person_internal.h"
-#include "tables.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/people/person_internal.h"
+#include "domain/base/tables.h"
 
 struct cpol_dossier {
     cpol_person *person;

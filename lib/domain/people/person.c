@@ -4,11 +4,11 @@
 
 #include <commpolice/person.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "sensitive.h"
-#include "person_internal.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/base/sensitive.h"
+#include "domain/people/person_internal.h"
+#include "domain/base/tables.h"
 
 static const cpol_column_def person_columns[PERSON_NCOLS] = {
     [PERSON_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

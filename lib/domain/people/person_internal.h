@@ -4,8 +4,8 @@
 
 #include <commpolice/person.h>
 
-#include "record.h"
-#include "sensitive.h"
+#include "store/record.h"
+#include "domain/base/sensitive.h"
 
 struct cpol_person {
     cpol_record *row;

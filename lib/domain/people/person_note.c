@@ -4,9 +4,9 @@
 
 #include <commpolice/person.h>
 
-#include "text.h"
-#include "domain.h"
-#include "tables.h"
+#include "util/text.h"
+#include "domain/base/domain.h"
+#include "domain/base/tables.h"
 
 typedef struct note_args {
     const cpol_actor *as;

@@ -4,10 +4,10 @@
  * each person is looked up once. */
 #include <string.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "person_internal.h"
-#include "tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/people/person_internal.h"
+#include "domain/base/tables.h"
 
 struct cpol_person_iter {
     cpol_store *store;

@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "text.h"
-#include "ledger_internal.h"
-#include "snapshot.h"
-#include "tables.h"
+#include "util/text.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
 
 static const cpol_column_def rule_columns[RULE_NCOLS] = {
     [RULE_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

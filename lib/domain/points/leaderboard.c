@@ -4,8 +4,8 @@
 
 #include <commpolice/team.h>
 
-#include "ledger_internal.h"
-#include "tables.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/base/tables.h"
 
 struct cpol_leaderboard_entry {
     cpol_id person;

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ledger_internal.h"
-#include "snapshot.h"
-#include "tables.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
 
 static const cpol_column_def account_columns[ACCOUNT_NCOLS] = {
     [ACCOUNT_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

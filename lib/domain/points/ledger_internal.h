@@ -7,7 +7,7 @@
 #include <commpolice/ledger.h>
 #include <commpolice/shop.h>
 
-#include "domain.h"
+#include "domain/base/domain.h"
 
 enum {
     ACCOUNT_ID, ACCOUNT_STATION, ACCOUNT_KIND, ACCOUNT_OWNER,

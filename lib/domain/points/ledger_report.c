@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ledger_internal.h"
-#include "snapshot.h"
-#include "tables.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
 
 struct cpol_statement_line {
     cpol_record *row;

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ledger_internal.h"
-#include "tables.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/base/tables.h"
 
 enum { EXPIRY_BATCH_KIND = 1 };
 

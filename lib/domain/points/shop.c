@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "text.h"
-#include "ledger_internal.h"
-#include "tables.h"
+#include "util/text.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/base/tables.h"
 
 #define STOCK_MAX 1000000
 

@@ -6,11 +6,11 @@
 #include <commpolice/person.h>
 #include <commpolice/team.h>
 
-#include "alloc.h"
-#include "text.h"
-#include "domain.h"
-#include "tables.h"
-#include "team_tables.h"
+#include "util/alloc.h"
+#include "util/text.h"
+#include "domain/base/domain.h"
+#include "domain/base/tables.h"
+#include "domain/teams/team_tables.h"
 
 static const cpol_column_def membership_columns[MEMBER_NCOLS] = {
     [MEMBER_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

@@ -5,9 +5,9 @@
 
 #include <commpolice/team.h>
 
-#include "alloc.h"
-#include "domain.h"
-#include "team_tables.h"
+#include "util/alloc.h"
+#include "domain/base/domain.h"
+#include "domain/teams/team_tables.h"
 
 struct cpol_team_report {
     int composition;

@@ -6,8 +6,8 @@
 
 #include <commpolice/team.h>
 
-#include "record.h"
-#include "store.h"
+#include "store/record.h"
+#include "store/store.h"
 
 /* team.c */
 enum {

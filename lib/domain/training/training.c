@@ -6,10 +6,10 @@
 #include <commpolice/area.h>
 #include <commpolice/training.h>
 
-#include "domain.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "training_tables.h"
+#include "domain/base/domain.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/training/training_tables.h"
 
 static const cpol_column_def course_columns[COURSE_NCOLS] = {
     [COURSE_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},

@@ -4,11 +4,11 @@
 #include <commpolice/person.h>
 #include <commpolice/training.h>
 
-#include "domain.h"
-#include "ledger_internal.h"
-#include "snapshot.h"
-#include "tables.h"
-#include "training_tables.h"
+#include "domain/base/domain.h"
+#include "domain/points/ledger_internal.h"
+#include "domain/base/snapshot.h"
+#include "domain/base/tables.h"
+#include "domain/training/training_tables.h"
 
 #define MS_PER_DAY 86400000LL
 

@@ -6,7 +6,7 @@
 
 #include <commpolice/training.h>
 
-#include "record.h"
+#include "store/record.h"
 
 /* course: a course a station runs */
 enum {
