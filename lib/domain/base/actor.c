@@ -157,6 +157,89 @@ int cpol__actor_sees_sensitive(const cpol_actor *as)
     return cpol_actor_can(as, CPOL_PERM_PERSON_SENSITIVE);
 }
 
+int cpol__reader_cleared(cpol_ctx *ctx, const cpol_actor *as)
+{
+    cpol_record *row;
+    int rc, status;
+    if (!as)
+        return 0;
+    if (as->system)
+        return 1;
+    if (!cpol_role_can(as->role, CPOL_PERM_PERSON_SENSITIVE))
+        return 0;
+    /* The handle may predate a suspension: clearance follows the stored
+     * assignment, never the handle. */
+    rc = cpol__load(ctx, &cpol__table_assignment, &as->assignment, "assignment", &row);
+    if (rc == CPOL_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    status = (int)cpol__record_int(row, ASSIGN_STATUS);
+    cpol__record_free(row);
+    return status == CPOL_ASSIGNMENT_ACTIVE;
+}
+
+int cpol__person_covert(cpol_ctx *ctx, const cpol_id *person, int *covert)
+{
+    cpol_query *q = NULL;
+    cpol_cursor *c = NULL;
+    cpol_record *row = NULL;
+    int rc;
+    *covert = 0;
+    rc = cpol__query_new(&cpol__table_assignment, &q);
+    if (rc >= 0)
+        rc = cpol__query_where_id(q, ASSIGN_PERSON, CPOL_OP_EQ, person);
+    if (rc >= 0)
+        rc = cpol__query_where_int(q, ASSIGN_ROLE, CPOL_OP_EQ, CPOL_ROLE_INFORMANT);
+    if (rc >= 0)
+        cpol__query_page(q, 0, 1);
+    if (rc >= 0)
+        rc = cpol__record_new(&cpol__table_assignment, &row);
+    if (rc >= 0)
+        rc = cpol__cursor_open(ctx->store, q, &c);
+    if (rc >= 0) {
+        rc = cpol__cursor_next(c, row);
+        if (rc == CPOL_OK)
+            *covert = 1;
+        if (rc == CPOL_DONE || rc == CPOL_OK)
+            rc = CPOL_OK;
+    }
+    cpol__cursor_close(c);
+    cpol__record_free(row);
+    cpol__query_free(q);
+    return rc;
+}
+
+int cpol__person_hidden_for(cpol_ctx *ctx, const cpol_actor *as, int cleared, const cpol_id *person,
+                            int *hidden)
+{
+    *hidden = 0;
+    if (!person || cpol_id_is_nil(person) || cleared)
+        return CPOL_OK;
+    if (as && !as->system && cpol_id_compare(&as->person, person) == 0)
+        return CPOL_OK;
+    return cpol__person_covert(ctx, person, hidden);
+}
+
+int cpol__person_hidden(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int *hidden)
+{
+    int cleared;
+    *hidden = 0;
+    if (!person || cpol_id_is_nil(person))
+        return CPOL_OK;
+    cleared = cpol__reader_cleared(ctx, as);
+    if (cleared < 0)
+        return cleared;
+    return cpol__person_hidden_for(ctx, as, cleared, person, hidden);
+}
+
+int cpol__not_found(const char *what, const cpol_id *id)
+{
+    char text[37];
+    cpol__id_text(id, text);
+    return cpol__error(CPOL_ENOTFOUND, "%s %s does not exist", what, text);
+}
+
 int cpol_actor_system(cpol_ctx *ctx, cpol_actor **out)
 {
     cpol_actor *a;

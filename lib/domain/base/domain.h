@@ -39,8 +39,42 @@ int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id
 int cpol__actor_scope(cpol_ctx *ctx, const cpol_actor *as, cpol_id *station_out, cpol_id *bureau_out,
                       int *bureau_wide);
 
-/* 1 if the actor may see personal data in full (role has person.sensitive). */
+/* 1 if the actor's role holds person.sensitive. A table lookup only: it does
+ * not re-check the assignment. Reads that decide whether to reveal who is an
+ * informant use cpol__reader_cleared() instead. */
 int cpol__actor_sees_sensitive(const cpol_actor *as);
+
+/* ---- Protected identities (docs/permissions.md, "Who may learn who tipped") --
+ * One rule, applied by every read path: a person who holds or ever held the
+ * informant role (治安信息员) is *covert*. A covert person, and every row
+ * that names one (assignments, memberships, sign-ups, transfers, audit
+ * entries, case handlers and events), is invisible to a reader who is not
+ * cleared, except to the covert person themself. A reader is cleared when it
+ * is the system actor or acts through a still-active assignment whose role
+ * holds person.sensitive. */
+
+/* 1 if `as` is cleared now (re-checks the assignment: a role lost after the
+ * handle was opened no longer clears it), 0 if not, negative on a storage
+ * error. NULL `as` is never cleared. */
+int cpol__reader_cleared(cpol_ctx *ctx, const cpol_actor *as);
+
+/* *covert = 1 if `person` holds or has held an informant assignment, in any
+ * status. */
+int cpol__person_covert(cpol_ctx *ctx, const cpol_id *person, int *covert);
+
+/* *hidden = 1 if `person` must not be shown to `as`: covert, `as` not
+ * cleared, and `as` not the person themself. A NULL or nil person is never
+ * hidden. */
+int cpol__person_hidden(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int *hidden);
+
+/* Same as cpol__person_hidden(), with the reader's clearance already known
+ * (iterators compute it once with cpol__reader_cleared()). */
+int cpol__person_hidden_for(cpol_ctx *ctx, const cpol_actor *as, int cleared, const cpol_id *person,
+                            int *hidden);
+
+/* For a hidden person, reads answer exactly as for an id that names nobody:
+ * CPOL_ENOTFOUND "<what> <uuid> does not exist". */
+int cpol__not_found(const char *what, const cpol_id *id);
 
 /* Append an audit entry inside the current atomic unit. `station` may be NULL;
  * before/after/reason may be NULL (stored as ""). */
