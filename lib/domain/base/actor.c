@@ -378,7 +378,7 @@ int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id
         return cpol__error(CPOL_EPERM, "%s may no longer act as %s: the assignment is %s", who,
                            cpol_role_name(as->role), cpol_assignment_status_name(status));
     }
-    if (!cpol_role_can(as->role, perm)) {
+    if (perm != CPOL__PERM_ANY && !cpol_role_can(as->role, perm)) {
         actor_label(ctx, as, who, sizeof who);
         return cpol__error(CPOL_EPERM, "%s acting as %s lacks permission %s", who, cpol_role_name(as->role),
                            cpol_permission_name(perm));

@@ -33,6 +33,11 @@ struct cpol_actor {
  * the station mismatch. */
 int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id *station);
 
+/* `perm` for cpol__authorize() when any active actor in scope may proceed:
+ * reads of reference data that names nobody (areas, courses, the catalogue,
+ * earning rules, deadlines) still name their actor and obey station scope. */
+#define CPOL__PERM_ANY 0
+
 /* The station scope of an actor: *station_out set and 1 if it is bound to
  * one station, 0 for the system actor or a bureau-wide assignment (then
  * *bureau_out, if not NULL, is set to the bureau for a bureau-wide one). */
