@@ -22,7 +22,9 @@ static int report(const char *call, int rc)
     return 1;
 }
 
-static int run(cpol_ctx *ctx)
+/* Every read and write names its actor; this program acts as the
+ * installation itself (the system actor), which may change settings. */
+static int run_as(cpol_ctx *ctx, const cpol_actor *as)
 {
     static const char *const keys[] = { "station.name", "station.code" };
     static const char *const values[] = { "白沙派出所", "350402-BS" };
@@ -37,7 +39,7 @@ static int run(cpol_ctx *ctx)
     if (rc < 0)
         return report("cpol_batch_begin", rc);
     for (i = 0; i < 2; i++) {
-        rc = cpol_setting_set(ctx, keys[i], values[i]);
+        rc = cpol_setting_set(ctx, as, keys[i], values[i]);
         if (rc < 0) {
             report("cpol_setting_set", rc);
             cpol_batch_rollback(ctx);
@@ -51,7 +53,7 @@ static int run(cpol_ctx *ctx)
     /* Read them back: the copies belong to us and are freed with cpol_free(). */
     for (i = 0; i < 2; i++) {
         char *got = NULL;
-        rc = cpol_setting_get(ctx, keys[i], &got);
+        rc = cpol_setting_get(ctx, as, keys[i], &got);
         if (rc < 0)
             return report("cpol_setting_get", rc);
         if (strcmp(got, values[i]) != 0) {
@@ -64,7 +66,7 @@ static int run(cpol_ctx *ctx)
     }
 
     /* List every setting; key and value are borrowed from the iterator. */
-    rc = cpol_setting_iter_new(ctx, NULL, &it);
+    rc = cpol_setting_iter_new(ctx, as, NULL, &it);
     if (rc < 0)
         return report("cpol_setting_iter_new", rc);
     printf("settings:\n");
@@ -85,6 +87,17 @@ static int run(cpol_ctx *ctx)
         return report("cpol_ctx_schema_version", rc);
     printf("storage backend: %s, schema version %lld\n", cpol_ctx_backend(ctx), (long long)schema);
     return 0;
+}
+
+static int run(cpol_ctx *ctx)
+{
+    cpol_actor *sys = NULL;
+    int rc = cpol_actor_system(ctx, &sys);
+    if (rc < 0)
+        return report("cpol_actor_system", rc);
+    rc = run_as(ctx, sys);
+    cpol_actor_free(sys);
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -477,7 +477,7 @@ static const cpol_leaderboard_filter *cpl_fill_cpol_leaderboard_filter(lua_State
     return s;
 }
 
-static const char *const cpl_fields_cpol_open_options[] = {"version", "flags", "busy_timeout_ms", "clock", "clock_payload", NULL};
+static const char *const cpl_fields_cpol_open_options[] = {"version", "flags", "busy_timeout_ms", "clock", "clock_payload", "key_id", "key", "key_payload", NULL};
 
 /* cpol_open_options from the table at idx (nil gives NULL); leaves the field values on the stack. */
 static const cpol_open_options *cpl_fill_cpol_open_options(lua_State *L, int idx, cpol_open_options *s, cpol_id *ids)
@@ -490,7 +490,7 @@ static const cpol_open_options *cpl_fill_cpol_open_options(lua_State *L, int idx
     luaL_checktype(L, idx, LUA_TTABLE);
     *s = init;
     cpl_check_fields(L, idx, "cpol_open_options", cpl_fields_cpol_open_options);
-    luaL_checkstack(L, 9, "cpol_open_options");
+    luaL_checkstack(L, 12, "cpol_open_options");
     if (lua_getfield(L, idx, "version") != LUA_TNIL) {
         s->version = (unsigned int)cpl_field_int(L, "cpol_open_options", "version", 0, UINT_MAX);
     }
@@ -506,18 +506,29 @@ static const cpol_open_options *cpl_fill_cpol_open_options(lua_State *L, int idx
     if (lua_getfield(L, idx, "clock_payload") != LUA_TNIL) {
         luaL_error(L, "cpol_open_options.clock_payload: a C pointer cannot be set from Lua");
     }
+    if (lua_getfield(L, idx, "key_id") != LUA_TNIL) {
+        s->key_id = cpl_field_string(L, "cpol_open_options", "key_id");
+    }
+    if (lua_getfield(L, idx, "key") != LUA_TNIL) {
+        luaL_error(L, "cpol_open_options.key: a C callback cannot be set from Lua");
+    }
+    if (lua_getfield(L, idx, "key_payload") != LUA_TNIL) {
+        luaL_error(L, "cpol_open_options.key_payload: a C pointer cannot be set from Lua");
+    }
     return s;
 }
 
 static void cpl_push_cpol_open_options(lua_State *L, const cpol_open_options *s)
 {
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 8);
     lua_pushinteger(L, (lua_Integer)s->version);
     lua_setfield(L, -2, "version");
     lua_pushinteger(L, (lua_Integer)s->flags);
     lua_setfield(L, -2, "flags");
     lua_pushinteger(L, (lua_Integer)s->busy_timeout_ms);
     lua_setfield(L, -2, "busy_timeout_ms");
+    cpl_pushstring(L, s->key_id);
+    lua_setfield(L, -2, "key_id");
 }
 
 static const char *const cpl_fields_cpol_person_fields[] = {"version", "name", "id_card", "phone", "home_area", "skills", "categories", NULL};
@@ -1119,7 +1130,7 @@ static void cpl_row_cpol_membership(lua_State *L, const cpol_membership *p)
 
 static void cpl_row_cpol_person(lua_State *L, const cpol_person *p)
 {
-    lua_createtable(L, 0, 11);
+    lua_createtable(L, 0, 12);
     cpl_pushid(L, cpol_person_id(p));
     lua_setfield(L, -2, "id");
     cpl_pushstring(L, cpol_person_name(p));
@@ -1140,6 +1151,8 @@ static void cpl_row_cpol_person(lua_State *L, const cpol_person *p)
     lua_setfield(L, -2, "categories");
     lua_pushinteger(L, (lua_Integer)cpol_person_birth_date(p));
     lua_setfield(L, -2, "birth_date");
+    lua_pushinteger(L, (lua_Integer)cpol_person_birth_year(p));
+    lua_setfield(L, -2, "birth_year");
     lua_pushinteger(L, (lua_Integer)cpol_person_registered_at(p));
     lua_setfield(L, -2, "registered_at");
 }
@@ -3230,127 +3243,6 @@ static int cpl_f_cpol_batch_active(lua_State *L)
     return 1;
 }
 
-static int cpl_f_cpol_setting_set(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    const char *a_key = cpl_checkstring(L, 2);
-    const char *a_value = cpl_checkstring(L, 3);
-    int rc;
-    int n = 0;
-    rc = cpol_setting_set(a_ctx, a_key, a_value);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_setting_get(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    const char *a_key = cpl_checkstring(L, 2);
-    char *o_out = NULL;
-    int rc;
-    int n = 0;
-    rc = cpol_setting_get(a_ctx, a_key, &o_out);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    cpl_pushstring(L, o_out);
-    cpol_free(o_out);
-    n++;
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_setting_delete(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    const char *a_key = cpl_checkstring(L, 2);
-    int rc;
-    int n = 0;
-    rc = cpol_setting_delete(a_ctx, a_key);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_setting_iter_new(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    const char *a_prefix = cpl_checkstring(L, 2);
-    cpol_setting_iter *o_out = NULL;
-    int rc;
-    int n = 0;
-    rc = cpol_setting_iter_new(a_ctx, a_prefix, &o_out);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    cpl_push_handle(L, o_out, "commpolice.setting_iter", 1);
-    n++;
-    lua_pushnil(L);
-    lua_pushnil(L);
-    lua_pushvalue(L, -3);
-    return n + 3;
-}
-
-static int cpl_f_cpol_setting_iter_next(lua_State *L)
-{
-    cpol_setting_iter *a_it = (cpol_setting_iter *)cpl_check(L, 1, "commpolice.setting_iter");
-    const char *o_key_out = NULL;
-    const char *o_value_out = NULL;
-    int rc;
-    int n = 0;
-    rc = cpol_setting_iter_next(a_it, &o_key_out, &o_value_out);
-    if (rc == CPOL_DONE) {
-        lua_pushnil(L);
-        return 1;
-    }
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    cpl_pushstring(L, o_key_out);
-    n++;
-    cpl_pushstring(L, o_value_out);
-    n++;
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_call_cpol_setting_iter_next(lua_State *L)
-{
-    cpol_setting_iter *a_it = (cpol_setting_iter *)cpl_check(L, 1, "commpolice.setting_iter");
-    const char *o_key_out = NULL;
-    const char *o_value_out = NULL;
-    int rc;
-    int n = 0;
-    rc = cpol_setting_iter_next(a_it, &o_key_out, &o_value_out);
-    if (rc == CPOL_DONE) {
-        lua_pushnil(L);
-        return 1;
-    }
-    if (rc < 0)
-        return luaL_error(L, "cpol_setting_iter_next: %s", cpol_error_message());
-    cpl_pushstring(L, o_key_out);
-    n++;
-    cpl_pushstring(L, o_value_out);
-    n++;
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
 static int cpl_f_cpol_actor_open(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
@@ -3463,6 +3355,131 @@ static int cpl_f_cpol_permission_name(lua_State *L)
     r = cpol_permission_name(a_permission);
     cpl_pushstring(L, r);
     return 1;
+}
+
+static int cpl_f_cpol_setting_set(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    const char *a_key = cpl_checkstring(L, 3);
+    const char *a_value = cpl_checkstring(L, 4);
+    int rc;
+    int n = 0;
+    rc = cpol_setting_set(a_ctx, a_as, a_key, a_value);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_setting_get(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    const char *a_key = cpl_checkstring(L, 3);
+    char *o_out = NULL;
+    int rc;
+    int n = 0;
+    rc = cpol_setting_get(a_ctx, a_as, a_key, &o_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    cpl_pushstring(L, o_out);
+    cpol_free(o_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_setting_delete(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    const char *a_key = cpl_checkstring(L, 3);
+    int rc;
+    int n = 0;
+    rc = cpol_setting_delete(a_ctx, a_as, a_key);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_setting_iter_new(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    const char *a_prefix = cpl_checkstring(L, 3);
+    cpol_setting_iter *o_out = NULL;
+    int rc;
+    int n = 0;
+    rc = cpol_setting_iter_new(a_ctx, a_as, a_prefix, &o_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    cpl_push_handle(L, o_out, "commpolice.setting_iter", 1);
+    n++;
+    lua_pushnil(L);
+    lua_pushnil(L);
+    lua_pushvalue(L, -3);
+    return n + 3;
+}
+
+static int cpl_f_cpol_setting_iter_next(lua_State *L)
+{
+    cpol_setting_iter *a_it = (cpol_setting_iter *)cpl_check(L, 1, "commpolice.setting_iter");
+    const char *o_key_out = NULL;
+    const char *o_value_out = NULL;
+    int rc;
+    int n = 0;
+    rc = cpol_setting_iter_next(a_it, &o_key_out, &o_value_out);
+    if (rc == CPOL_DONE) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    cpl_pushstring(L, o_key_out);
+    n++;
+    cpl_pushstring(L, o_value_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_call_cpol_setting_iter_next(lua_State *L)
+{
+    cpol_setting_iter *a_it = (cpol_setting_iter *)cpl_check(L, 1, "commpolice.setting_iter");
+    const char *o_key_out = NULL;
+    const char *o_value_out = NULL;
+    int rc;
+    int n = 0;
+    rc = cpol_setting_iter_next(a_it, &o_key_out, &o_value_out);
+    if (rc == CPOL_DONE) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (rc < 0)
+        return luaL_error(L, "cpol_setting_iter_next: %s", cpol_error_message());
+    cpl_pushstring(L, o_key_out);
+    n++;
+    cpl_pushstring(L, o_value_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
 }
 
 static int cpl_f_cpol_audit_iter_new(lua_State *L)
@@ -3669,13 +3686,14 @@ static int cpl_f_cpol_area_rename(lua_State *L)
 static int cpl_f_cpol_area_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_area *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_area_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_area_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.area", 1);
@@ -3744,14 +3762,15 @@ static int cpl_f_cpol_area_depth(lua_State *L)
 static int cpl_f_cpol_area_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_from;
     const cpol_id *a_from;
-    int a_walk = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
+    int a_walk = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
     cpol_area_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_from = cpl_checkid(L, 2, &b_from);
-    rc = cpol_area_iter_new(a_ctx, a_from, a_walk, &o_out);
+    a_from = cpl_checkid(L, 3, &b_from);
+    rc = cpol_area_iter_new(a_ctx, a_as, a_from, a_walk, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.area_iter", 1);
@@ -4009,6 +4028,15 @@ static int cpl_f_cpol_person_birth_date(lua_State *L)
     return 1;
 }
 
+static int cpl_f_cpol_person_birth_year(lua_State *L)
+{
+    const cpol_person *a_p = (const cpol_person *)cpl_check(L, 1, "commpolice.person");
+    int32_t r;
+    r = cpol_person_birth_year(a_p);
+    lua_pushinteger(L, (lua_Integer)r);
+    return 1;
+}
+
 static int cpl_f_cpol_person_registered_at(lua_State *L)
 {
     const cpol_person *a_p = (const cpol_person *)cpl_check(L, 1, "commpolice.person");
@@ -4164,13 +4192,14 @@ static int cpl_f_cpol_assignment_step(lua_State *L)
 static int cpl_f_cpol_assignment_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_assignment *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_assignment_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_assignment_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.assignment", 1);
@@ -4239,13 +4268,14 @@ static int cpl_f_cpol_assignment_since(lua_State *L)
 static int cpl_f_cpol_assignment_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_person;
     const cpol_id *a_person;
     cpol_assignment_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_person = cpl_checkid(L, 2, &b_person);
-    rc = cpol_assignment_iter_new(a_ctx, a_person, &o_out);
+    a_person = cpl_checkid(L, 3, &b_person);
+    rc = cpol_assignment_iter_new(a_ctx, a_as, a_person, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.assignment_iter", 1);
@@ -4337,14 +4367,15 @@ static int cpl_f_cpol_person_note_add(lua_State *L)
 static int cpl_f_cpol_person_note_count(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_person;
     const cpol_id *a_person;
-    int a_kind = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
+    int a_kind = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
     int64_t o_out = 0;
     int rc;
     int n = 0;
-    a_person = cpl_checkid(L, 2, &b_person);
-    rc = cpol_person_note_count(a_ctx, a_person, a_kind, &o_out);
+    a_person = cpl_checkid(L, 3, &b_person);
+    rc = cpol_person_note_count(a_ctx, a_as, a_person, a_kind, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushinteger(L, (lua_Integer)o_out);
@@ -5287,15 +5318,16 @@ static int cpl_f_cpol_case_deadline_set(lua_State *L)
 static int cpl_f_cpol_case_deadline_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_station;
     const cpol_id *a_station;
-    int a_grade = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
-    int a_stage = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
+    int a_grade = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
+    int a_stage = (int)cpl_checkint(L, 5, INT_MIN, INT_MAX);
     int64_t o_out = 0;
     int rc;
     int n = 0;
-    a_station = cpl_checkid(L, 2, &b_station);
-    rc = cpol_case_deadline_get(a_ctx, a_station, a_grade, a_stage, &o_out);
+    a_station = cpl_checkid(L, 3, &b_station);
+    rc = cpol_case_deadline_get(a_ctx, a_as, a_station, a_grade, a_stage, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushinteger(L, (lua_Integer)o_out);
@@ -6202,16 +6234,17 @@ static int cpl_f_cpol_earning_rule_set(lua_State *L)
 static int cpl_f_cpol_earning_rule_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_station;
     const cpol_id *a_station;
-    int a_kind = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
+    int a_kind = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
     int64_t o_points_out = 0;
     int64_t o_daily_cap_out = 0;
     int64_t o_monthly_cap_out = 0;
     int rc;
     int n = 0;
-    a_station = cpl_checkid(L, 2, &b_station);
-    rc = cpol_earning_rule_get(a_ctx, a_station, a_kind, &o_points_out, &o_daily_cap_out, &o_monthly_cap_out);
+    a_station = cpl_checkid(L, 3, &b_station);
+    rc = cpol_earning_rule_get(a_ctx, a_as, a_station, a_kind, &o_points_out, &o_daily_cap_out, &o_monthly_cap_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushinteger(L, (lua_Integer)o_points_out);
@@ -6329,13 +6362,14 @@ static int cpl_f_cpol_hold_void(lua_State *L)
 static int cpl_f_cpol_hold_status(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_hold;
     const cpol_id *a_hold;
     int o_status_out = 0;
     int rc;
     int n = 0;
-    a_hold = cpl_checkid(L, 2, &b_hold);
-    rc = cpol_hold_status(a_ctx, a_hold, &o_status_out);
+    a_hold = cpl_checkid(L, 3, &b_hold);
+    rc = cpol_hold_status(a_ctx, a_as, a_hold, &o_status_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushinteger(L, (lua_Integer)o_status_out);
@@ -6350,10 +6384,11 @@ static int cpl_f_cpol_hold_status(lua_State *L)
 static int cpl_f_cpol_hold_expire_due(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     int64_t o_count_out = 0;
     int rc;
     int n = 0;
-    rc = cpol_hold_expire_due(a_ctx, &o_count_out);
+    rc = cpol_hold_expire_due(a_ctx, a_as, &o_count_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushinteger(L, (lua_Integer)o_count_out);
@@ -6368,13 +6403,14 @@ static int cpl_f_cpol_hold_expire_due(lua_State *L)
 static int cpl_f_cpol_transfer_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_transfer *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_transfer_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_transfer_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.transfer", 1);
@@ -6783,13 +6819,14 @@ static int cpl_f_cpol_shop_item_set_price(lua_State *L)
 static int cpl_f_cpol_shop_item_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_shop_item *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_shop_item_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_shop_item_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.shop_item", 1);
@@ -6840,13 +6877,14 @@ static int cpl_f_cpol_shop_item_stock(lua_State *L)
 static int cpl_f_cpol_shop_item_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_station;
     const cpol_id *a_station;
     cpol_shop_item_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_station = cpl_checkid(L, 2, &b_station);
-    rc = cpol_shop_item_iter_new(a_ctx, a_station, &o_out);
+    a_station = cpl_checkid(L, 3, &b_station);
+    rc = cpol_shop_item_iter_new(a_ctx, a_as, a_station, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.shop_item_iter", 1);
@@ -6936,13 +6974,14 @@ static int cpl_f_cpol_shop_redeem(lua_State *L)
 static int cpl_f_cpol_shop_redemption_status(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_receipt;
     const cpol_id *a_receipt;
     int o_status_out = 0;
     int rc;
     int n = 0;
-    a_receipt = cpl_checkid(L, 2, &b_receipt);
-    rc = cpol_shop_redemption_status(a_ctx, a_receipt, &o_status_out);
+    a_receipt = cpl_checkid(L, 3, &b_receipt);
+    rc = cpol_shop_redemption_status(a_ctx, a_as, a_receipt, &o_status_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushinteger(L, (lua_Integer)o_status_out);
@@ -7047,13 +7086,14 @@ static int cpl_f_cpol_course_create(lua_State *L)
 static int cpl_f_cpol_course_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_course *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_course_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_course_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.course", 1);
@@ -7122,14 +7162,15 @@ static int cpl_f_cpol_course_created_at(lua_State *L)
 static int cpl_f_cpol_course_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_station;
     const cpol_id *a_station;
-    int a_kind = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
+    int a_kind = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
     cpol_course_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_station = cpl_checkid(L, 2, &b_station);
-    rc = cpol_course_iter_new(a_ctx, a_station, a_kind, &o_out);
+    a_station = cpl_checkid(L, 3, &b_station);
+    rc = cpol_course_iter_new(a_ctx, a_as, a_station, a_kind, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.course_iter", 1);
@@ -7215,13 +7256,14 @@ static int cpl_f_cpol_training_session_create(lua_State *L)
 static int cpl_f_cpol_training_session_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_training_session *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_training_session_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_training_session_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.training_session", 1);
@@ -7290,13 +7332,14 @@ static int cpl_f_cpol_training_session_location(lua_State *L)
 static int cpl_f_cpol_training_session_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_course;
     const cpol_id *a_course;
     cpol_training_session_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_course = cpl_checkid(L, 2, &b_course);
-    rc = cpol_training_session_iter_new(a_ctx, a_course, &o_out);
+    a_course = cpl_checkid(L, 3, &b_course);
+    rc = cpol_training_session_iter_new(a_ctx, a_as, a_course, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.training_session_iter", 1);
@@ -7381,13 +7424,14 @@ static int cpl_f_cpol_training_attend(lua_State *L)
 static int cpl_f_cpol_training_record_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_person;
     const cpol_id *a_person;
     cpol_training_record_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_person = cpl_checkid(L, 2, &b_person);
-    rc = cpol_training_record_iter_new(a_ctx, a_person, &o_out);
+    a_person = cpl_checkid(L, 3, &b_person);
+    rc = cpol_training_record_iter_new(a_ctx, a_as, a_person, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.training_record_iter", 1);
@@ -7508,15 +7552,16 @@ static int cpl_f_cpol_training_record_attended(lua_State *L)
 static int cpl_f_cpol_training_minutes(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_person;
     const cpol_id *a_person;
-    cpol_time a_from = (cpol_time)cpl_checkint(L, 3, LUA_MININTEGER, LUA_MAXINTEGER);
-    cpol_time a_to = (cpol_time)cpl_checkint(L, 4, LUA_MININTEGER, LUA_MAXINTEGER);
+    cpol_time a_from = (cpol_time)cpl_checkint(L, 4, LUA_MININTEGER, LUA_MAXINTEGER);
+    cpol_time a_to = (cpol_time)cpl_checkint(L, 5, LUA_MININTEGER, LUA_MAXINTEGER);
     int64_t o_minutes_out = 0;
     int rc;
     int n = 0;
-    a_person = cpl_checkid(L, 2, &b_person);
-    rc = cpol_training_minutes(a_ctx, a_person, a_from, a_to, &o_minutes_out);
+    a_person = cpl_checkid(L, 3, &b_person);
+    rc = cpol_training_minutes(a_ctx, a_as, a_person, a_from, a_to, &o_minutes_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushinteger(L, (lua_Integer)o_minutes_out);
@@ -7557,15 +7602,16 @@ static int cpl_f_cpol_certificate_issue(lua_State *L)
 static int cpl_f_cpol_certificate_valid(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_person;
     const cpol_id *a_person;
-    int a_kind = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
-    cpol_time a_at = (cpol_time)cpl_checkint(L, 4, LUA_MININTEGER, LUA_MAXINTEGER);
+    int a_kind = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
+    cpol_time a_at = (cpol_time)cpl_checkint(L, 5, LUA_MININTEGER, LUA_MAXINTEGER);
     int o_valid_out = 0;
     int rc;
     int n = 0;
-    a_person = cpl_checkid(L, 2, &b_person);
-    rc = cpol_certificate_valid(a_ctx, a_person, a_kind, a_at, &o_valid_out);
+    a_person = cpl_checkid(L, 3, &b_person);
+    rc = cpol_certificate_valid(a_ctx, a_as, a_person, a_kind, a_at, &o_valid_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushboolean(L, o_valid_out != 0);
@@ -7580,13 +7626,14 @@ static int cpl_f_cpol_certificate_valid(lua_State *L)
 static int cpl_f_cpol_certificate_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_person;
     const cpol_id *a_person;
     cpol_certificate_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_person = cpl_checkid(L, 2, &b_person);
-    rc = cpol_certificate_iter_new(a_ctx, a_person, &o_out);
+    a_person = cpl_checkid(L, 3, &b_person);
+    rc = cpol_certificate_iter_new(a_ctx, a_as, a_person, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.certificate_iter", 1);
@@ -7760,13 +7807,14 @@ static int cpl_f_cpol_shift_close(lua_State *L)
 static int cpl_f_cpol_shift_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_shift *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_shift_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_shift_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.shift", 1);
@@ -7898,14 +7946,15 @@ static int cpl_f_cpol_shift_closed_at(lua_State *L)
 static int cpl_f_cpol_shift_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_shift_filter b_filter;
     cpol_id ids_filter[2];
     const cpol_shift_filter *a_filter;
     cpol_shift_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_filter = cpl_fill_cpol_shift_filter(L, 2, &b_filter, ids_filter);
-    rc = cpol_shift_iter_new(a_ctx, a_filter, &o_out);
+    a_filter = cpl_fill_cpol_shift_filter(L, 3, &b_filter, ids_filter);
+    rc = cpol_shift_iter_new(a_ctx, a_as, a_filter, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.shift_iter", 1);
@@ -8067,13 +8116,14 @@ static int cpl_f_cpol_signup_cancel(lua_State *L)
 static int cpl_f_cpol_signup_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_signup *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_signup_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_signup_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.signup", 1);
@@ -8160,14 +8210,15 @@ static int cpl_f_cpol_signup_minutes(lua_State *L)
 static int cpl_f_cpol_signup_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_signup_filter b_filter;
     cpol_id ids_filter[2];
     const cpol_signup_filter *a_filter;
     cpol_signup_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_filter = cpl_fill_cpol_signup_filter(L, 2, &b_filter, ids_filter);
-    rc = cpol_signup_iter_new(a_ctx, a_filter, &o_out);
+    a_filter = cpl_fill_cpol_signup_filter(L, 3, &b_filter, ids_filter);
+    rc = cpol_signup_iter_new(a_ctx, a_as, a_filter, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.signup_iter", 1);
@@ -8225,16 +8276,17 @@ static int cpl_call_cpol_signup_iter_next(lua_State *L)
 static int cpl_f_cpol_activity_minutes(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_person;
     const cpol_id *a_person;
-    int a_kind = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
-    cpol_time a_from = (cpol_time)cpl_checkint(L, 4, LUA_MININTEGER, LUA_MAXINTEGER);
-    cpol_time a_to = (cpol_time)cpl_checkint(L, 5, LUA_MININTEGER, LUA_MAXINTEGER);
+    int a_kind = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
+    cpol_time a_from = (cpol_time)cpl_checkint(L, 5, LUA_MININTEGER, LUA_MAXINTEGER);
+    cpol_time a_to = (cpol_time)cpl_checkint(L, 6, LUA_MININTEGER, LUA_MAXINTEGER);
     int64_t o_minutes_out = 0;
     int rc;
     int n = 0;
-    a_person = cpl_checkid(L, 2, &b_person);
-    rc = cpol_activity_minutes(a_ctx, a_person, a_kind, a_from, a_to, &o_minutes_out);
+    a_person = cpl_checkid(L, 3, &b_person);
+    rc = cpol_activity_minutes(a_ctx, a_as, a_person, a_kind, a_from, a_to, &o_minutes_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     lua_pushinteger(L, (lua_Integer)o_minutes_out);
@@ -8346,13 +8398,14 @@ static int cpl_f_cpol_team_member_remove(lua_State *L)
 static int cpl_f_cpol_team_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_team *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_team_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_team_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.team", 1);
@@ -8448,14 +8501,15 @@ static int cpl_f_cpol_team_created_at(lua_State *L)
 static int cpl_f_cpol_team_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_team_filter b_filter;
     cpol_id ids_filter[2];
     const cpol_team_filter *a_filter;
     cpol_team_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_filter = cpl_fill_cpol_team_filter(L, 2, &b_filter, ids_filter);
-    rc = cpol_team_iter_new(a_ctx, a_filter, &o_out);
+    a_filter = cpl_fill_cpol_team_filter(L, 3, &b_filter, ids_filter);
+    rc = cpol_team_iter_new(a_ctx, a_as, a_filter, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.team_iter", 1);
@@ -8513,14 +8567,15 @@ static int cpl_call_cpol_team_iter_next(lua_State *L)
 static int cpl_f_cpol_team_roster_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_team;
     const cpol_id *a_team;
-    int a_include_left = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
+    int a_include_left = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
     cpol_membership_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_team = cpl_checkid(L, 2, &b_team);
-    rc = cpol_team_roster_iter_new(a_ctx, a_team, a_include_left, &o_out);
+    a_team = cpl_checkid(L, 3, &b_team);
+    rc = cpol_team_roster_iter_new(a_ctx, a_as, a_team, a_include_left, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.membership_iter", 1);
@@ -8534,13 +8589,14 @@ static int cpl_f_cpol_team_roster_iter_new(lua_State *L)
 static int cpl_f_cpol_person_team_iter_new(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_person;
     const cpol_id *a_person;
     cpol_membership_iter *o_out = NULL;
     int rc;
     int n = 0;
-    a_person = cpl_checkid(L, 2, &b_person);
-    rc = cpol_person_team_iter_new(a_ctx, a_person, &o_out);
+    a_person = cpl_checkid(L, 3, &b_person);
+    rc = cpol_person_team_iter_new(a_ctx, a_as, a_person, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.membership_iter", 1);
@@ -8598,13 +8654,14 @@ static int cpl_call_cpol_membership_iter_next(lua_State *L)
 static int cpl_f_cpol_membership_get(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_id;
     const cpol_id *a_id;
     cpol_membership *o_out = NULL;
     int rc;
     int n = 0;
-    a_id = cpl_checkid(L, 2, &b_id);
-    rc = cpol_membership_get(a_ctx, a_id, &o_out);
+    a_id = cpl_checkid(L, 3, &b_id);
+    rc = cpol_membership_get(a_ctx, a_as, a_id, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.membership", 1);
@@ -8682,13 +8739,14 @@ static int cpl_f_cpol_membership_active(lua_State *L)
 static int cpl_f_cpol_team_check(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
     cpol_id b_team;
     const cpol_id *a_team;
     cpol_team_report *o_out = NULL;
     int rc;
     int n = 0;
-    a_team = cpl_checkid(L, 2, &b_team);
-    rc = cpol_team_check(a_ctx, a_team, &o_out);
+    a_team = cpl_checkid(L, 3, &b_team);
+    rc = cpol_team_check(a_ctx, a_as, a_team, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_push_handle(L, o_out, "commpolice.team_report", 1);
@@ -9511,6 +9569,7 @@ static const luaL_Reg cpl_meta_cpol_membership_iter[] = {
 
 static const luaL_Reg cpl_methods_cpol_person[] = {
     {"birth_date", cpl_f_cpol_person_birth_date},
+    {"birth_year", cpl_f_cpol_person_birth_year},
     {"categories", cpl_f_cpol_person_categories},
     {"close", cpl_close_cpol_person},
     {"home_area", cpl_f_cpol_person_home_area},
@@ -10023,11 +10082,6 @@ static const luaL_Reg cpl_cfunctions[] = {
     {"cpol_batch_commit", cpl_f_cpol_batch_commit},
     {"cpol_batch_rollback", cpl_f_cpol_batch_rollback},
     {"cpol_batch_active", cpl_f_cpol_batch_active},
-    {"cpol_setting_set", cpl_f_cpol_setting_set},
-    {"cpol_setting_get", cpl_f_cpol_setting_get},
-    {"cpol_setting_delete", cpl_f_cpol_setting_delete},
-    {"cpol_setting_iter_new", cpl_f_cpol_setting_iter_new},
-    {"cpol_setting_iter_next", cpl_f_cpol_setting_iter_next},
     {"cpol_actor_open", cpl_f_cpol_actor_open},
     {"cpol_actor_system", cpl_f_cpol_actor_system},
     {"cpol_actor_role", cpl_f_cpol_actor_role},
@@ -10038,6 +10092,11 @@ static const luaL_Reg cpl_cfunctions[] = {
     {"cpol_role_name_zh", cpl_f_cpol_role_name_zh},
     {"cpol_role_is_staff", cpl_f_cpol_role_is_staff},
     {"cpol_permission_name", cpl_f_cpol_permission_name},
+    {"cpol_setting_set", cpl_f_cpol_setting_set},
+    {"cpol_setting_get", cpl_f_cpol_setting_get},
+    {"cpol_setting_delete", cpl_f_cpol_setting_delete},
+    {"cpol_setting_iter_new", cpl_f_cpol_setting_iter_new},
+    {"cpol_setting_iter_next", cpl_f_cpol_setting_iter_next},
     {"cpol_audit_iter_new", cpl_f_cpol_audit_iter_new},
     {"cpol_audit_iter_next", cpl_f_cpol_audit_iter_next},
     {"cpol_audit_entry_id", cpl_f_cpol_audit_entry_id},
@@ -10077,6 +10136,7 @@ static const luaL_Reg cpl_cfunctions[] = {
     {"cpol_person_skills", cpl_f_cpol_person_skills},
     {"cpol_person_categories", cpl_f_cpol_person_categories},
     {"cpol_person_birth_date", cpl_f_cpol_person_birth_date},
+    {"cpol_person_birth_year", cpl_f_cpol_person_birth_year},
     {"cpol_person_registered_at", cpl_f_cpol_person_registered_at},
     {"cpol_person_iter_new", cpl_f_cpol_person_iter_new},
     {"cpol_person_iter_next", cpl_f_cpol_person_iter_next},
@@ -10629,6 +10689,7 @@ static const struct cpl_const cpl_constants[] = {
     {"PERM_CASE_SPOTCHECK", (lua_Integer)CPOL_PERM_CASE_SPOTCHECK},
     {"PERM_CASE_VIEW", (lua_Integer)CPOL_PERM_CASE_VIEW},
     {"PERM_CASE_CONFIGURE", (lua_Integer)CPOL_PERM_CASE_CONFIGURE},
+    {"PERM_SETTINGS_MANAGE", (lua_Integer)CPOL_PERM_SETTINGS_MANAGE},
     {"REDEMPTION_HELD", (lua_Integer)CPOL_REDEMPTION_HELD},
     {"REDEMPTION_POSTED", (lua_Integer)CPOL_REDEMPTION_POSTED},
     {"REDEMPTION_VOIDED", (lua_Integer)CPOL_REDEMPTION_VOIDED},
@@ -10692,6 +10753,7 @@ static const struct cpl_const cpl_constants[] = {
     {"ELIMIT", (lua_Integer)CPOL_ELIMIT},
     {"ERULE", (lua_Integer)CPOL_ERULE},
     {"EFUNDS", (lua_Integer)CPOL_EFUNDS},
+    {"EKEY", (lua_Integer)CPOL_EKEY},
     {"EUSER", (lua_Integer)CPOL_EUSER},
     {"TEAM_VOLUNTEER_POLICE", (lua_Integer)CPOL_TEAM_VOLUNTEER_POLICE},
     {"TEAM_PATROL", (lua_Integer)CPOL_TEAM_PATROL},
@@ -10729,10 +10791,12 @@ static const struct cpl_const cpl_constants[] = {
     {"DEPARTMENT_NAME_MAX", (lua_Integer)CPOL_DEPARTMENT_NAME_MAX},
     {"ID_STRING_SIZE", (lua_Integer)CPOL_ID_STRING_SIZE},
     {"ITEM_NAME_MAX", (lua_Integer)CPOL_ITEM_NAME_MAX},
+    {"KEY_LEN", (lua_Integer)CPOL_KEY_LEN},
     {"LEADERBOARD_FILTER_VERSION", (lua_Integer)CPOL_LEADERBOARD_FILTER_VERSION},
     {"MEMO_MAX", (lua_Integer)CPOL_MEMO_MAX},
     {"OPEN_NOCREATE", (lua_Integer)CPOL_OPEN_NOCREATE},
     {"OPEN_OPTIONS_VERSION", (lua_Integer)CPOL_OPEN_OPTIONS_VERSION},
+    {"OPEN_PLAINTEXT", (lua_Integer)CPOL_OPEN_PLAINTEXT},
     {"OPEN_READONLY", (lua_Integer)CPOL_OPEN_READONLY},
     {"PERSON_FIELDS_VERSION", (lua_Integer)CPOL_PERSON_FIELDS_VERSION},
     {"PERSON_FILTER_VERSION", (lua_Integer)CPOL_PERSON_FILTER_VERSION},
@@ -10773,6 +10837,8 @@ static const struct cpl_strconst cpl_internal[] = {
 static const struct cpl_strconst cpl_unsupported[] = {
     {"cpol_open_options.clock", "a C callback cannot be set from Lua"},
     {"cpol_open_options.clock_payload", "a C pointer cannot be set from Lua"},
+    {"cpol_open_options.key", "a C callback cannot be set from Lua"},
+    {"cpol_open_options.key_payload", "a C pointer cannot be set from Lua"},
     {NULL, NULL}
 };
 

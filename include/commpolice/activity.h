@@ -19,7 +19,21 @@
  * publicity sessions), stops sign-ups and turns the sign-ups still waiting
  * into no-shows. Every change is audited.
  *
- * Reading shifts and sign-ups needs no actor.
+ * Every read names its actor. Shifts are reference data: any active actor of
+ * the shift's station may read them. Sign-ups and activity time name
+ * people: a person may always read their own; anyone else needs
+ * #CPOL_PERM_PERSON_VIEW at the station.
+ *
+ * **Covert persons.** To a reader without a still-active
+ * #CPOL_PERM_PERSON_SENSITIVE assignment, a person who holds or held the
+ * informant role (other than the reader) does not exist: their sign-ups
+ * are not listed (paging counts only the listed ones), cpol_signup_get()
+ * and cpol_activity_minutes() answer #CPOL_ENOTFOUND as for an unknown id,
+ * and writes by such an actor naming them are refused the same way. A
+ * shift read by such a reader counts only the sign-ups it can list
+ * (cpol_shift_signed_up()) and shows as its capacity the places open to it
+ * (cpol_shift_capacity(): the places not held by hidden people), so that
+ * places free = capacity − signed up holds for every reader.
  */
 #ifndef COMMPOLICE_ACTIVITY_H
 #define COMMPOLICE_ACTIVITY_H
@@ -145,12 +159,14 @@ CPOL_API int cpol_shift_close(cpol_ctx *ctx, const cpol_actor *as, const cpol_id
  * Read a shift.
  * @ctor cpol_shift
  * @param ctx  an open context
+ * @param as   the actor; any active actor at the shift's station (reference data)
  * @param id   the shift
  * @param[out] out  receives the shift (owned; free with cpol_shift_free()); NULL on failure
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM for an inactive actor or one
+ *         of another station; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_shift_get(cpol_ctx *ctx, const cpol_id *id, cpol_shift **out);
+CPOL_API int cpol_shift_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_shift **out);
 /**
  * Free a shift snapshot.
  * @dtor cpol_shift
@@ -208,7 +224,8 @@ CPOL_API cpol_time cpol_shift_starts_at(const cpol_shift *s);
 CPOL_API cpol_time cpol_shift_ends_at(const cpol_shift *s);
 /**
  * @param s  a shift
- * @return its number of places
+ * @return its number of places; for a reader not cleared for covert
+ *         persons, the places not held by people hidden from it
  * @since 0.1
  */
 CPOL_API int32_t cpol_shift_capacity(const cpol_shift *s);
@@ -220,7 +237,8 @@ CPOL_API int32_t cpol_shift_capacity(const cpol_shift *s);
 CPOL_API int cpol_shift_status(const cpol_shift *s);
 /**
  * @param s  a shift
- * @return the places taken when the snapshot was read: sign-ups signed up, checked in or completed
+ * @return the places taken when the snapshot was read: sign-ups signed up,
+ *         checked in or completed that the reader can list
  * @since 0.1
  */
 CPOL_API int64_t cpol_shift_signed_up(const cpol_shift *s);
@@ -258,17 +276,20 @@ typedef struct cpol_shift_filter {
 #define CPOL_SHIFT_FILTER_INIT { CPOL_SHIFT_FILTER_VERSION, NULL, NULL, 0, 0, 0, 0, 0 }
 
 /**
- * List shifts by start time.
+ * List shifts by start time: an actor bound to one station lists that
+ * station's shifts only.
  * @ctor cpol_shift_iter
  * @param ctx  an open context
+ * @param as   the actor; any active actor (reference data)
  * @param filter  which shifts, or NULL for all
  * @param[out] out  receives the iterator (owned; free with cpol_shift_iter_free())
  * @return #CPOL_OK; #CPOL_EVERSION; #CPOL_EINVALID for an unknown kind, negative times,
  *         offset or limit, or @p to before @p from; #CPOL_ENOTFOUND for an unknown area;
- *         #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ *         #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_shift_iter_new(cpol_ctx *ctx, const cpol_shift_filter *filter, cpol_shift_iter **out);
+CPOL_API int cpol_shift_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_shift_filter *filter,
+                                 cpol_shift_iter **out);
 /**
  * Next shift.
  * @param it  the iterator
@@ -367,12 +388,14 @@ CPOL_API int cpol_signup_cancel(cpol_ctx *ctx, const cpol_actor *as, const cpol_
  * Read a sign-up.
  * @ctor cpol_signup
  * @param ctx  an open context
+ * @param as   the actor; the person signed up, or #CPOL_PERM_PERSON_VIEW at the shift's station
  * @param id   the sign-up
  * @param[out] out  receives the sign-up (owned; free with cpol_signup_free()); NULL on failure
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND, also for the sign-up of a covert person
+ *         hidden from @p as; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_signup_get(cpol_ctx *ctx, const cpol_id *id, cpol_signup **out);
+CPOL_API int cpol_signup_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_signup **out);
 /**
  * Free a sign-up snapshot.
  * @dtor cpol_signup
@@ -450,16 +473,22 @@ typedef struct cpol_signup_filter {
 #define CPOL_SIGNUP_FILTER_INIT { CPOL_SIGNUP_FILTER_VERSION, NULL, NULL, 0, 0, 0, 0, 0 }
 
 /**
- * List sign-ups by the start of their shift.
+ * List sign-ups by the start of their shift, without those of covert
+ * persons hidden from the reader (a filter on such a person lists nothing).
+ * An actor bound to one station lists that station's sign-ups only.
  * @ctor cpol_signup_iter
  * @param ctx  an open context
+ * @param as   the actor; a filter on the actor's own person needs nothing more;
+ *             any other listing needs #CPOL_PERM_PERSON_VIEW
  * @param filter  which sign-ups, or NULL for all
  * @param[out] out  receives the iterator (owned; free with cpol_signup_iter_free())
  * @return #CPOL_OK; #CPOL_EVERSION; #CPOL_EINVALID for an unknown status, negative times,
- *         offset or limit, or @p to before @p from; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ *         offset or limit, or @p to before @p from; #CPOL_EPERM; #CPOL_EMISUSE;
+ *         #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_signup_iter_new(cpol_ctx *ctx, const cpol_signup_filter *filter, cpol_signup_iter **out);
+CPOL_API int cpol_signup_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_signup_filter *filter,
+                                  cpol_signup_iter **out);
 /**
  * Next sign-up.
  * @param it  the iterator
@@ -480,17 +509,19 @@ CPOL_API void cpol_signup_iter_free(cpol_signup_iter *it);
  * Total activity time of a person: the minutes of their completed sign-ups
  * for shifts starting in [@p from, @p to).
  * @param ctx  an open context
+ * @param as   the actor; the person themself, or #CPOL_PERM_PERSON_VIEW at the person's station
  * @param person  the person
  * @param kind  only shifts of this #cpol_shift_kind_t, or 0 for all
  * @param from  earliest shift start counted (0: no lower bound)
  * @param to  first shift start no longer counted (0: no upper bound)
  * @param[out] minutes_out  receives the total
- * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist; #CPOL_EINVALID for an
- *         unknown kind, a negative bound or @p to before @p from; #CPOL_EMISUSE; #CPOL_ESTORAGE
+ * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist or is covert
+ *         and hidden from @p as; #CPOL_EINVALID for an unknown kind, a negative
+ *         bound or @p to before @p from; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
  */
-CPOL_API int cpol_activity_minutes(cpol_ctx *ctx, const cpol_id *person, int kind, cpol_time from, cpol_time to,
-                                   int64_t *minutes_out);
+CPOL_API int cpol_activity_minutes(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int kind,
+                                   cpol_time from, cpol_time to, int64_t *minutes_out);
 
 CPOL_END_DECL
 

@@ -73,7 +73,8 @@ typedef enum cpol_permission_t {
     CPOL_PERM_CASE_CLOSE = 27,        /**< "case.close": evaluate and close, reopen */
     CPOL_PERM_CASE_SPOTCHECK = 28,    /**< "case.spotcheck": sample resolved cases and confirm or reopen them */
     CPOL_PERM_CASE_VIEW = 29,         /**< "case.view": read cases (reporters of protected tips masked), metrics, repeats */
-    CPOL_PERM_CASE_CONFIGURE = 30     /**< "case.configure": set the station's case deadlines */
+    CPOL_PERM_CASE_CONFIGURE = 30,    /**< "case.configure": set the station's case deadlines */
+    CPOL_PERM_SETTINGS_MANAGE = 31    /**< "settings.manage": store and remove installation settings (commpolice/setting.h) */
 } cpol_permission_t;
 
 /** The actor a call is made as; see commpolice/actor.h. */

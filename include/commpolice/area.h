@@ -77,15 +77,21 @@ CPOL_API int cpol_area_create(cpol_ctx *ctx, const cpol_actor *as, const cpol_id
 CPOL_API int cpol_area_rename(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, const char *name);
 
 /**
- * Read an area.
+ * Read an area. Areas are reference data that name nobody, so any active
+ * actor may read those in its scope: its own station (or, bureau-wide, its
+ * bureau), everything below it, and the areas above it; the system actor
+ * reads every area.
  * @ctor cpol_area
  * @param ctx  an open context
+ * @param as   the actor; needs no particular permission, an active role (see above)
  * @param id   the area
  * @param[out] out  receives the area (owned; free with cpol_area_free()); NULL on failure
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM for an area of another station
+ *         or bureau, or an actor whose role is no longer active; #CPOL_EMISUSE;
+ *         #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_area_get(cpol_ctx *ctx, const cpol_id *id, cpol_area **out);
+CPOL_API int cpol_area_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_area **out);
 
 /**
  * Free an area snapshot.
@@ -133,17 +139,22 @@ CPOL_API const cpol_id *cpol_area_station(const cpol_area *area);
 CPOL_API int cpol_area_depth(const cpol_area *area);
 
 /**
- * Walk the tree from an area.
+ * Walk the tree from an area, visiting only areas in the actor's scope (as
+ * cpol_area_get(): a station-bound actor walking down from its bureau sees
+ * its own station, not the others).
  * @ctor cpol_area_iter
  * @param ctx  an open context
- * @param from  the starting area (not itself visited)
+ * @param as   the actor; needs no particular permission, an active role
+ * @param from  the starting area (not itself visited), in the actor's scope
  * @param walk  a #cpol_area_walk_t
  * @param[out] out  receives the iterator (owned; free with cpol_area_iter_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND if @p from does not exist; #CPOL_EINVALID for an unknown walk;
+ * @return #CPOL_OK; #CPOL_ENOTFOUND if @p from does not exist; #CPOL_EPERM if it lies
+ *         outside the actor's scope; #CPOL_EINVALID for an unknown walk;
  *         #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_area_iter_new(cpol_ctx *ctx, const cpol_id *from, int walk, cpol_area_iter **out);
+CPOL_API int cpol_area_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *from, int walk,
+                                cpol_area_iter **out);
 
 /**
  * Next area of the walk.

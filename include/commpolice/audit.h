@@ -8,10 +8,22 @@
  * the system actor), the time from the context's clock, the object's kind and
  * id, the action (such as "volunteer.admit"), short before/after summaries and
  * the reason the actor gave. The API offers no way to change or delete an
- * entry. Summaries never contain full ID-card or phone numbers, and the
- * entry that records a case's report (action "case.report") shows its actor
- * only to readers holding #CPOL_PERM_PERSON_SENSITIVE: whoever reported a
- * case, an informant's tip above all, stays protected from other readers.
+ * entry. The summaries the library writes about people hold no personal
+ * data (no names, no ID-card or phone numbers, masked or not): the object id
+ * says whose file or assignment it is.
+ *
+ * Covert people (security informants, see commpolice/person.h) are protected
+ * in the trail as everywhere. To a reader without #CPOL_PERM_PERSON_SENSITIVE:
+ * - entries about a covert person's file, or about a row that belongs to one
+ *   person (assignment, sign-up, attendance, certificate, transfer,
+ *   redemption) whose person is covert, are not listed;
+ * - an entry made by a covert person shows no actor (NULL) and role 0;
+ * - the entry that records a case's report (action "case.report") never
+ *   shows its actor: whoever reported a case stays protected;
+ * - a filter on an actor matches only entries whose actor this reader is
+ *   shown (a covert actor's id matches nothing);
+ * - offset and limit count the entries this reader is shown.
+ * The covert person reading their own entries sees them in full.
  */
 #ifndef COMMPOLICE_AUDIT_H
 #define COMMPOLICE_AUDIT_H
@@ -90,14 +102,14 @@ CPOL_API const cpol_id *cpol_audit_entry_id(const cpol_audit_entry *e);
 CPOL_API cpol_time cpol_audit_entry_time(const cpol_audit_entry *e);
 /**
  * @param e  an entry
- * @return the acting person (borrowed), or NULL for the system actor and for
- *         a hidden reporter (see the file comment)
+ * @return the acting person (borrowed), or NULL for the system actor, a covert
+ *         actor or the reporter of a case hidden from the reader (see the file comment)
  * @since 0.1
  */
 CPOL_API const cpol_id *cpol_audit_entry_actor(const cpol_audit_entry *e);
 /**
  * @param e  an entry
- * @return the #cpol_role_t the person acted in, 0 for the system actor or a hidden reporter
+ * @return the #cpol_role_t the person acted in, 0 for the system actor or a hidden actor
  * @since 0.1
  */
 CPOL_API int cpol_audit_entry_role(const cpol_audit_entry *e);

@@ -31,19 +31,28 @@
  * of the station: 辅警+物业+网格员上门调解), the community officer (民警主导) and
  * station leadership (所领导牵头). The handler must hold an active role that
  * fits the tier. Escalation is explicit, with a reason; de-escalation needs
- * #CPOL_PERM_CASE_DEESCALATE (officers, leaders). Raising the risk grade of a
+ * #CPOL_PERM_CASE_DEESCALATE (officers, leaders), and so does every other
+ * way of lowering a case: a lower risk grade, or an assignment below the
+ * tier a case back in triage was last at. Raising the risk grade of a
  * case already assigned below the new minimum sends it back to "assessed"
  * for a new assignment.
  *
  * **Closing.** A case is closed (评价) only after a follow-up visit (回访) was
  * recorded and found no recurrence; a case resolved at the leadership tier is
- * closed only by a station leader, and nobody closes a case they handled.
+ * closed only by a station leader. Nobody judges their own work: whoever
+ * reported or recorded a report does not verify it; whoever handled a case at
+ * any point, or recorded an arrival on its scene, neither closes it nor
+ * decides its spot check.
  *
  * **Reporter protection.** The reporter of an informant tip (or of any case
  * recorded as confidential) is stored, but shown only to actors holding
- * #CPOL_PERM_PERSON_SENSITIVE and to the reporter: everyone else reads NULL
- * from cpol_case_reporter(), "" from cpol_case_reporter_name() and sees the
- * reporter removed from the history. Open311 exports never contain reporters.
+ * #CPOL_PERM_PERSON_SENSITIVE through an active assignment and to the
+ * reporter: everyone else reads NULL from cpol_case_reporter(), "" from
+ * cpol_case_reporter_name() and sees the reporter removed from the history.
+ * For such a reader every field naming a covert person (one who holds or
+ * held the informant role) is blanked too: the handler of a case they
+ * handle on the spot, the actor and subject of their steps in the history
+ * (docs/cases.md). Open311 exports never contain reporters.
  *
  * **Points.** Verifying a lead reported by a volunteer (any non-staff role)
  * awards #CPOL_EARN_CASE_LEAD to the reporter (once per case); rejecting it as
@@ -231,7 +240,9 @@ typedef struct cpol_case_fields {
  *         description, coordinates out of range, a flag that is not 0 or 1,
  *         or a reporting time in the future or negative; #CPOL_EUTF8;
  *         #CPOL_ETOOLONG; #CPOL_ENOTFOUND if the area or reporter does not
- *         exist; #CPOL_ERULE if the area lies under no police station;
+ *         exist, or the reporter is a covert person (informant) and @p as
+ *         may not know it (the same message as for an unknown id);
+ *         #CPOL_ERULE if the area lies under no police station;
  *         #CPOL_EPERM; #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
@@ -252,7 +263,8 @@ CPOL_API int cpol_case_report(cpol_ctx *ctx, const cpol_actor *as, const cpol_ca
  * @return #CPOL_OK; #CPOL_EMISUSE for NULL @p ctx, @p as or @p case_id;
  *         #CPOL_EINVALID if both or neither of @p person and @p name are given
  *         or the name is empty; #CPOL_EUTF8; #CPOL_ETOOLONG; #CPOL_ENOTFOUND for
- *         an unknown case or person; #CPOL_EEXISTS if the person is already a
+ *         an unknown case or person, or a covert person @p as may not know
+ *         (as for an unknown id); #CPOL_EEXISTS if the person is already a
  *         party; #CPOL_ESTATE if the case is closed or rejected; #CPOL_EPERM;
  *         #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
@@ -269,7 +281,8 @@ CPOL_API int cpol_case_party_add(cpol_ctx *ctx, const cpol_actor *as, const cpol
  * @param note  what was checked (may be NULL; up to #CPOL_CASE_NOTE_MAX bytes)
  * @return #CPOL_OK; #CPOL_ESTATE if the case is not "reported" (the message
  *         names the state and the allowed steps); #CPOL_ERULE if the actor
- *         reported the case (nobody verifies their own report); #CPOL_EPERM;
+ *         reported the case (nobody verifies their own report) or recorded
+ *         it, whatever reporter it names; #CPOL_EPERM;
  *         #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_EUTF8; #CPOL_ETOOLONG;
  *         #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
@@ -301,14 +314,19 @@ CPOL_API int cpol_case_reject(cpol_ctx *ctx, const cpol_actor *as, const cpol_id
  * Assess the risk grade (研判): verified → assessed; or change the grade of an
  * assessed, assigned or handled case. If the case is assigned at a tier below
  * the new grade's minimum, it returns to "assessed" and must be reassigned.
+ * A lower grade lowers the minimum tier: it is a de-escalation.
  * @param ctx  an open context
- * @param as   the actor; needs #CPOL_PERM_CASE_TRIAGE at the case's station
+ * @param as   the actor; needs #CPOL_PERM_CASE_TRIAGE at the case's station,
+ *             and #CPOL_PERM_CASE_DEESCALATE too for a lower grade
  * @param case_id  the case
  * @param grade  a #cpol_risk_grade_t
- * @param note  the reasoning (may be NULL; up to #CPOL_CASE_NOTE_MAX bytes)
+ * @param note  the reasoning (may be NULL; up to #CPOL_CASE_NOTE_MAX bytes;
+ *              required for a lower grade, as its reason)
  * @return #CPOL_OK; #CPOL_ALREADY if the case already has this grade (nothing
  *         changes); #CPOL_ESTATE if the state allows no assessment;
- *         #CPOL_EINVALID for an unknown grade; #CPOL_EPERM; #CPOL_ENOTFOUND;
+ *         #CPOL_EINVALID for an unknown grade or a lower grade without a
+ *         note; #CPOL_EPERM (for a lower grade: the message says it is a
+ *         de-escalation); #CPOL_ENOTFOUND;
  *         #CPOL_EMISUSE; #CPOL_EUTF8; #CPOL_ETOOLONG; #CPOL_EREADONLY;
  *         #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
@@ -324,21 +342,29 @@ CPOL_API int cpol_case_assess(cpol_ctx *ctx, const cpol_actor *as, const cpol_id
  * tier an active auxiliary, property guard or grid worker who is an active
  * member of @p team; the officer tier an active community officer; the
  * leadership tier an active station leader, all at the case's station.
+ * A case back in triage after a declined referral or a reopening keeps the
+ * tier it was last at: assigning it lower is a de-escalation.
  * @param ctx  an open context
- * @param as   the actor; needs #CPOL_PERM_CASE_TRIAGE at the case's station
+ * @param as   the actor; needs #CPOL_PERM_CASE_TRIAGE at the case's station,
+ *             and #CPOL_PERM_CASE_DEESCALATE too below the tier the case was
+ *             last at
  * @param case_id  the case
  * @param tier  a #cpol_case_tier_t
  * @param handler  the person who handles it
  * @param team  the team that handles it: required at the team tier, optional
  *              (a team of the station) otherwise; kept as the case's team
- * @param note  instructions (may be NULL; up to #CPOL_CASE_NOTE_MAX bytes)
+ * @param note  instructions (may be NULL; up to #CPOL_CASE_NOTE_MAX bytes;
+ *              required, as the reason, below the tier the case was last at)
  * @return #CPOL_OK; #CPOL_ERULE for a tier below the grade's minimum (the
  *         message names grade and minimum tier), a lower tier than the
  *         current one (use cpol_case_deescalate()), a handler who does not
  *         fit the tier, a missing team at the team tier, or a team of another
  *         station; #CPOL_ESTATE if the state allows no assignment;
- *         #CPOL_EINVALID for an unknown tier; #CPOL_ENOTFOUND for an unknown
- *         case, handler or team; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_EUTF8;
+ *         #CPOL_EINVALID for an unknown tier, or no note below the tier the
+ *         case was last at; #CPOL_ENOTFOUND for an unknown case, handler or
+ *         team, or a covert handler @p as may not know (as for an unknown
+ *         id); #CPOL_EPERM (below the tier the case was last at: the message
+ *         says it is a de-escalation); #CPOL_EMISUSE; #CPOL_EUTF8;
  *         #CPOL_ETOOLONG; #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
@@ -404,7 +430,9 @@ CPOL_API int cpol_case_deescalate(cpol_ctx *ctx, const cpol_actor *as, const cpo
  *         arrival is already recorded (since the case was last reopened);
  *         #CPOL_ERULE if the responder is
  *         registered at another station; #CPOL_ESTATE; #CPOL_EPERM;
- *         #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_EUTF8; #CPOL_ETOOLONG;
+ *         #CPOL_ENOTFOUND for an unknown case or responder, or a covert
+ *         responder @p as may not know (as for an unknown id);
+ *         #CPOL_EMISUSE; #CPOL_EUTF8; #CPOL_ETOOLONG;
  *         #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
@@ -512,7 +540,10 @@ CPOL_API int cpol_case_followup(cpol_ctx *ctx, const cpol_actor *as, const cpol_
  * @return #CPOL_OK; #CPOL_ERULE without a follow-up visit, when the last
  *         visit found the matter recurred, for a case resolved at the
  *         leadership tier closed by someone who is not a station leader, or
- *         when the actor handled the case; #CPOL_ESTATE; #CPOL_EPERM;
+ *         when the actor handled the case at any point of its history (a
+ *         handler named by any assignment, escalation or de-escalation, a
+ *         responder on the scene, who resolved it) or recorded an arrival on
+ *         the scene; #CPOL_ESTATE; #CPOL_EPERM;
  *         #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_EUTF8; #CPOL_ETOOLONG;
  *         #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
@@ -605,7 +636,9 @@ CPOL_API int cpol_case_risk_grade(const cpol_case *c);
 CPOL_API int cpol_case_tier(const cpol_case *c);
 /**
  * @param c  a case
- * @return its current handler (borrowed), or NULL while it has none
+ * @return its current handler (borrowed), or NULL while it has none or when
+ *         the handler is a covert person (an informant handling on the spot)
+ *         the reader of this snapshot may not know
  * @since 0.1
  */
 CPOL_API const cpol_id *cpol_case_handler(const cpol_case *c);
@@ -665,7 +698,10 @@ CPOL_API const cpol_id *cpol_case_reporter(const cpol_case *c);
 CPOL_API const char *cpol_case_reporter_name(const cpol_case *c);
 /**
  * @param c  a case
- * @return 1 if the reporter's identity is protected (informant tip or confidential), 0 otherwise
+ * @return 1 if the reporter's identity is protected (informant tip or
+ *         confidential), 0 otherwise; also 1 for a reader who may not know
+ *         the reporter because they are covert (an informant's ordinary
+ *         report reads like any confidential one)
  * @since 0.1
  */
 CPOL_API int cpol_case_confidential(const cpol_case *c);
@@ -838,13 +874,16 @@ CPOL_API cpol_time cpol_case_event_at(const cpol_case_event *e);
 CPOL_API cpol_time cpol_case_event_recorded_at(const cpol_case_event *e);
 /**
  * @param e  an event
- * @return the person who took the step (borrowed), or NULL for the system actor or when masked
+ * @return the person who took the step (borrowed), or NULL for the system
+ *         actor or when masked: the protected reporter who recorded their
+ *         report, or a covert person, for a reader who may not know them
  * @since 0.1
  */
 CPOL_API const cpol_id *cpol_case_event_actor(const cpol_case_event *e);
 /**
  * @param e  an event
- * @return the #cpol_role_t the actor acted in, 0 for the system actor or when masked
+ * @return the #cpol_role_t the actor acted in, 0 for the system actor or when
+ *         the actor is masked
  * @since 0.1
  */
 CPOL_API int cpol_case_event_actor_role(const cpol_case_event *e);
@@ -853,7 +892,8 @@ CPOL_API int cpol_case_event_actor_role(const cpol_case_event *e);
  * @return whom the step concerns (borrowed): the reporter (report), the
  *         handler (assign, escalate, de-escalate), the responder (arrive), the
  *         original (reject as duplicate), the referral (refer, reply), the spot
- *         check; NULL otherwise or when masked
+ *         check; NULL otherwise or when masked (the protected reporter, or a
+ *         covert person, for a reader who may not know them)
  * @since 0.1
  */
 CPOL_API const cpol_id *cpol_case_event_subject(const cpol_case_event *e);
@@ -916,15 +956,19 @@ CPOL_API int cpol_case_deadline_set(cpol_ctx *ctx, const cpol_actor *as, const c
 /**
  * Read the time a stage may take at a station (the stored value, else the default).
  * @param ctx  an open context
+ * @param as   the actor; any active role acting for the station (deadlines are
+ *             reference data that name nobody)
  * @param station  a police station
  * @param grade  a #cpol_risk_grade_t
  * @param stage  as for cpol_case_deadline_set()
  * @param[out] out  receives the limit in milliseconds
  * @return #CPOL_OK; #CPOL_EINVALID for an unknown grade or stage or an area
- *         that is not a station; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ *         that is not a station; #CPOL_ENOTFOUND; #CPOL_EPERM for an actor
+ *         no longer active or of another station; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_case_deadline_get(cpol_ctx *ctx, const cpol_id *station, int grade, int stage, int64_t *out);
+CPOL_API int cpol_case_deadline_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int grade,
+                                    int stage, int64_t *out);
 
 /**
  * The built-in time a stage may take (documented in docs/cases.md): general

@@ -54,7 +54,9 @@ typedef struct cpol_case_repeat_iter cpol_case_repeat_iter;
  * @param longitude  WGS 84 degrees, -180 to 180
  * @param on_duty  1 on duty, 0 off duty
  * @return #CPOL_OK; #CPOL_EINVALID for coordinates out of range or @p on_duty
- *         not 0 or 1; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE;
+ *         not 0 or 1; #CPOL_ENOTFOUND for an unknown person, or a covert
+ *         person (informant) @p as may not know (as for an unknown id);
+ *         #CPOL_EPERM; #CPOL_EMISUSE;
  *         #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
@@ -64,7 +66,9 @@ CPOL_API int cpol_duty_report(cpol_ctx *ctx, const cpol_actor *as, const cpol_id
 /**
  * Rank the on-duty active members of the case's station's teams by distance
  * from the case, nearest first (ties by person id). Each person appears once,
- * with the first team they joined.
+ * with the first team they joined. Covert people (who hold or held the
+ * informant role) are left out for a reader without
+ * #CPOL_PERM_PERSON_SENSITIVE, unless it is them.
  * @ctor cpol_responder_iter
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_CASE_TRIAGE at the case's station
@@ -158,7 +162,9 @@ CPOL_API int cpol_spot_check_sample(cpol_ctx *ctx, const cpol_actor *as, const c
 /**
  * Decide a pending spot check: confirm the case's result, or reopen the case
  * (it returns to "assessed" as with cpol_case_reopen()). Recorded as the
- * case's step #CPOL_STEP_SPOT_CONFIRM or #CPOL_STEP_SPOT_REOPEN.
+ * case's step #CPOL_STEP_SPOT_CONFIRM or #CPOL_STEP_SPOT_REOPEN. Nobody
+ * checks a case they handled at any point or whose arrival on the scene
+ * they recorded.
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_CASE_SPOTCHECK at the check's station
  * @param check  the spot check
@@ -166,7 +172,10 @@ CPOL_API int cpol_spot_check_sample(cpol_ctx *ctx, const cpol_actor *as, const c
  * @param note  the finding: required to reopen, else optional (up to #CPOL_CASE_NOTE_MAX bytes)
  * @return #CPOL_OK; #CPOL_ESTATE if the check was already decided or the case
  *         was reopened meanwhile; #CPOL_EINVALID for another result or a
- *         missing note; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE;
+ *         missing note; #CPOL_ERULE if the actor handled the case (as its
+ *         handler, a handler named by an assignment, escalation or
+ *         de-escalation, a responder on the scene or who resolved it) or
+ *         recorded an arrival on its scene; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE;
  *         #CPOL_EUTF8; #CPOL_ETOOLONG; #CPOL_EREADONLY; #CPOL_EBUSY;
  *         #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
@@ -285,7 +294,9 @@ typedef struct cpol_case_repeat_query {
  * Find groups of repeated cases, ranked by size (then by their newest case,
  * latest first). Every case reported in the window counts, duplicates
  * included (a repeated call is what is being looked for). Protected
- * reporters count only for readers who may see them. With raise_grade, the
+ * reporters count only for readers who may see them, and a covert person
+ * (reporter or party) is never a key for a reader without
+ * #CPOL_PERM_PERSON_SENSITIVE. With raise_grade, the
  * newest case of each group, if assessed and not yet resolved, is
  * reassessed one grade higher (general → attention → high) with the note
  * "repeat: …", as cpol_case_assess() would (each case at most once per call).

@@ -53,6 +53,13 @@ CPOL_BEGIN_DECL
 typedef int64_t cpol_time;
 
 /**
+ * The latest time the library works with: 9999-12-31 23:59:59.999 UTC. A
+ * clock that returns more is held at this value, so adding any documented
+ * duration to a time can never overflow.
+ */
+#define CPOL_TIME_MAX INT64_C(253402300799999)
+
+/**
  * Free memory that the library allocated and handed to the caller
  * (for example the string from cpol_setting_get()).
  *

@@ -31,14 +31,41 @@ CPOL_BEGIN_DECL
 
 /**
  * A clock: returns the current time in milliseconds since the epoch.
+ * A negative value says the clock failed (a binding returns -1 when its
+ * callback raised): the call that needed the time then fails with
+ * #CPOL_EUSER and stores nothing. Times past #CPOL_TIME_MAX are held there.
  * @param payload  the cpol_open_options::clock_payload given at open
+ * @return milliseconds since the epoch, or a negative value on failure
  */
 typedef cpol_time (*cpol_clock_cb)(void *payload);
+
+/** Bytes of a master key handed to the library by a #cpol_key_cb. */
+#define CPOL_KEY_LEN 32
+
+/**
+ * A key source: writes the 32-byte master key named @p key_id to @p key.
+ * The host keeps keys outside the database (a key-management service, a
+ * hardware module, a file readable only by the service account); the library
+ * keeps only the key id and a check value, and wipes its copy on close.
+ * @param payload  the cpol_open_options::key_payload given at open
+ * @param key_id   the key wanted (the one set at creation, or by cpol_rekey())
+ * @param[out] key  receives the key
+ * @return 0 on success; any other value: the key is not available
+ *         (cpol_ctx_open() then fails with #CPOL_EKEY)
+ */
+typedef int (*cpol_key_cb)(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN]);
 
 /** Open read-only: every write returns #CPOL_EREADONLY; the storage must exist. */
 #define CPOL_OPEN_READONLY 0x1u
 /** Do not create the storage if it does not exist (#CPOL_ENOTFOUND instead). */
 #define CPOL_OPEN_NOCREATE 0x2u
+/**
+ * Store personal data without encryption. Without a key, opening fails with
+ * #CPOL_EKEY unless this flag is given: a deployment never writes names,
+ * ID-card numbers, phones and informant links in clear by accident. Meant
+ * for tests and demonstrations.
+ */
+#define CPOL_OPEN_PLAINTEXT 0x4u
 
 /**
  * Options for cpol_ctx_open(). Initialise with #CPOL_OPEN_OPTIONS_INIT or
@@ -54,12 +81,16 @@ typedef struct cpol_open_options {
     int32_t busy_timeout_ms; /**< how long to wait for another process's lock; 0 = 5000 ms default */
     cpol_clock_cb clock;    /**< time source; NULL = the system's real-time clock */
     void *clock_payload;    /**< passed to @ref clock unchanged */
+    /* version 2 */
+    const char *key_id;     /**< the key that encrypts a new database (up to 64 bytes); an existing one names its own */
+    cpol_key_cb key;        /**< where keys come from; NULL: no key (needs #CPOL_OPEN_PLAINTEXT) */
+    void *key_payload;      /**< passed to @ref key unchanged */
 } cpol_open_options;
 
 /** The current version of #cpol_open_options. */
-#define CPOL_OPEN_OPTIONS_VERSION 1
+#define CPOL_OPEN_OPTIONS_VERSION 2
 /** Static initialiser for #cpol_open_options with every field at its default. */
-#define CPOL_OPEN_OPTIONS_INIT { CPOL_OPEN_OPTIONS_VERSION, 0, 0, NULL, NULL }
+#define CPOL_OPEN_OPTIONS_INIT { CPOL_OPEN_OPTIONS_VERSION, 0, 0, NULL, NULL, NULL, NULL, NULL }
 
 /**
  * Initialise an options struct to its defaults (for callers that cannot use

@@ -26,11 +26,16 @@ typedef struct cpol_dossier cpol_dossier;
 /**
  * Read a person's dossier. A person may read their own; otherwise the actor
  * needs #CPOL_PERM_PERSON_VIEW at the person's station. The person file in it
- * is masked as cpol_person_get() would mask it for this actor.
+ * is masked as cpol_person_get() would mask it for this actor, and every
+ * figure counts only what this actor could list through the module
+ * iterators. Figures the actor may not see at all are -1 ("not shown"):
+ * the balance without #CPOL_PERM_POINTS_VIEW, the note counts without
+ * #CPOL_PERM_PERSON_NOTE (never for one's own dossier).
  * @ctor cpol_dossier
  * @param ctx  an open context
- * @param as   the actor
- * @param person  the person
+ * @param as   the actor (see above)
+ * @param person  the person; #CPOL_ENOTFOUND for a covert person and an actor
+ *                without #CPOL_PERM_PERSON_SENSITIVE, as an unknown id
  * @param[out] out  receives the dossier (owned; free with cpol_dossier_free())
  * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
@@ -99,19 +104,19 @@ CPOL_API int64_t cpol_dossier_publicity_minutes(const cpol_dossier *d);
 CPOL_API int64_t cpol_dossier_activity_minutes(const cpol_dossier *d);
 /**
  * @param d  a dossier
- * @return the person's points balance (0 if they never had points)
+ * @return the person's points balance (0 if they never had points; -1 if not shown to the reader)
  * @since 0.1
  */
 CPOL_API int64_t cpol_dossier_points(const cpol_dossier *d);
 /**
  * @param d  a dossier
- * @return commendations on file
+ * @return commendations on file (-1 if not shown to the reader)
  * @since 0.1
  */
 CPOL_API int64_t cpol_dossier_commendations(const cpol_dossier *d);
 /**
  * @param d  a dossier
- * @return disciplinary notes on file
+ * @return disciplinary notes on file (-1 if not shown to the reader)
  * @since 0.1
  */
 CPOL_API int64_t cpol_dossier_disciplinary_notes(const cpol_dossier *d);

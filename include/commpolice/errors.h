@@ -54,6 +54,7 @@ typedef enum cpol_status_t {
     CPOL_ELIMIT = -21,        /**< a capacity, cap or size limit would be exceeded */
     CPOL_ERULE = -22,         /**< the request breaks a domain rule (one officer per team, no self-award, …); the message names it */
     CPOL_EFUNDS = -23,        /**< not enough points available (balance minus holds) for the request */
+    CPOL_EKEY = -24,          /**< an encryption key is missing or wrong, or a store without one was not asked for with #CPOL_OPEN_PLAINTEXT */
 
     CPOL_EUSER = -100         /**< reserved: a caller's callback asked to stop with its own error */
 } cpol_status_t;

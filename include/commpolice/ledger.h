@@ -28,6 +28,27 @@
  *   with #CPOL_ECONFLICT naming the field that differs. A kiosk that retries
  *   after a crash or a dropped connection never double-awards or
  *   double-spends.
+ * - **One id, one request.** A request id, once used, is reserved for that
+ *   one request whatever its kind (award, reversal, redemption, hold, refund,
+ *   yearly clearing): the same id sent as another kind of request is refused
+ *   with #CPOL_ECONFLICT naming the kind it was first used for, and changes
+ *   nothing (a pending hold's id cannot be taken by an award or a refund, so
+ *   the hold stays postable). The library's own transfers (automatic awards
+ *   and their reversals, clearing entries) get fresh ids, reserved the same
+ *   way, so no id of a case, shift or sign-up is ever a transfer id.
+ * - **Sources.** An award names what it rewards (its *source*), and one
+ *   source earns at most one award **of a kind**: a case may earn its
+ *   reporter a lead award and its on-the-spot mediator a mediation award,
+ *   each once, but never two lead awards. An award made by an actor must
+ *   name a real source of its kind done by the person who earns, at their
+ *   station (see cpol_points_award()); sources are never shown to readers.
+ * - **Informants.** A person who holds or held the informant role
+ *   (治安信息员) is covert: to a reader without #CPOL_PERM_PERSON_SENSITIVE
+ *   (other than that person) their balance, statement, transfers, holds and
+ *   redemptions do not exist (#CPOL_ENOTFOUND, as for an unknown id),
+ *   leaderboards leave them out and rank without them, and a write that
+ *   names them is refused as for an unknown person. Points the library
+ *   awards by itself (a verified lead) still reach them.
  * - **Holds (two-phase).** A redemption may first place a hold that counts
  *   against the available balance at once; the hold is then posted (goods
  *   handed over), voided, or expires after its timeout — exactly once.
@@ -92,7 +113,8 @@ typedef struct cpol_transfer cpol_transfer;
  * @param person  the person
  * @param[out] balance_out  receives the posted balance (may be NULL)
  * @param[out] available_out  receives balance minus pending holds (may be NULL)
- * @return #CPOL_OK (0 and 0 for a person who never had points); #CPOL_ENOTFOUND;
+ * @return #CPOL_OK (0 and 0 for a person who never had points); #CPOL_ENOTFOUND
+ *         (also for a covert person and a reader without #CPOL_PERM_PERSON_SENSITIVE);
  *         #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
  */
@@ -133,38 +155,57 @@ CPOL_API int cpol_earning_rule_set(cpol_ctx *ctx, const cpol_actor *as, const cp
 /**
  * Read an earning rule.
  * @param ctx  an open context
+ * @param as   the actor; any active actor at @p station (reference data)
  * @param station  a police station area
  * @param kind  a #cpol_earning_kind_t
  * @param[out] points_out  points per activity (0 if no rule)
  * @param[out] daily_cap_out  daily cap (may be NULL)
  * @param[out] monthly_cap_out  monthly cap (may be NULL)
- * @return #CPOL_OK; #CPOL_EINVALID; #CPOL_EMISUSE; #CPOL_ESTORAGE
+ * @return #CPOL_OK; #CPOL_EINVALID; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
  */
-CPOL_API int cpol_earning_rule_get(cpol_ctx *ctx, const cpol_id *station, int kind, int64_t *points_out,
-                                   int64_t *daily_cap_out, int64_t *monthly_cap_out);
+CPOL_API int cpol_earning_rule_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int kind,
+                                   int64_t *points_out, int64_t *daily_cap_out, int64_t *monthly_cap_out);
 
 /**
  * Award points for a verified activity, by the station's earning rule.
  *
  * The amount comes from the rule for @p kind at the person's station. The
- * @p source is the verified thing (a completed sign-up, a verified lead, an
- * attendance); one source earns at most one award of a kind, whatever the
- * request id. Nobody awards points to themselves.
+ * @p source is the verified thing, done by @p person at their station:
+ *
+ * | kind | the source must be |
+ * |---|---|
+ * | #CPOL_EARN_PATROL | a completed sign-up of theirs for a patrol shift |
+ * | #CPOL_EARN_PUBLICITY | a completed sign-up of theirs for a publicity session |
+ * | #CPOL_EARN_TRAINING | their attendance (present) at a training session |
+ * | #CPOL_EARN_CASE_LEAD | a case they reported that was verified (not rejected) |
+ * | #CPOL_EARN_MEDIATION | a case they handled, resolved by a mediated agreement |
+ * | #CPOL_EARN_HAZARD | a hazard case they reported, resolved as rectified |
+ *
+ * Anything else is refused with #CPOL_ERULE naming what the kind expects
+ * (the same message whether the id is unknown, of another kind or someone
+ * else's). Only the system actor, importing points from an earlier system,
+ * may name a source the library does not hold. One source earns at most
+ * one award of a kind, whatever the request id; the same source may earn
+ * awards of different kinds (a case: its reporter's lead, its mediator's
+ * mediation). The library makes these awards itself when the activity is
+ * recorded; this call is for what those did not pay (a rule set later).
+ * Nobody awards points to themselves.
  *
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_POINTS_AWARD at the person's station
- * @param request  caller-chosen idempotency id; becomes the transfer's id
- * @param person  who earns
+ * @param request  caller-chosen idempotency id, never used for another request; becomes the transfer's id
+ * @param person  who earns (a covert person is unknown to an actor without #CPOL_PERM_PERSON_SENSITIVE)
  * @param kind  a #cpol_earning_kind_t
  * @param source  the activity, lead or attendance being rewarded
  * @param memo  optional note (may be NULL)
  * @param[out] amount_out  receives the points awarded (may be NULL)
  * @return #CPOL_OK; #CPOL_ALREADY for a repeated request (amount_out set to the
  *         original amount); #CPOL_ECONFLICT if the request id was used with
- *         other content (the message names the field) or the source was already
- *         rewarded; #CPOL_ERULE for a self-award or when the station has no
- *         rule for @p kind; #CPOL_ELIMIT when the daily or monthly cap would be
+ *         other content (the message names the field) or for another kind of
+ *         request (the message names it), or the source was already rewarded
+ *         for @p kind; #CPOL_ERULE for a self-award, a source that is not what
+ *         @p kind expects, or when the station has no rule for @p kind; #CPOL_ELIMIT when the daily or monthly cap would be
  *         exceeded; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EINVALID; #CPOL_EMISUSE;
  *         #CPOL_EUTF8; #CPOL_ETOOLONG; #CPOL_ESTORAGE
  * @since 0.1
@@ -178,11 +219,12 @@ CPOL_API int cpol_points_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_i
  * to the original. An award is reversed at most once.
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_POINTS_ADMIN at the person's station
- * @param request  idempotency id of the reversal
+ * @param request  idempotency id of the reversal, never used for another request
  * @param award  the id of the award transfer
  * @param reason  why (required, 1 to #CPOL_MEMO_MAX bytes)
  * @return #CPOL_OK; #CPOL_ALREADY for a repeated request; #CPOL_ECONFLICT for a
- *         reused request id or an award already reversed; #CPOL_EFUNDS if the
+ *         request id used with another award or for another kind of request,
+ *         or an award already reversed; #CPOL_EFUNDS if the
  *         person has already spent the points (nothing is changed: settle it
  *         with the person first); #CPOL_EINVALID if @p award is not an award;
  *         #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
@@ -215,36 +257,48 @@ CPOL_API int cpol_hold_post(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *
 CPOL_API int cpol_hold_void(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *hold);
 
 /**
- * The state of a hold, expiring it first if its time has passed.
+ * The state of a hold, expiring it first if its time has passed (the
+ * expiry is recorded as the installation's own doing).
  * @param ctx  an open context
+ * @param as   the actor; the person whose hold it is, or a holder of #CPOL_PERM_POINTS_VIEW at the hold's station
  * @param hold  the hold's id
  * @param[out] status_out  receives a #cpol_hold_status_t
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE
+ * @return #CPOL_OK; #CPOL_ENOTFOUND (also for a covert person's hold and a
+ *         reader without #CPOL_PERM_PERSON_SENSITIVE); #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
  */
-CPOL_API int cpol_hold_status(cpol_ctx *ctx, const cpol_id *hold, int *status_out);
+CPOL_API int cpol_hold_status(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *hold, int *status_out);
 
 /**
  * Expire every pending hold whose timeout has passed (by the context clock),
  * releasing its points and stock. Holds also expire on their own when their
  * account is next used; this call settles all of them, e.g. from a nightly job.
+ * Each hold expired is recorded in the audit trail under @p as (action
+ * "shop.hold.expire").
  * @param ctx  an open context
+ * @param as   the actor; needs #CPOL_PERM_POINTS_ADMIN (the system actor may
+ *             always); an actor of one station expires that station's holds,
+ *             a bureau-wide one those of the stations under its bureau
  * @param[out] count_out  receives the number of holds expired (may be NULL)
- * @return #CPOL_OK; #CPOL_EMISUSE; #CPOL_EREADONLY; #CPOL_ESTORAGE
+ * @return #CPOL_OK; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_EREADONLY; #CPOL_ESTORAGE
  * @since 0.1
  */
-CPOL_API int cpol_hold_expire_due(cpol_ctx *ctx, int64_t *count_out);
+CPOL_API int cpol_hold_expire_due(cpol_ctx *ctx, const cpol_actor *as, int64_t *count_out);
 
 /**
  * Read a transfer.
  * @ctor cpol_transfer
  * @param ctx  an open context
- * @param id   the transfer (the request id it was created with)
+ * @param as   the actor; the person whose points it moves, or a holder of #CPOL_PERM_POINTS_VIEW at its station
+ * @param id   the transfer (the request id it was created with; the library's
+ *             own transfers have ids of their own, never a case's or a sign-up's)
  * @param[out] out  receives it (owned; free with cpol_transfer_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND (also for a covert person's transfer and a
+ *         reader without #CPOL_PERM_PERSON_SENSITIVE); #CPOL_EPERM; #CPOL_EMISUSE;
+ *         #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_transfer_get(cpol_ctx *ctx, const cpol_id *id, cpol_transfer **out);
+CPOL_API int cpol_transfer_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_transfer **out);
 /**
  * Free a transfer snapshot.
  * @dtor cpol_transfer
@@ -324,7 +378,9 @@ typedef struct cpol_statement_iter cpol_statement_iter;
  * @param to  end time (exclusive); 0 = no end
  * @param[out] opening_out  receives the balance before @p from (may be NULL)
  * @param[out] out  receives the iterator (owned; free with cpol_statement_iter_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EINVALID if to <= from; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND (also for a covert person and a reader
+ *         without #CPOL_PERM_PERSON_SENSITIVE); #CPOL_EPERM; #CPOL_EINVALID if
+ *         to <= from; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
 CPOL_API int cpol_statement_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_time from,
@@ -379,7 +435,8 @@ CPOL_API cpol_time cpol_statement_line_time(const cpol_statement_line *line);
  * Prove the ledger's invariants on the stored data: every transfer's two
  * postings cancel out, the sum over all accounts is zero, every maintained
  * balance equals the sum of its postings, every account's held amount equals
- * its pending holds, and no person's available balance is below zero.
+ * its pending holds, no person's available balance is below zero, and every
+ * transfer's id is reserved as a request (one id, one request).
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_POINTS_VIEW (the system actor may always)
  * @param[out] checked_out  receives the number of postings checked (may be NULL)
@@ -417,7 +474,9 @@ typedef struct cpol_leaderboard_filter {
 /**
  * Rank people by the points they earned in a period (awards minus
  * reversals), to publicise exemplary volunteers. Equal points share a rank
- * (1, 2, 2, 4); ties are listed by name.
+ * (1, 2, 2, 4); ties are listed by name. For a reader without
+ * #CPOL_PERM_PERSON_SENSITIVE, covert people are left out before ranking,
+ * so the ranks show no gap where they would be.
  * @ctor cpol_leaderboard_iter
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_POINTS_VIEW at the station

@@ -4,11 +4,22 @@
  *        admission of volunteers, and notes that are never deleted.
  *
  * A person file holds a name, a resident ID-card number (checked against its
- * GB 11643 check digit and birth date; unique in the database), a phone
- * number, a home area, skills and occupation categories. ID-card and phone
- * numbers are sensitive personal information: every read masks them
- * ("350402********1234", "138****5678") unless the actor holds
- * #CPOL_PERM_PERSON_SENSITIVE.
+ * GB 11643 check digit and birth date; unique among the files of one police
+ * station, so a person may have a file at two stations), a phone number, a
+ * home area, skills and occupation categories. ID-card and phone numbers are
+ * sensitive personal information: every read masks them
+ * ("350***********1234", "138****5678") and withholds the birth date (only
+ * the year is given, cpol_person_birth_year()) unless the actor holds
+ * #CPOL_PERM_PERSON_SENSITIVE or reads their own file, so that no field
+ * gives the hidden digits back.
+ *
+ * Security informants (治安信息员) are covert: a person who holds or ever
+ * held #CPOL_ROLE_INFORMANT does not exist for a reader without
+ * #CPOL_PERM_PERSON_SENSITIVE (other than that person): their file,
+ * assignments and notes answer #CPOL_ENOTFOUND exactly as an unknown id,
+ * listings skip them, and writes that name them are refused the same way.
+ * Only an actor holding #CPOL_PERM_PERSON_SENSITIVE may enrol someone as an
+ * informant.
  *
  * A person holds roles through *assignments*: a role at an area with a
  * status. Staff roles (cpol_role_is_staff()) are appointed and active at
@@ -121,8 +132,9 @@ CPOL_API int cpol_id_card_check(const char *id_card);
  * @param as   the actor; needs #CPOL_PERM_PERSON_REGISTER at the home area's station
  * @param fields  the file; name, id_card and home_area are required
  * @param[out] id_out  receives the new person's id (may be NULL)
- * @return #CPOL_OK; #CPOL_EEXISTS if a person with this ID-card number is
- *         already registered; #CPOL_EINVALID for a bad ID-card number,
+ * @return #CPOL_OK; #CPOL_EEXISTS if a file with this ID-card number is
+ *         already registered at the home area's station (the message names
+ *         no one and no other station); #CPOL_EINVALID for a bad ID-card number,
  *         phone, empty name or category bits; #CPOL_ENOTFOUND if the home
  *         area does not exist; #CPOL_EPERM; #CPOL_EVERSION; #CPOL_EUTF8;
  *         #CPOL_ETOOLONG; #CPOL_EMISUSE; #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE
@@ -135,21 +147,25 @@ CPOL_API int cpol_person_register(cpol_ctx *ctx, const cpol_actor *as, const cpo
  * Change fields of a person file (NULL fields stay as they are).
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_PERSON_REGISTER at the person's station
+ *             (and at the new station when the home area moves there)
  * @param person  the person
  * @param fields  the fields to change
- * @return as cpol_person_register(), plus #CPOL_ENOTFOUND for an unknown person
+ * @return as cpol_person_register() (the number must be free at the station the
+ *         file ends up at), plus #CPOL_ENOTFOUND for an unknown person or one
+ *         hidden from the actor
  * @since 0.1
  */
 CPOL_API int cpol_person_update(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
                                 const cpol_person_fields *fields);
 
 /**
- * Read a person file. A person may always read their own file; otherwise the
- * actor needs #CPOL_PERM_PERSON_VIEW at the person's station.
+ * Read a person file. A person may always read their own file (in full).
  * @ctor cpol_person
  * @param ctx  an open context
- * @param as   the actor
- * @param id   the person
+ * @param as   the actor; needs #CPOL_PERM_PERSON_VIEW at the person's station
+ *             (numbers masked without #CPOL_PERM_PERSON_SENSITIVE)
+ * @param id   the person; a covert person is #CPOL_ENOTFOUND for an actor without
+ *             #CPOL_PERM_PERSON_SENSITIVE, as an unknown id
  * @param[out] out  receives the file (owned; free with cpol_person_free())
  * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
@@ -158,6 +174,12 @@ CPOL_API int cpol_person_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id 
 
 /**
  * Find a person by ID-card number (for a kiosk that scans an ID card).
+ * Looks only within the actor's scope: its station for a station-bound
+ * actor, the stations under its bureau for a bureau-wide one, everywhere for
+ * the system actor (the earliest registered file when several stations hold
+ * the number). A number held only outside that scope, or only by a person
+ * hidden from the actor, is #CPOL_ENOTFOUND with the same message as a
+ * number nobody holds. One's own number always finds one's own file.
  * @ctor cpol_person
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_PERSON_VIEW
@@ -233,10 +255,18 @@ CPOL_API const char *cpol_person_skills(const cpol_person *p);
 CPOL_API int32_t cpol_person_categories(const cpol_person *p);
 /**
  * @param p  a person
- * @return the birth date from the ID-card number as YYYYMMDD (e.g. 19850312); readable even when masked
+ * @return the birth date from the ID-card number as YYYYMMDD (e.g. 19850312);
+ *         0 when the snapshot is masked (cpol_person_masked()): the date is the
+ *         part of the number the mask hides
  * @since 0.1
  */
 CPOL_API int32_t cpol_person_birth_date(const cpol_person *p);
+/**
+ * @param p  a person
+ * @return the year of birth (e.g. 1985), also when the snapshot is masked; 0 for NULL
+ * @since 0.1
+ */
+CPOL_API int32_t cpol_person_birth_year(const cpol_person *p);
 /**
  * @param p  a person
  * @return when the file was registered
@@ -265,6 +295,8 @@ typedef struct cpol_person_filter {
 
 /**
  * List people (masked as for cpol_person_get()), in registration order.
+ * Covert people are skipped for an actor without #CPOL_PERM_PERSON_SENSITIVE
+ * before paging (a filter on #CPOL_ROLE_INFORMANT lists nobody to it).
  * @ctor cpol_person_iter
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_PERSON_VIEW; sees only its station's people
@@ -297,7 +329,7 @@ CPOL_API void cpol_person_iter_free(cpol_person_iter *it);
  * active at once.
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_ROLE_APPOINT at the area's station
- * @param person  the person
+ * @param person  the person (#CPOL_ENOTFOUND if hidden from @p as)
  * @param role  a staff #cpol_role_t
  * @param area  where the role is held (a station, or a bureau for bureau-wide leaders and analysts)
  * @param reason  why (may be NULL)
@@ -313,8 +345,9 @@ CPOL_API int cpol_role_appoint(cpol_ctx *ctx, const cpol_actor *as, const cpol_i
 /**
  * Record an application for a volunteer role (state "applied").
  * @param ctx  an open context
- * @param as   the actor; needs #CPOL_PERM_VOLUNTEER_ENROL at the area's station
- * @param person  the applicant
+ * @param as   the actor; needs #CPOL_PERM_VOLUNTEER_ENROL at the area's station, and
+ *             #CPOL_PERM_PERSON_SENSITIVE too for #CPOL_ROLE_INFORMANT
+ * @param person  the applicant (#CPOL_ENOTFOUND if hidden from @p as)
  * @param role  a volunteer #cpol_role_t (not a staff role)
  * @param area  where the person will serve (a station or an area below it)
  * @param reason  the application's motivation or source (may be NULL)
@@ -335,8 +368,8 @@ CPOL_API int cpol_volunteer_apply(cpol_ctx *ctx, const cpol_actor *as, const cpo
  * #CPOL_PERM_ROLE_APPOINT for staff roles. Nobody may take a step on their
  * own assignment.
  * @param ctx  an open context
- * @param as   the actor
- * @param assignment  the assignment
+ * @param as   the actor (permission as above, at the assignment's station)
+ * @param assignment  the assignment (#CPOL_ENOTFOUND if its person is hidden from @p as)
  * @param to   the target #cpol_assignment_status_t
  * @param reason  why: required (1 to #CPOL_REASON_MAX bytes) for reject, suspend and retire
  * @return #CPOL_OK; #CPOL_ESTATE if the step is not allowed from the current
@@ -352,12 +385,15 @@ CPOL_API int cpol_assignment_step(cpol_ctx *ctx, const cpol_actor *as, const cpo
  * Read an assignment.
  * @ctor cpol_assignment
  * @param ctx  an open context
- * @param id   the assignment
+ * @param as   the actor; needs #CPOL_PERM_PERSON_VIEW where the role is held, unless
+ *             the assignment is its own
+ * @param id   the assignment; #CPOL_ENOTFOUND, as an unknown id, when its person
+ *             is hidden from @p as
  * @param[out] out  receives it (owned; free with cpol_assignment_free())
  * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_assignment_get(cpol_ctx *ctx, const cpol_id *id, cpol_assignment **out);
+CPOL_API int cpol_assignment_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_assignment **out);
 /**
  * Free an assignment snapshot.
  * @dtor cpol_assignment
@@ -406,12 +442,14 @@ CPOL_API cpol_time cpol_assignment_since(const cpol_assignment *a);
  * List a person's assignments, oldest first (history of each is in the audit trail).
  * @ctor cpol_assignment_iter
  * @param ctx  an open context
- * @param person  the person
+ * @param as   the actor; may read the person's file (as cpol_person_get())
+ * @param person  the person; #CPOL_ENOTFOUND when hidden from @p as
  * @param[out] out  receives the iterator (owned; free with cpol_assignment_iter_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_assignment_iter_new(cpol_ctx *ctx, const cpol_id *person, cpol_assignment_iter **out);
+CPOL_API int cpol_assignment_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
+                                      cpol_assignment_iter **out);
 /**
  * Next assignment.
  * @param it  the iterator
@@ -439,7 +477,7 @@ CPOL_API const char *cpol_assignment_status_name(int status);
  * Add a note to a person file. Notes are never changed or deleted.
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_PERSON_NOTE at the person's station
- * @param person  the person
+ * @param person  the person (#CPOL_ENOTFOUND if hidden from @p as)
  * @param kind  a #cpol_note_kind_t
  * @param text  1 to #CPOL_REASON_MAX bytes of UTF-8
  * @param[out] id_out  receives the note's id (may be NULL)
@@ -453,14 +491,18 @@ CPOL_API int cpol_person_note_add(cpol_ctx *ctx, const cpol_actor *as, const cpo
 /**
  * Count a person's notes of a kind (0 = all kinds); the texts are listed by
  * the audit trail (action "person.note") for readers with #CPOL_PERM_AUDIT_VIEW.
+ * Notes (disciplinary ones above all) are personal data.
  * @param ctx  an open context
- * @param person  the person
+ * @param as   the actor; needs #CPOL_PERM_PERSON_NOTE at the person's station, unless
+ *             counting its own notes
+ * @param person  the person; #CPOL_ENOTFOUND when hidden from @p as
  * @param kind  a #cpol_note_kind_t or 0
  * @param[out] out  receives the count
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE
+ * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EINVALID; #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
  */
-CPOL_API int cpol_person_note_count(cpol_ctx *ctx, const cpol_id *person, int kind, int64_t *out);
+CPOL_API int cpol_person_note_count(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int kind,
+                                    int64_t *out);
 
 CPOL_END_DECL
 

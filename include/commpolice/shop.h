@@ -79,12 +79,13 @@ CPOL_API int cpol_shop_item_set_price(cpol_ctx *ctx, const cpol_actor *as, const
  * Read an item.
  * @ctor cpol_shop_item
  * @param ctx  an open context
+ * @param as   the actor; any active actor at the item's station (reference data)
  * @param id   the item
  * @param[out] out  receives it (owned; free with cpol_shop_item_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_shop_item_get(cpol_ctx *ctx, const cpol_id *id, cpol_shop_item **out);
+CPOL_API int cpol_shop_item_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_shop_item **out);
 /**
  * Free an item snapshot.
  * @dtor cpol_shop_item
@@ -121,12 +122,14 @@ CPOL_API int64_t cpol_shop_item_stock(const cpol_shop_item *item);
  * List a station's catalogue by name.
  * @ctor cpol_shop_item_iter
  * @param ctx  an open context
+ * @param as   the actor; any active actor at @p station (reference data)
  * @param station  a police station area
  * @param[out] out  receives the iterator (owned; free with cpol_shop_item_iter_free())
- * @return #CPOL_OK; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_shop_item_iter_new(cpol_ctx *ctx, const cpol_id *station, cpol_shop_item_iter **out);
+CPOL_API int cpol_shop_item_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station,
+                                     cpol_shop_item_iter **out);
 /**
  * Next item.
  * @param it  the iterator
@@ -154,15 +157,16 @@ CPOL_API void cpol_shop_item_iter_free(cpol_shop_item_iter *it);
  *
  * @param ctx  an open context
  * @param as   the actor (the kiosk operator); needs #CPOL_PERM_POINTS_REDEEM at the item's station
- * @param request  caller-chosen idempotency id; becomes the receipt id
- * @param person  who redeems (must be registered at the item's station)
+ * @param request  caller-chosen idempotency id, never used for another request; becomes the receipt id
+ * @param person  who redeems (must be registered at the item's station; a covert
+ *                person is unknown to an actor without #CPOL_PERM_PERSON_SENSITIVE)
  * @param item  the item
  * @param quantity  units, 1 to 1000
  * @param hold_ms  0 to take the points now, else the hold's timeout (1 ms to 7 days)
  * @param[out] amount_out  receives the points charged or held (may be NULL)
  * @return #CPOL_OK; #CPOL_ALREADY for a repeated request; #CPOL_ECONFLICT if
  *         the request id was used with other content (the message names the
- *         field); #CPOL_EFUNDS if the person lacks the points; #CPOL_ELIMIT if
+ *         field) or for another kind of request (named); #CPOL_EFUNDS if the person lacks the points; #CPOL_ELIMIT if
  *         the item lacks the stock; #CPOL_ERULE if person and item belong to
  *         different stations; #CPOL_EINVALID for a bad quantity or timeout;
  *         #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
@@ -174,23 +178,27 @@ CPOL_API int cpol_shop_redeem(cpol_ctx *ctx, const cpol_actor *as, const cpol_id
 /**
  * The state of a redemption (expiring an overdue hold first).
  * @param ctx  an open context
+ * @param as   the actor; the person who redeemed, or a holder of #CPOL_PERM_POINTS_VIEW at the shop's station
  * @param receipt  the redemption's request id
  * @param[out] status_out  receives a #cpol_redemption_status_t
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE
+ * @return #CPOL_OK; #CPOL_ENOTFOUND (also for a covert person's redemption and
+ *         a reader without #CPOL_PERM_PERSON_SENSITIVE); #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
  */
-CPOL_API int cpol_shop_redemption_status(cpol_ctx *ctx, const cpol_id *receipt, int *status_out);
+CPOL_API int cpol_shop_redemption_status(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *receipt,
+                                         int *status_out);
 
 /**
  * Refund a posted redemption: the points go back to the person (a
  * compensating transfer linked to the original) and the goods back to stock.
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_POINTS_ADMIN at the station
- * @param request  idempotency id of the refund
+ * @param request  idempotency id of the refund, never used for another request
  * @param receipt  the redemption to refund
  * @param reason  why (required, 1 to #CPOL_MEMO_MAX bytes)
  * @return #CPOL_OK; #CPOL_ALREADY for a repeated request; #CPOL_ECONFLICT for a
- *         reused request id or a redemption already refunded; #CPOL_ESTATE if
+ *         request id used with another receipt or for another kind of request
+ *         (a pending hold's id among them), or a redemption already refunded; #CPOL_ESTATE if
  *         the redemption is not posted (a hold is voided instead); #CPOL_ENOTFOUND;
  *         #CPOL_EPERM; #CPOL_EINVALID; #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
@@ -204,7 +212,7 @@ CPOL_API int cpol_shop_refund(cpol_ctx *ctx, const cpol_actor *as, const cpol_id
  * the station's issuance account. Held points are not touched.
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_POINTS_ADMIN at the station
- * @param request  idempotency id of the batch
+ * @param request  idempotency id of the batch, never used for another request
  * @param station  a police station area
  * @param[out] accounts_out  receives the number of accounts cleared (may be NULL)
  * @param[out] points_out  receives the points cleared in total (may be NULL)

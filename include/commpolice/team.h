@@ -32,9 +32,29 @@
  * Changes need #CPOL_PERM_TEAM_MANAGE at the team's station and are recorded
  * in the audit trail under the team's id (object kind "team"; actions
  * "team.create", "team.member.add", "team.member.remove", "team.officer.set").
- * Reading teams, rosters and reports needs no actor: they expose only ids,
- * never personal fields. cpol_team_check() tells whether a team meets its
- * template.
+ * cpol_team_check() tells whether a team meets its template.
+ *
+ * **Informant networks.** Only a person who holds an active security
+ * informant (治安信息员, #CPOL_ROLE_INFORMANT) assignment at the team's
+ * station may join a team of kind #CPOL_TEAM_INFORMANT_NETWORK, in any team
+ * role but the responsible officer's (#CPOL_ERULE otherwise): being on such
+ * a team never names anyone who is not covert.
+ *
+ * **Reading.** Every read names its actor. Teams and team reports are
+ * reference data: any active actor of the team's station may read them.
+ * Rosters and memberships name people: they need #CPOL_PERM_PERSON_VIEW at
+ * the team's station, except that an active member of a team may read its
+ * roster and a person may always read their own memberships.
+ *
+ * **Covert persons.** A person who holds or ever held the informant role is
+ * covert: to a reader without a still-active #CPOL_PERM_PERSON_SENSITIVE
+ * assignment (and who is not that person) they do not exist. Rosters skip
+ * their memberships (an informant network's roster shows its officer only),
+ * cpol_membership_get() and cpol_person_team_iter_new() answer
+ * #CPOL_ENOTFOUND as for an unknown id, a team's officer who is covert reads
+ * as the nil id, and a team report counts only the members the reader can
+ * list (its verdict and message judge those counts). Writes naming a covert
+ * person by such an actor are refused as for an unknown person.
  */
 #ifndef COMMPOLICE_TEAM_H
 #define COMMPOLICE_TEAM_H
@@ -161,7 +181,8 @@ CPOL_API int cpol_team_set_officer(cpol_ctx *ctx, const cpol_actor *as, const cp
  * @return #CPOL_OK; #CPOL_ERULE for #CPOL_TEAM_ROLE_OFFICER (一队一警: the
  *         team already has its officer; use cpol_team_set_officer()) or when
  *         the person does not hold what the role needs at the station (see
- *         commpolice/team.h); #CPOL_ELIMIT for a second auxiliary in a 1+1+N
+ *         commpolice/team.h), or, for an informant network, holds no active
+ *         informant assignment there; #CPOL_ELIMIT for a second auxiliary in a 1+1+N
  *         team; #CPOL_EEXISTS if the person is already an active member;
  *         #CPOL_EINVALID for an unknown role; #CPOL_ENOTFOUND; #CPOL_EPERM;
  *         #CPOL_EMISUSE; #CPOL_EUTF8; #CPOL_ETOOLONG; #CPOL_EREADONLY;
@@ -191,12 +212,14 @@ CPOL_API int cpol_team_member_remove(cpol_ctx *ctx, const cpol_actor *as, const 
  * Read a team.
  * @ctor cpol_team
  * @param ctx  an open context
+ * @param as   the actor; any active actor at the team's station (reference data)
  * @param id   the team
  * @param[out] out  receives the team (owned; free with cpol_team_free()); NULL on failure
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM for an inactive actor or
+ *         one of another station; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_team_get(cpol_ctx *ctx, const cpol_id *id, cpol_team **out);
+CPOL_API int cpol_team_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_team **out);
 
 /**
  * Free a team snapshot.
@@ -250,7 +273,8 @@ CPOL_API const cpol_id *cpol_team_station(const cpol_team *team);
 CPOL_API const cpol_id *cpol_team_parent(const cpol_team *team);
 /**
  * @param team  a team
- * @return the person id of its responsible officer (borrowed)
+ * @return the person id of its responsible officer (borrowed); the nil id
+ *         when the officer is a covert person hidden from the reader
  * @since 0.1
  */
 CPOL_API const cpol_id *cpol_team_officer(const cpol_team *team);
@@ -280,18 +304,21 @@ typedef struct cpol_team_filter {
 #define CPOL_TEAM_FILTER_INIT { CPOL_TEAM_FILTER_VERSION, NULL, 0, NULL, 0, 0 }
 
 /**
- * List teams in creation order.
+ * List teams in creation order: an actor bound to one station lists that
+ * station's teams only.
  * @ctor cpol_team_iter
  * @param ctx  an open context
+ * @param as   the actor; any active actor (reference data)
  * @param filter  the filter, or NULL for every team
  * @param[out] out  receives the iterator (owned; free with cpol_team_iter_free())
  * @return #CPOL_OK; #CPOL_EVERSION for an unknown filter version;
  *         #CPOL_EINVALID for an unknown kind or a negative offset or limit;
- *         #CPOL_ENOTFOUND for an unknown area or parent; #CPOL_EMISUSE;
- *         #CPOL_ESTORAGE; #CPOL_ENOMEM
+ *         #CPOL_ENOTFOUND for an unknown area or parent; #CPOL_EPERM for an
+ *         inactive actor; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_team_iter_new(cpol_ctx *ctx, const cpol_team_filter *filter, cpol_team_iter **out);
+CPOL_API int cpol_team_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_team_filter *filter,
+                                cpol_team_iter **out);
 /**
  * Next team.
  * @param it  the iterator
@@ -309,17 +336,21 @@ CPOL_API int cpol_team_iter_next(cpol_team_iter *it, const cpol_team **out);
 CPOL_API void cpol_team_iter_free(cpol_team_iter *it);
 
 /**
- * List a team's memberships in the order people joined.
+ * List a team's memberships in the order people joined, without those of
+ * covert persons hidden from the reader.
  * @ctor cpol_membership_iter
  * @param ctx  an open context
+ * @param as   the actor; needs #CPOL_PERM_PERSON_VIEW at the team's station,
+ *             or to be an active member of the team
  * @param team  the team
  * @param include_left  1 to include memberships that have ended, 0 for the active ones only
  * @param[out] out  receives the iterator (owned; free with cpol_membership_iter_free())
  * @return #CPOL_OK; #CPOL_ENOTFOUND for an unknown team; #CPOL_EINVALID if
- *         @p include_left is not 0 or 1; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ *         @p include_left is not 0 or 1; #CPOL_EPERM; #CPOL_EMISUSE;
+ *         #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_team_roster_iter_new(cpol_ctx *ctx, const cpol_id *team, int include_left,
+CPOL_API int cpol_team_roster_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *team, int include_left,
                                        cpol_membership_iter **out);
 
 /**
@@ -327,13 +358,15 @@ CPOL_API int cpol_team_roster_iter_new(cpol_ctx *ctx, const cpol_id *team, int i
  * (tell them apart with cpol_membership_active()).
  * @ctor cpol_membership_iter
  * @param ctx  an open context
+ * @param as   the actor; the person themself, or #CPOL_PERM_PERSON_VIEW at the person's station
  * @param person  the person
  * @param[out] out  receives the iterator (owned; free with cpol_membership_iter_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND for an unknown person; #CPOL_EMISUSE;
- *         #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND for an unknown person or a covert one
+ *         hidden from @p as; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_person_team_iter_new(cpol_ctx *ctx, const cpol_id *person, cpol_membership_iter **out);
+CPOL_API int cpol_person_team_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
+                                       cpol_membership_iter **out);
 
 /**
  * Next membership.
@@ -355,12 +388,15 @@ CPOL_API void cpol_membership_iter_free(cpol_membership_iter *it);
  * Read a membership.
  * @ctor cpol_membership
  * @param ctx  an open context
+ * @param as   the actor; the member themself, an active member of the team, or
+ *             #CPOL_PERM_PERSON_VIEW at the team's station
  * @param id   the membership
  * @param[out] out  receives it (owned; free with cpol_membership_free()); NULL on failure
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND, also for the membership of a covert
+ *         person hidden from @p as; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_membership_get(cpol_ctx *ctx, const cpol_id *id, cpol_membership **out);
+CPOL_API int cpol_membership_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_membership **out);
 /**
  * Free a membership snapshot.
  * @dtor cpol_membership
@@ -414,16 +450,20 @@ CPOL_API int cpol_membership_active(const cpol_membership *m);
 
 /**
  * Count a team's active members by team role and its sub-teams, and check
- * them against the team's template.
+ * them against the team's template. The counts are those of the roster the
+ * reader could list: a reader not cleared for covert persons counts
+ * without them, and the verdict judges those counts.
  * @ctor cpol_team_report
  * @param ctx  an open context
+ * @param as   the actor; any active actor at the team's station (the report names nobody)
  * @param team  the team
  * @param[out] out  receives the report (owned; free with cpol_team_report_free())
  * @return #CPOL_OK (also when the team does not meet its template: see
- *         cpol_team_report_ok()); #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ *         cpol_team_report_ok()); #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE;
+ *         #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_team_check(cpol_ctx *ctx, const cpol_id *team, cpol_team_report **out);
+CPOL_API int cpol_team_check(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *team, cpol_team_report **out);
 /**
  * Free a report.
  * @dtor cpol_team_report

@@ -14,8 +14,15 @@
  * training earns points in the ledger, so the record must come from
  * someone else (#CPOL_ERULE).
  *
- * Reading courses, sessions, a person's training record and certificates
- * needs no actor: they hold no sensitive personal data.
+ * Every read names its actor. Courses and sessions are reference data: any
+ * active actor of the course's station may read them. A person's training
+ * record, minutes and certificates are about that person: the person
+ * themself may always read them; anyone else needs #CPOL_PERM_PERSON_VIEW
+ * at the person's station. For a covert person (one who holds or held the
+ * informant role) and a reader without a still-active
+ * #CPOL_PERM_PERSON_SENSITIVE assignment, these reads answer
+ * #CPOL_ENOTFOUND exactly as for an unknown person, and recording their
+ * attendance or issuing them a certificate is refused the same way.
  */
 #ifndef COMMPOLICE_TRAINING_H
 #define COMMPOLICE_TRAINING_H
@@ -90,12 +97,14 @@ CPOL_API int cpol_course_create(cpol_ctx *ctx, const cpol_actor *as, const cpol_
  * Read a course.
  * @ctor cpol_course
  * @param ctx  an open context
+ * @param as   the actor; any active actor at the course's station (reference data)
  * @param id   the course
  * @param[out] out  receives the course (owned; free with cpol_course_free()); NULL on failure
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM for an inactive actor or one
+ *         of another station; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_course_get(cpol_ctx *ctx, const cpol_id *id, cpol_course **out);
+CPOL_API int cpol_course_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_course **out);
 /**
  * Free a course snapshot.
  * @dtor cpol_course
@@ -144,13 +153,16 @@ CPOL_API cpol_time cpol_course_created_at(const cpol_course *course);
  * List a station's courses, in creation order.
  * @ctor cpol_course_iter
  * @param ctx  an open context
+ * @param as   the actor; any active actor at @p station (reference data)
  * @param station  the station
  * @param kind  only courses of this #cpol_course_kind_t, or 0 for all
  * @param[out] out  receives the iterator (owned; free with cpol_course_iter_free())
- * @return #CPOL_OK; #CPOL_EINVALID for an unknown kind; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_EINVALID for an unknown kind; #CPOL_EPERM;
+ *         #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_course_iter_new(cpol_ctx *ctx, const cpol_id *station, int kind, cpol_course_iter **out);
+CPOL_API int cpol_course_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int kind,
+                                  cpol_course_iter **out);
 /**
  * Next course.
  * @param it  the iterator
@@ -192,12 +204,14 @@ CPOL_API int cpol_training_session_create(cpol_ctx *ctx, const cpol_actor *as, c
  * Read a training session.
  * @ctor cpol_training_session
  * @param ctx  an open context
+ * @param as   the actor; any active actor at the course's station (reference data)
  * @param id   the session
  * @param[out] out  receives the session (owned; free with cpol_training_session_free()); NULL on failure
- * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_training_session_get(cpol_ctx *ctx, const cpol_id *id, cpol_training_session **out);
+CPOL_API int cpol_training_session_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id,
+                                       cpol_training_session **out);
 /**
  * Free a session snapshot.
  * @dtor cpol_training_session
@@ -246,12 +260,14 @@ CPOL_API const cpol_id *cpol_training_session_location(const cpol_training_sessi
  * List a course's sessions by start time.
  * @ctor cpol_training_session_iter
  * @param ctx  an open context
+ * @param as   the actor; any active actor at the course's station (reference data)
  * @param course  the course
  * @param[out] out  receives the iterator (owned; free with cpol_training_session_iter_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND if the course does not exist; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND if the course does not exist; #CPOL_EPERM;
+ *         #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_training_session_iter_new(cpol_ctx *ctx, const cpol_id *course,
+CPOL_API int cpol_training_session_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *course,
                                             cpol_training_session_iter **out);
 /**
  * Next session.
@@ -294,12 +310,14 @@ CPOL_API int cpol_training_attend(cpol_ctx *ctx, const cpol_actor *as, const cpo
  * List a person's attendance entries by session start time.
  * @ctor cpol_training_record_iter
  * @param ctx  an open context
+ * @param as   the actor; the person themself, or #CPOL_PERM_PERSON_VIEW at the person's station
  * @param person  the person
  * @param[out] out  receives the iterator (owned; free with cpol_training_record_iter_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist or is covert
+ *         and hidden from @p as; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_training_record_iter_new(cpol_ctx *ctx, const cpol_id *person,
+CPOL_API int cpol_training_record_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
                                            cpol_training_record_iter **out);
 /**
  * Next attendance entry.
@@ -363,16 +381,18 @@ CPOL_API int cpol_training_record_attended(const cpol_training_record *r);
  * Total training time of a person: the minutes of the sessions they
  * attended (present) that start in [@p from, @p to).
  * @param ctx  an open context
+ * @param as   the actor; the person themself, or #CPOL_PERM_PERSON_VIEW at the person's station
  * @param person  the person
  * @param from  earliest session start counted (0: no lower bound)
  * @param to  first session start no longer counted (0: no upper bound)
  * @param[out] minutes_out  receives the total
- * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist; #CPOL_EINVALID for a
- *         negative bound or @p to before @p from; #CPOL_EMISUSE; #CPOL_ESTORAGE
+ * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist or is covert
+ *         and hidden from @p as; #CPOL_EINVALID for a negative bound or @p to
+ *         before @p from; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
  */
-CPOL_API int cpol_training_minutes(cpol_ctx *ctx, const cpol_id *person, cpol_time from, cpol_time to,
-                                   int64_t *minutes_out);
+CPOL_API int cpol_training_minutes(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_time from,
+                                   cpol_time to, int64_t *minutes_out);
 
 /**
  * Issue a certificate of a course to a person who attended (present) at
@@ -398,27 +418,32 @@ CPOL_API int cpol_certificate_issue(cpol_ctx *ctx, const cpol_actor *as, const c
  * Whether a person holds a certificate of a kind of course that is valid
  * at a time (issued at or before it, expiring after it).
  * @param ctx  an open context
+ * @param as   the actor; the person themself, or #CPOL_PERM_PERSON_VIEW at the person's station
  * @param person  the person
  * @param kind  a #cpol_course_kind_t
  * @param at  the time to check, such as cpol_ctx_now()
  * @param[out] valid_out  receives 1 if such a certificate exists, else 0
- * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist; #CPOL_EINVALID for an
- *         unknown kind; #CPOL_EMISUSE; #CPOL_ESTORAGE
+ * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist or is covert
+ *         and hidden from @p as; #CPOL_EINVALID for an unknown kind; #CPOL_EPERM;
+ *         #CPOL_EMISUSE; #CPOL_ESTORAGE
  * @since 0.1
  */
-CPOL_API int cpol_certificate_valid(cpol_ctx *ctx, const cpol_id *person, int kind, cpol_time at,
-                                    int *valid_out);
+CPOL_API int cpol_certificate_valid(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int kind,
+                                    cpol_time at, int *valid_out);
 
 /**
  * List a person's certificates (expired ones too), oldest first.
  * @ctor cpol_certificate_iter
  * @param ctx  an open context
+ * @param as   the actor; the person themself, or #CPOL_PERM_PERSON_VIEW at the person's station
  * @param person  the person
  * @param[out] out  receives the iterator (owned; free with cpol_certificate_iter_free())
- * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @return #CPOL_OK; #CPOL_ENOTFOUND if the person does not exist or is covert
+ *         and hidden from @p as; #CPOL_EPERM; #CPOL_EMISUSE; #CPOL_ESTORAGE; #CPOL_ENOMEM
  * @since 0.1
  */
-CPOL_API int cpol_certificate_iter_new(cpol_ctx *ctx, const cpol_id *person, cpol_certificate_iter **out);
+CPOL_API int cpol_certificate_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
+                                       cpol_certificate_iter **out);
 /**
  * Next certificate.
  * @param it  the iterator

@@ -30,6 +30,7 @@ static const cpol_table *const tables[] = {
     &cpol__table_shop_item,
     &cpol__table_redemption,
     &cpol__table_ledger_batch,
+    &cpol__table_ledger_request, /* schema version 3 */
     &cpol__table_course,
     &cpol__table_training_session,
     &cpol__table_attendance,
@@ -38,6 +39,8 @@ static const cpol_table *const tables[] = {
     &cpol__table_signup,
     &cpol__table_team,
     &cpol__table_membership,
+    /* schema version 4: the audit chain's columns, the key table */
+    &cpol__table_key,
 };
 
 static const cpol_schema schema = {

@@ -1,4 +1,5 @@
 /* Contexts: opening storage, the clock, batches. */
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +11,14 @@
 #include "util/error.h"
 #include "store/schema.h"
 
+/* The bytes of cpol_open_options that each version declares: a caller
+ * compiled against version 1 has a smaller struct, and nothing past its
+ * prefix may be read or written (the libgit2 #6210 class of bug). */
+static size_t options_size(unsigned int version)
+{
+    return version >= 2 ? sizeof(cpol_open_options) : offsetof(cpol_open_options, key_id);
+}
+
 int cpol_open_options_init(cpol_open_options *opts, unsigned int version)
 {
     if (!opts)
@@ -17,7 +26,7 @@ int cpol_open_options_init(cpol_open_options *opts, unsigned int version)
     if (version == 0 || version > CPOL_OPEN_OPTIONS_VERSION)
         return cpol__error(CPOL_EVERSION, "cpol_open_options_init: options version %u is not supported (1..%d)",
                            version, CPOL_OPEN_OPTIONS_VERSION);
-    memset(opts, 0, sizeof *opts);
+    memset(opts, 0, options_size(version));
     opts->version = version;
     return CPOL_OK;
 }
@@ -45,10 +54,17 @@ static int resolve_options(const cpol_open_options *in, cpol_open_options *out)
         out->busy_timeout_ms = in->busy_timeout_ms;
         out->clock = in->clock;
         out->clock_payload = in->clock_payload;
+        if (in->version >= 2) {
+            out->key_id = in->key_id;
+            out->key = in->key;
+            out->key_payload = in->key_payload;
+        }
     }
-    if (out->flags & ~(CPOL_OPEN_READONLY | CPOL_OPEN_NOCREATE))
+    if (out->flags & ~(CPOL_OPEN_READONLY | CPOL_OPEN_NOCREATE | CPOL_OPEN_PLAINTEXT))
         return cpol__error(CPOL_EINVALID, "cpol_ctx_open: unknown flag bits 0x%x",
-                           (unsigned)(out->flags & ~(CPOL_OPEN_READONLY | CPOL_OPEN_NOCREATE)));
+                           (unsigned)(out->flags & ~(CPOL_OPEN_READONLY | CPOL_OPEN_NOCREATE | CPOL_OPEN_PLAINTEXT)));
+    if (out->key_id && strlen(out->key_id) > 64)
+        return cpol__error(CPOL_EINVALID, "cpol_ctx_open: key_id is longer than 64 bytes");
     if (out->busy_timeout_ms < 0)
         return cpol__error(CPOL_EINVALID, "cpol_ctx_open: busy_timeout_ms is negative (%d)",
                            (int)out->busy_timeout_ms);
@@ -84,6 +100,16 @@ int cpol_ctx_open(cpol_ctx **out, const char *uri, const cpol_open_options *opts
         cpol_free(ctx);
         return rc;
     }
+    /* the host's key (or its explicit choice of plaintext), then the seals
+     * that make every later change part of the audit chain */
+    rc = cpol__store_open_keys(ctx->store, &o);
+    if (rc >= 0)
+        rc = cpol__store_enable_seal(ctx->store);
+    if (rc < 0) {
+        cpol__store_release(ctx->store);
+        cpol_free(ctx);
+        return rc;
+    }
     *out = ctx;
     return CPOL_OK;
 }
@@ -107,9 +133,18 @@ const char *cpol_ctx_backend(cpol_ctx *ctx)
 
 cpol_time cpol_ctx_now(cpol_ctx *ctx)
 {
+    cpol_time t;
     if (!ctx)
         return -1;
-    return ctx->clock(ctx->clock_payload);
+    t = ctx->clock(ctx->clock_payload);
+    /* A failed clock (a negative time: a binding's callback that raised)
+     * fails the atomic unit that asked (cpol__ctx_atomic); a clock past
+     * year 9999 is held there, so no time arithmetic can overflow. */
+    if (t < 0) {
+        ctx->clock_failed = 1;
+        return 0;
+    }
+    return t > CPOL_TIME_MAX ? CPOL_TIME_MAX : t;
 }
 
 int cpol_ctx_schema_version(cpol_ctx *ctx, int64_t *out)
@@ -169,8 +204,14 @@ int cpol_batch_active(cpol_ctx *ctx)
 
 int cpol__ctx_atomic(cpol_ctx *ctx, int (*body)(cpol_ctx *ctx, void *arg), void *arg)
 {
-    int rc = cpol__store_begin(ctx->store, 1);
+    int rc = cpol__store_begin(ctx->store, 1), failed = ctx->clock_failed;
     if (rc < 0)
         return rc;
-    return cpol__store_end(ctx->store, body(ctx, arg));
+    ctx->clock_failed = 0;
+    rc = body(ctx, arg);
+    if (rc >= 0 && ctx->clock_failed)
+        rc = cpol__error(CPOL_EUSER, "the context's clock callback failed (it returned a negative time); "
+                                     "nothing was stored");
+    ctx->clock_failed |= failed;
+    return cpol__store_end(ctx->store, rc);
 }

@@ -13,6 +13,7 @@ struct cpol_ctx {
     int batch;                 /* a cpol_batch_begin() is open */
     cpol_time id_last_ms;      /* time part of the last id made (see id.c) */
     unsigned int id_counter;   /* 12-bit counter within id_last_ms */
+    int clock_failed;          /* the clock returned a negative time since the unit began */
 };
 
 /* Run body(ctx, arg) as one atomic unit (a transaction, or a savepoint inside

@@ -190,7 +190,7 @@ unsigned int cpol_table_column_flags(const cpol_table *table, unsigned int col)
 {
     if (!table || col >= table->ncols)
         return 0;
-    return col == 0 ? (table->cols[0].flags | CPOL_COLUMN_NOTNULL) : table->cols[col].flags;
+    return col == 0 ? (table->cols[0].flags | CPOL_COLUMN_NOTNULL) : (table->cols[col].flags & CPOL_COLUMN_NOTNULL);
 }
 
 unsigned int cpol_table_flags(const cpol_table *table)

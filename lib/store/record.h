@@ -18,9 +18,25 @@ struct cpol_value {
 
 typedef struct cpol_column_def {
     const char *name;
-    int type;            /* cpol_column_type */
-    unsigned int flags;  /* CPOL_COLUMN_NOTNULL */
+    int type;            /* cpol_column_type as stored */
+    unsigned int flags;  /* CPOL_COLUMN_NOTNULL, CPOL__SECRET(), CPOL__BLIND() */
 } cpol_column_def;
+
+/* Columns the store encrypts at rest (store/crypt.c), declared in the flags
+ * so a table stays a plain positional initialiser:
+ *   CPOL__SECRET(logical, twin): personal data or an informant link, stored as
+ *     an encrypted BLOB; the domain reads and writes the `logical` type (TEXT,
+ *     ID, INT, TIME); `twin` is the column of its blind index, or 0 if the
+ *     value is never searched;
+ *   CPOL__BLIND(source): the keyed HMAC-SM3 of SECRET column `source`, for
+ *     exact search, computed by the store (the domain never sets or reads it).
+ * Backends see only the stored type and CPOL_COLUMN_NOTNULL. */
+#define CPOL__COLUMN_SECRET 0x100u
+#define CPOL__COLUMN_BLIND 0x200u
+#define CPOL__SECRET(logical, twin) (CPOL__COLUMN_SECRET | ((unsigned)(logical) << 12) | ((unsigned)(twin) << 16))
+#define CPOL__BLIND(source) (CPOL__COLUMN_BLIND | ((unsigned)(source) << 16))
+#define CPOL__COL_LOGICAL(def) ((int)(((def)->flags >> 12) & 0xFu))
+#define CPOL__COL_TWIN(def) (((def)->flags >> 16) & 0xFFu)
 
 #define CPOL__INDEX_MAX_COLS 4
 typedef struct cpol_index_def {
@@ -40,6 +56,11 @@ struct cpol_table {
      * stop before it leave it 0. */
     unsigned int flags;
 };
+
+/* Internal table flag (above the public CPOL_TABLE_* bits): rows the store
+ * does not seal into the audit chain (store/seal.h) — the audit table itself,
+ * verified by its own hashes, and the key table, written at open. */
+#define CPOL__TABLE_UNSEALED 0x10000u
 
 struct cpol_schema {
     int64_t version;

@@ -7,11 +7,12 @@
 
 #include "store/record.h"
 
-#define CPOL__SCHEMA_VERSION 2
+#define CPOL__SCHEMA_VERSION 4
 
 const cpol_schema *cpol__schema(void);
 
 /* Tables, defined by their modules. */
 extern const cpol_table cpol__table_setting;
+extern const cpol_table cpol__table_key; /* store/crypt.c */
 
 #endif

@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "store/crypt.h"
 
 struct cpol_cursor {
     cpol_store *store;
@@ -114,7 +115,28 @@ void cpol__store_release(cpol_store *s)
     if (s->depth > 0)
         s->m.rollback(s->state);
     s->m.close(s->state);
+    cpol__seal_log_free(s->seal);
+    memset(&s->keys, 0, sizeof s->keys); /* no key outlives its context */
     cpol_free(s);
+}
+
+int cpol__store_enable_seal(cpol_store *s)
+{
+    int rc = s->seal ? CPOL_OK : cpol__seal_log_new(&s->seal);
+    if (rc >= 0)
+        s->sealed = 1;
+    return rc;
+}
+
+int cpol__store_audit(cpol_store *s, cpol_record *entry)
+{
+    int rc;
+    if (!s->sealed || s->depth == 0) {
+        rc = cpol__store_insert(s, entry);
+        cpol__record_free(entry);
+        return rc;
+    }
+    return cpol__seal_log_entry(s->seal, entry);
 }
 
 static int refuse_readonly(void)
@@ -130,6 +152,13 @@ int cpol__store_begin(cpol_store *s, int write)
     rc = s->depth == 0 ? s->m.begin(s->state) : s->m.savepoint(s->state, s->depth);
     if (rc < 0)
         return rc;
+    if (s->sealed && (rc = cpol__seal_log_begin(s->seal)) < 0) {
+        if (s->depth == 0)
+            s->m.rollback(s->state);
+        else
+            s->m.rollback_to(s->state, s->depth);
+        return rc;
+    }
     s->depth++;
     return CPOL_OK;
 }
@@ -139,7 +168,28 @@ int cpol__store_rollback(cpol_store *s)
     if (s->depth == 0)
         return cpol__error(CPOL_ERROR, "internal: rollback without a transaction");
     s->depth--;
+    if (s->sealed)
+        cpol__seal_log_rollback(s->seal);
     return s->depth == 0 ? s->m.rollback(s->state) : s->m.rollback_to(s->state, s->depth);
+}
+
+/* Before a unit commits: chain its audit entries, and refuse a transaction
+ * that changed rows without one. */
+static int seal_unit(cpol_store *s)
+{
+    int rc;
+    if (!s->sealed)
+        return CPOL_OK;
+    if (cpol__seal_log_entries(s->seal)) {
+        rc = cpol__seal_log_flush(s->seal, cpol__audit_chain_write, s);
+        if (rc < 0)
+            return rc;
+    }
+    if (s->depth == 1 && cpol__seal_log_rows(s->seal))
+        return cpol__error(CPOL_ERROR, "internal: a change to table %s has no audit entry; nothing was stored",
+                           cpol__seal_log_first_table(s->seal));
+    cpol__seal_log_release(s->seal);
+    return CPOL_OK;
 }
 
 int cpol__store_end(cpol_store *s, int rc)
@@ -152,6 +202,11 @@ int cpol__store_end(cpol_store *s, int rc)
     }
     if (s->depth == 0)
         return cpol__error(CPOL_ERROR, "internal: commit without a transaction");
+    frc = seal_unit(s);
+    if (frc < 0) {
+        cpol__store_rollback(s);
+        return frc;
+    }
     s->depth--;
     frc = s->depth == 0 ? s->m.commit(s->state) : s->m.release(s->state, s->depth);
     if (frc < 0) {
@@ -171,28 +226,82 @@ static int check_write(cpol_store *s, const cpol_record *r)
     return cpol__record_check(r);
 }
 
+/* Remember a written row for the unit's audit entry. Writes outside an
+ * atomic unit (only white-box tests make them) are not sealed: verification
+ * then reports them as made outside the library, which they are. */
+static int seal_row(cpol_store *s, const cpol_record *r, int removed)
+{
+    if (!s->sealed || s->depth == 0 || (r->table->flags & CPOL__TABLE_UNSEALED))
+        return CPOL_OK;
+    return cpol__seal_log_row(s->seal, r, removed);
+}
+
+/* Insert or update: encrypted columns are enveloped on the way down; the
+ * seal is of the row as the domain wrote it. */
+static int write_row(cpol_store *s, const cpol_record *r, int insert)
+{
+    cpol_record *enc = NULL;
+    const cpol_record *stored = r;
+    int rc;
+    if (s->readonly)
+        return refuse_readonly();
+    if (cpol__table_has_secrets(r->table)) {
+        rc = cpol__crypt_encode(&s->keys, r, &enc);
+        if (rc < 0)
+            return rc;
+        stored = enc;
+    }
+    rc = check_write(s, stored);
+    if (rc >= 0)
+        rc = insert ? s->m.insert(s->state, stored) : s->m.update(s->state, stored);
+    cpol__record_free(enc);
+    return rc < 0 ? rc : seal_row(s, r, 0);
+}
+
 int cpol__store_insert(cpol_store *s, const cpol_record *r)
 {
-    int rc = check_write(s, r);
-    return rc < 0 ? rc : s->m.insert(s->state, r);
+    return write_row(s, r, 1);
 }
 
 int cpol__store_update(cpol_store *s, const cpol_record *r)
 {
-    int rc = check_write(s, r);
-    return rc < 0 ? rc : s->m.update(s->state, r);
+    return write_row(s, r, 0);
 }
 
 int cpol__store_remove(cpol_store *s, const cpol_record *key)
 {
+    int rc;
     if (s->readonly)
         return refuse_readonly();
-    return s->m.remove(s->state, key);
+    rc = s->m.remove(s->state, key);
+    return rc < 0 ? rc : seal_row(s, key, 1);
 }
 
 int cpol__store_get(cpol_store *s, cpol_record *r)
 {
-    return s->m.get(s->state, r);
+    int rc = s->m.get(s->state, r);
+    if (rc >= 0 && cpol__table_has_secrets(r->table)) {
+        int drc = cpol__crypt_decode(&s->keys, r);
+        if (drc < 0)
+            return drc;
+    }
+    return rc;
+}
+
+/* Searches on encrypted columns go to their blind indexes. */
+static int backend_query(cpol_store *s, const cpol_query *q, cpol_query **owned, const cpol_query **use)
+{
+    *owned = NULL;
+    *use = q;
+    if (!cpol__table_has_secrets(q->table))
+        return CPOL_OK;
+    {
+        int rc = cpol__crypt_query(&s->keys, q, owned);
+        if (rc < 0)
+            return rc;
+        *use = *owned;
+    }
+    return CPOL_OK;
 }
 
 int cpol__store_schema_version(cpol_store *s, int64_t *out)
@@ -207,8 +316,16 @@ int cpol__store_count(cpol_store *s, const cpol_query *q, int64_t *out)
     cpol_record *r;
     int64_t n = 0;
     int rc;
-    if (s->m.count)
-        return s->m.count(s->state, q, out);
+    if (s->m.count) {
+        cpol_query *owned;
+        const cpol_query *use;
+        rc = backend_query(s, q, &owned, &use);
+        if (rc < 0)
+            return rc;
+        rc = s->m.count(s->state, use, out);
+        cpol__query_free(owned);
+        return rc;
+    }
     /* Fallback: count by iterating, without offset/limit. */
     rc = cpol__query_new(q->table, &all);
     if (rc < 0)
@@ -240,11 +357,16 @@ int cpol__store_count(cpol_store *s, const cpol_query *q, int64_t *out)
 int cpol__cursor_open(cpol_store *s, const cpol_query *q, cpol_cursor **out)
 {
     cpol_cursor *c = cpol__calloc(1, sizeof *c);
+    cpol_query *owned;
+    const cpol_query *use;
     int rc;
     *out = NULL;
     if (!c)
         return cpol__oom();
-    rc = s->m.query_open(s->state, q, &c->backend_cursor);
+    rc = backend_query(s, q, &owned, &use);
+    if (rc >= 0)
+        rc = s->m.query_open(s->state, use, &c->backend_cursor);
+    cpol__query_free(owned);
     if (rc < 0) {
         cpol_free(c);
         return rc;
@@ -257,8 +379,15 @@ int cpol__cursor_open(cpol_store *s, const cpol_query *q, cpol_cursor **out)
 
 int cpol__cursor_next(cpol_cursor *c, cpol_record *r)
 {
+    int rc;
     cpol__record_reset(r);
-    return c->store->m.cursor_next(c->backend_cursor, r);
+    rc = c->store->m.cursor_next(c->backend_cursor, r);
+    if (rc == CPOL_OK && cpol__table_has_secrets(r->table)) {
+        int drc = cpol__crypt_decode(&c->store->keys, r);
+        if (drc < 0)
+            return drc;
+    }
+    return rc;
 }
 
 void cpol__cursor_close(cpol_cursor *c)

@@ -6,6 +6,8 @@
 
 #include <commpolice/sys/storage.h>
 #include "store/record.h"
+#include "store/seal.h"
+#include "store/keyring.h"
 
 typedef struct cpol_store cpol_store;
 typedef struct cpol_cursor cpol_cursor;
@@ -17,6 +19,13 @@ struct cpol_store {
     unsigned int refs;        /* context + live cursors */
     unsigned int depth;       /* 0: no transaction, 1: transaction, n>1: savepoint n-1 */
     int readonly;
+    /* Sealing (seal.h): on for a context's store, off for the bare stores
+     * of the conformance suite, whose tables have no audit trail. */
+    int sealed;
+    cpol_seal_log *seal;
+    /* Encryption at rest (keyring.h, crypt.c): SECRET columns of every table
+     * pass through these keys, or through a plaintext envelope. */
+    cpol_keyring keys;
 };
 
 /* Copy the registered method table of backend `name` (and its plugin data)
@@ -36,6 +45,19 @@ int cpol__store_begin(cpol_store *s, int write);
 int cpol__store_end(cpol_store *s, int rc);
 /* Roll back the innermost open unit; returns the rollback's own status. */
 int cpol__store_rollback(cpol_store *s);
+
+/* Check the host's key against the database, or refuse a store without one
+ * unless opts asks for plaintext (store_keys.c). CPOL_EKEY. */
+int cpol__store_open_keys(cpol_store *s, const cpol_open_options *opts);
+/* Re-encrypt every encrypted value under key `new_id`, inside the caller's
+ * transaction. */
+int cpol__store_rekey(cpol_store *s, const char *new_id);
+
+/* Turn sealing on (cpol_ctx_open does, for the domain's tables). */
+int cpol__store_enable_seal(cpol_store *s);
+/* Queue an audit entry for the chain; the store owns it from now on. Without
+ * sealing the entry is inserted at once. */
+int cpol__store_audit(cpol_store *s, cpol_record *entry);
 
 int cpol__store_insert(cpol_store *s, const cpol_record *r);
 int cpol__store_update(cpol_store *s, const cpol_record *r);

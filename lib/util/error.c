@@ -44,6 +44,7 @@ static const status_info statuses[] = {
     {CPOL_ELIMIT, "CPOL_ELIMIT", "limit exceeded"},
     {CPOL_ERULE, "CPOL_ERULE", "breaks a domain rule"},
     {CPOL_EFUNDS, "CPOL_EFUNDS", "not enough points"},
+    {CPOL_EKEY, "CPOL_EKEY", "an encryption key is missing or wrong"},
     {CPOL_EUSER, "CPOL_EUSER", "stopped by a callback"},
 };
 

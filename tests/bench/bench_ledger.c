@@ -22,6 +22,8 @@
 
 #include <commpolice/commpolice.h>
 
+#include "test_util.h"
+
 #define BATCH 100
 
 static double seconds(void)
@@ -150,7 +152,7 @@ int main(int argc, char **argv)
     }
     base = baseline(dir, n);
     snprintf(uri, sizeof uri, "sqlite:%s/library.db", dir);
-    must(cpol_ctx_open(&ctx, uri, NULL) == CPOL_OK, "open");
+    must(cpol_ctx_open(&ctx, uri, tu_options()) == CPOL_OK, "open");
     must(cpol_actor_system(ctx, &sys) == CPOL_OK, "actor");
     must(cpol_area_create(ctx, sys, NULL, CPOL_AREA_STATION, "白沙派出所", &station) == CPOL_OK, "area");
     must(cpol_earning_rule_set(ctx, sys, &station, CPOL_EARN_PATROL, 10, 0, 0) == CPOL_OK, "rule");

@@ -34,6 +34,16 @@
 #include "test_backends.h"
 #include "test_util.h"
 
+/* The system actor for settings calls (they test storage, not permissions):
+ * it carries no context, so one handle serves every context. */
+static const cpol_actor *fx_sys(cpol_ctx *ctx)
+{
+    static cpol_actor *sys;
+    if (ctx && !sys && cpol_actor_system(ctx, &sys) != CPOL_OK)
+        return NULL;
+    return ctx ? sys : NULL;
+}
+
 /* ---- backends under test ---- */
 
 typedef struct conf_backend {
@@ -1491,7 +1501,7 @@ END_TEST
 static void expect_setting(cpol_ctx *ctx, const char *key, const char *want, const char *what)
 {
     char *v = NULL;
-    expect_rc(cpol_setting_get(ctx, key, &v), CPOL_OK, msgf("%s: get %s", what, key));
+    expect_rc(cpol_setting_get(ctx, fx_sys(ctx), key, &v), CPOL_OK, msgf("%s: get %s", what, key));
     EXPECT(v && strcmp(v, want) == 0, "%s: setting %s is '%s', want '%s'", what, key, v ? v : "(null)", want);
     cpol_free(v);
 }
@@ -1503,7 +1513,7 @@ static void expect_setting_keys(cpol_ctx *ctx, const char *prefix, const char *c
     const char *k, *v;
     size_t i;
     int rc;
-    OK(cpol_setting_iter_new(ctx, prefix, &it));
+    OK(cpol_setting_iter_new(ctx, fx_sys(ctx), prefix, &it));
     for (i = 0; i < n; i++) {
         expect_rc(cpol_setting_iter_next(it, &k, &v), CPOL_OK, msgf("setting %zu with prefix '%s'", i, prefix));
         EXPECT(strcmp(k, keys[i]) == 0, "setting %zu with prefix '%s' is %s, want %s", i, prefix, k, keys[i]);
@@ -1518,11 +1528,11 @@ static void setting_fault_loop(cpol_ctx *ctx, void (*arm)(long), const char *mod
 {
     long n;
     int rc = CPOL_ERROR;
-    OK(cpol_setting_set(ctx, "k", "old"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "k", "old"));
     for (n = 1; n <= 100; n++) {
         int fired;
         arm(n);
-        rc = cpol_setting_set(ctx, "k", "new");
+        rc = cpol_setting_set(ctx, fx_sys(ctx), "k", "new");
         fired = test_fault_fired();
         test_fault_arm(0);
         EXPECT(rc == CPOL_OK || (rc < 0 && fired), "%s, fault at call %ld: cpol_setting_set returned %s (%s)",
@@ -1540,7 +1550,7 @@ START_TEST(fault_setting_set_is_atomic)
     static const char *const only_k[] = {"k"};
     cpol_ctx *ctx = NULL;
     fx_begin(_i);
-    OK(cpol_ctx_open(&ctx, fx.uri, NULL));
+    OK(cpol_ctx_open(&ctx, fx.uri, tu_options()));
     setting_fault_loop(ctx, test_fault_arm, "mutating calls");
     setting_fault_loop(ctx, test_fault_arm_any, "any call");
     OK(cpol_batch_begin(ctx));
@@ -1550,7 +1560,7 @@ START_TEST(fault_setting_set_is_atomic)
     expect_setting_keys(ctx, "", only_k, 1);
     OK(cpol_ctx_close(ctx));
     if (fx.b->file) {
-        OK(cpol_ctx_open(&ctx, fx.uri, NULL));
+        OK(cpol_ctx_open(&ctx, fx.uri, tu_options()));
         expect_setting(ctx, "k", "new", "after reopen");
         OK(cpol_ctx_close(ctx));
     }
@@ -1568,25 +1578,25 @@ START_TEST(core_end_to_end)
     char *v = NULL;
     int64_t version = -1;
     fx_begin(_i);
-    OK(cpol_ctx_open(&ctx, fx.uri, NULL));
+    OK(cpol_ctx_open(&ctx, fx.uri, tu_options()));
     EXPECT(strncmp(fx.uri, cpol_ctx_backend(ctx), strlen(cpol_ctx_backend(ctx))) == 0, "backend is '%s'",
            cpol_ctx_backend(ctx));
     OK(cpol_ctx_schema_version(ctx, &version));
     EXPECT(version == cpol_schema_version_current(), "schema version %lld", (long long)version);
-    OK(cpol_setting_set(ctx, "station.name", "白沙派出所"));
-    OK(cpol_setting_set(ctx, "station.code", "530902"));
-    OK(cpol_setting_set(ctx, "kiosk.location", "社区服务站"));
-    OK(cpol_setting_set(ctx, "station.code", "530903"));
-    OK(cpol_setting_set(ctx, "tmp.x", "gone soon"));
-    OK(cpol_setting_delete(ctx, "tmp.x"));
-    expect_rc(cpol_setting_delete(ctx, "tmp.x"), CPOL_ENOTFOUND, "delete a deleted setting");
-    expect_rc(cpol_setting_get(ctx, "tmp.x", &v), CPOL_ENOTFOUND, "get a deleted setting");
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "station.name", "白沙派出所"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "station.code", "530902"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "kiosk.location", "社区服务站"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "station.code", "530903"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "tmp.x", "gone soon"));
+    OK(cpol_setting_delete(ctx, fx_sys(ctx), "tmp.x"));
+    expect_rc(cpol_setting_delete(ctx, fx_sys(ctx), "tmp.x"), CPOL_ENOTFOUND, "delete a deleted setting");
+    expect_rc(cpol_setting_get(ctx, fx_sys(ctx), "tmp.x", &v), CPOL_ENOTFOUND, "get a deleted setting");
     expect_setting(ctx, "station.name", "白沙派出所", "end to end");
     expect_setting(ctx, "station.code", "530903", "end to end");
     expect_setting_keys(ctx, "station.", station, 2);
     expect_setting_keys(ctx, NULL, all, 3);
     OK(cpol_batch_begin(ctx));
-    OK(cpol_setting_set(ctx, "station.name", "rolled back"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "station.name", "rolled back"));
     OK(cpol_batch_rollback(ctx));
     expect_setting(ctx, "station.name", "白沙派出所", "after a rolled-back batch");
     OK(cpol_ctx_close(ctx));
@@ -1711,12 +1721,12 @@ START_TEST(register_and_unregister_temporary)
     EXPECT(cpol_has_feature("storage.tmpdb") == 0, "tmpdb is a feature before registration");
     OK(cpol_storage_register(&m, NULL));
     EXPECT(cpol_has_feature("storage.tmpdb") == 1, "tmpdb is not a feature after registration");
-    OK(cpol_ctx_open(&ctx, "tmpdb:", NULL));
+    OK(cpol_ctx_open(&ctx, "tmpdb:", tu_options()));
     OK(cpol_storage_unregister("tmpdb"));
     EXPECT(cpol_has_feature("storage.tmpdb") == 0, "tmpdb is still a feature after unregistration");
     expect_unregistered("tmpdb");
     expect_rc(cpol_storage_unregister("tmpdb"), CPOL_ENOTFOUND, "unregister tmpdb twice");
-    OK(cpol_setting_set(ctx, "still.open", "yes")); /* open contexts keep working */
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "still.open", "yes")); /* open contexts keep working */
     expect_setting(ctx, "still.open", "yes", "context on an unregistered backend");
     OK(cpol_ctx_close(ctx));
     OK(cpol_storage_register(&m, NULL)); /* the slot can be taken again */

@@ -12,9 +12,21 @@ static int fail(const char *what, int rc)
     return 1;
 }
 
+/* The consumer's key: a real host fetches it from its key service. */
+static int demo_key(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN])
+{
+    (void)payload;
+    if (strcmp(key_id, "consumer-key") != 0)
+        return -1;
+    memset(key, 0x5a, CPOL_KEY_LEN);
+    return 0;
+}
+
 int main(void)
 {
+    cpol_open_options opts = CPOL_OPEN_OPTIONS_INIT;
     cpol_ctx *ctx = NULL;
+    cpol_actor *sys = NULL;
     char *value = NULL;
     int rc;
 
@@ -25,15 +37,21 @@ int main(void)
         return 1;
     }
 
-    rc = cpol_ctx_open(&ctx, "memory:", NULL);
+    opts.key = demo_key;
+    opts.key_id = "consumer-key";
+    rc = cpol_ctx_open(&ctx, "memory:", &opts);
     if (rc != CPOL_OK)
         return fail("cpol_ctx_open(memory:)", rc);
-    rc = cpol_setting_set(ctx, "station.name", "consumer");
+    rc = cpol_actor_system(ctx, &sys);
+    if (rc == CPOL_OK)
+        rc = cpol_setting_set(ctx, sys, "station.name", "consumer");
     if (rc != CPOL_OK) {
+        cpol_actor_free(sys);
         cpol_ctx_close(ctx);
         return fail("cpol_setting_set", rc);
     }
-    rc = cpol_setting_get(ctx, "station.name", &value);
+    rc = cpol_setting_get(ctx, sys, "station.name", &value);
+    cpol_actor_free(sys);
     if (rc != CPOL_OK) {
         cpol_ctx_close(ctx);
         return fail("cpol_setting_get", rc);

@@ -210,11 +210,11 @@ START_TEST(tables_are_real_typed_columns)
 
     /* The core's own tables, through a context. */
     pt_uri(uri, sizeof uri, "core");
-    OK(cpol_ctx_open(&ctx, uri, NULL));
+    OK(cpol_ctx_open(&ctx, uri, tu_options()));
     ck_assert_str_eq(cpol_ctx_backend(ctx), "postgresql");
     OK(cpol_ctx_schema_version(ctx, &v));
     ck_assert_int_eq(v, cpol_schema_version_current());
-    OK(cpol_setting_set(ctx, "station.name", "忙畔派出所"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "station.name", "忙畔派出所"));
     OK(cpol_ctx_close(ctx));
     snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\".setting", pt_schema(uri));
     ck_assert_int_eq(pt_scalar(admin, sql), 1);
@@ -360,7 +360,7 @@ START_TEST(foreign_database_is_refused_untouched)
     pt_exec_in(admin, uri, "CREATE SCHEMA %s");
     pt_exec_in(admin, uri, "CREATE TABLE %s.cases (x int)");
     pt_exec_in(admin, uri, "INSERT INTO %s.cases VALUES (1)");
-    FAILS(CPOL_ECORRUPT, cpol_ctx_open(&ctx, uri, NULL));
+    FAILS(CPOL_ECORRUPT, cpol_ctx_open(&ctx, uri, tu_options()));
     ck_assert_ptr_null(ctx);
     ck_assert_ptr_nonnull(strstr(cpol_error_message(), "not a libcommpolice database"));
     snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_tables WHERE schemaname = '%s'", pt_schema(uri));
@@ -370,14 +370,14 @@ START_TEST(foreign_database_is_refused_untouched)
     pt_exec_in(admin, uri, "CREATE SCHEMA %s");
     pt_exec_in(admin, uri, "CREATE TABLE %s.cpol_meta (key text PRIMARY KEY, value text)");
     pt_exec_in(admin, uri, "INSERT INTO %s.cpol_meta VALUES ('application', 'someone-else')");
-    FAILS(CPOL_ECORRUPT, cpol_ctx_open(&ctx, uri, NULL));
+    FAILS(CPOL_ECORRUPT, cpol_ctx_open(&ctx, uri, tu_options()));
 
     /* A database written by a newer library is refused and left alone. */
     pt_uri(uri, sizeof uri, "newer");
-    OK(cpol_ctx_open(&ctx, uri, NULL));
+    OK(cpol_ctx_open(&ctx, uri, tu_options()));
     OK(cpol_ctx_close(ctx));
     pt_exec_in(admin, uri, "UPDATE %s.cpol_meta SET value = '999' WHERE key = 'schema_version'");
-    FAILS(CPOL_ESCHEMA, cpol_ctx_open(&ctx, uri, NULL));
+    FAILS(CPOL_ESCHEMA, cpol_ctx_open(&ctx, uri, tu_options()));
     PQfinish(admin);
 }
 END_TEST
@@ -390,30 +390,30 @@ START_TEST(uris_and_open_flags)
     char uri[1024], *v = NULL;
     cpol_ctx *ctx = NULL;
 
-    FAILS(CPOL_EINVALID, cpol_ctx_open(&ctx, "postgresql:", NULL));
-    FAILS(CPOL_EINVALID, cpol_ctx_open(&ctx, "postgresql:station.db", NULL));
-    FAILS(CPOL_EINVALID, cpol_ctx_open(&ctx, "postgresql://127.0.0.1/db?no_such_parameter=1", NULL));
-    FAILS(CPOL_EINVALID, cpol_ctx_open(&ctx, "postgresql://127.0.0.1/db?schema=", NULL));
-    FAILS(CPOL_EIO, cpol_ctx_open(&ctx, "postgresql://cpol:secret-pw@127.0.0.1:1/db?connect_timeout=5", NULL));
+    FAILS(CPOL_EINVALID, cpol_ctx_open(&ctx, "postgresql:", tu_options()));
+    FAILS(CPOL_EINVALID, cpol_ctx_open(&ctx, "postgresql:station.db", tu_options()));
+    FAILS(CPOL_EINVALID, cpol_ctx_open(&ctx, "postgresql://127.0.0.1/db?no_such_parameter=1", tu_options()));
+    FAILS(CPOL_EINVALID, cpol_ctx_open(&ctx, "postgresql://127.0.0.1/db?schema=", tu_options()));
+    FAILS(CPOL_EIO, cpol_ctx_open(&ctx, "postgresql://cpol:secret-pw@127.0.0.1:1/db?connect_timeout=5", tu_options()));
     ck_assert_ptr_null(strstr(cpol_error_message(), "secret-pw")); /* never print the password */
     ck_assert_ptr_nonnull(strstr(cpol_error_message(), "cannot connect"));
 
     /* The storage must exist for NOCREATE and READONLY. */
     pt_uri(uri, sizeof uri, "flags");
     o.flags = CPOL_OPEN_NOCREATE;
-    FAILS(CPOL_ENOTFOUND, cpol_ctx_open(&ctx, uri, &o));
+    FAILS(CPOL_ENOTFOUND, cpol_ctx_open(&ctx, uri, tu_keyed(&o)));
     o.flags = CPOL_OPEN_READONLY;
-    FAILS(CPOL_ENOTFOUND, cpol_ctx_open(&ctx, uri, &o));
-    OK(cpol_ctx_open(&ctx, uri, NULL));
-    OK(cpol_setting_set(ctx, "k", "v"));
+    FAILS(CPOL_ENOTFOUND, cpol_ctx_open(&ctx, uri, tu_keyed(&o)));
+    OK(cpol_ctx_open(&ctx, uri, tu_options()));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "k", "v"));
     OK(cpol_ctx_close(ctx));
     o.flags = CPOL_OPEN_NOCREATE;
-    OK(cpol_ctx_open(&ctx, uri, &o));
+    OK(cpol_ctx_open(&ctx, uri, tu_keyed(&o)));
     OK(cpol_ctx_close(ctx));
     o.flags = CPOL_OPEN_READONLY;
-    OK(cpol_ctx_open(&ctx, uri, &o));
-    FAILS(CPOL_EREADONLY, cpol_setting_set(ctx, "k", "w"));
-    OK(cpol_setting_get(ctx, "k", &v));
+    OK(cpol_ctx_open(&ctx, uri, tu_keyed(&o)));
+    FAILS(CPOL_EREADONLY, cpol_setting_set(ctx, fx_sys(ctx), "k", "w"));
+    OK(cpol_setting_get(ctx, fx_sys(ctx), "k", &v));
     ck_assert_str_eq(v, "v");
     cpol_free(v);
     OK(cpol_ctx_close(ctx));
@@ -514,25 +514,25 @@ START_TEST(reconnects_after_the_server_drops_the_connection)
 
     pt_uri(uri, sizeof uri, "terminate");
     strcat(uri, "&application_name=pgt_terminate");
-    OK(cpol_ctx_open(&ctx, uri, NULL));
-    OK(cpol_setting_set(ctx, "before", "1"));
+    OK(cpol_ctx_open(&ctx, uri, tu_options()));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "before", "1"));
 
     /* Dropped while idle: the next call notices before sending and reconnects. */
     terminate_app(admin, "pgt_terminate");
-    OK(cpol_setting_get(ctx, "before", &v));
+    OK(cpol_setting_get(ctx, fx_sys(ctx), "before", &v));
     ck_assert_str_eq(v, "1");
     cpol_free(v);
 
     /* Dropped inside a batch: the batch fails cleanly and stores nothing. */
     OK(cpol_batch_begin(ctx));
-    OK(cpol_setting_set(ctx, "batch.1", "x"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "batch.1", "x"));
     terminate_app(admin, "pgt_terminate");
-    rc = cpol_setting_set(ctx, "batch.2", "x");
+    rc = cpol_setting_set(ctx, fx_sys(ctx), "batch.2", "x");
     ck_assert_msg(rc == CPOL_EIO, "write after the drop: %s (%s)", cpol_status_name(rc), cpol_error_message());
     ck_assert_ptr_nonnull(strstr(cpol_error_message(), "connection"));
     FAILS(CPOL_EIO, cpol_batch_commit(ctx));
-    FAILS(CPOL_ENOTFOUND, cpol_setting_get(ctx, "batch.1", &v));
-    OK(cpol_setting_set(ctx, "after", "1"));
+    FAILS(CPOL_ENOTFOUND, cpol_setting_get(ctx, fx_sys(ctx), "batch.1", &v));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "after", "1"));
     OK(cpol_ctx_close(ctx));
     PQfinish(admin);
 }
@@ -670,7 +670,7 @@ START_TEST(two_processes_redeem_through_the_ledger)
     v = fx_volunteer(&w, "义警甲", 100, CPOL_ROLE_VOLUNTEER);
     FX_OK(cpol_id_new(w.ctx, &req));
     FX_OK(cpol_id_new(w.ctx, &src));
-    FX_OK(cpol_points_award(w.ctx, aux, &req, &v, CPOL_EARN_HAZARD, &src, NULL, &amount));
+    FX_OK(cpol_points_award(w.ctx, w.sys, &req, &v, CPOL_EARN_HAZARD, &src, NULL, &amount)); /* an import */
     ck_assert_int_eq(amount, SHOP_WALLET);
     FX_OK(cpol_shop_item_create(w.ctx, officer, &w.station, "矿泉水", SHOP_PRICE, SHOP_STOCK, &item));
 
@@ -685,7 +685,7 @@ START_TEST(two_processes_redeem_through_the_ledger)
             int i, rc;
             srand((unsigned)getpid());
             o.busy_timeout_ms = 10000;
-            if (cpol_ctx_open(&ctx, w.uri, &o) != CPOL_OK ||
+            if (cpol_ctx_open(&ctx, w.uri, tu_keyed(&o)) != CPOL_OK ||
                 cpol_actor_open(ctx, cpol_actor_person(op), CPOL_ROLE_OPERATOR, &me) != CPOL_OK)
                 _exit(2);
             for (i = 0; i < SHOP_REDEEMS; i++) {
@@ -713,7 +713,7 @@ START_TEST(two_processes_redeem_through_the_ledger)
     }
     FX_OK(cpol_points_balance(w.ctx, w.sys, &v, &b, NULL));
     ck_assert_int_eq(b, SHOP_WALLET - 2 * SHOP_REDEEMS * SHOP_PRICE);
-    FX_OK(cpol_shop_item_get(w.ctx, &item, &it));
+    FX_OK(cpol_shop_item_get(w.ctx, w.sys, &item, &it));
     ck_assert_int_eq(cpol_shop_item_stock(it), SHOP_STOCK - 2 * SHOP_REDEEMS);
     cpol_shop_item_free(it);
     FX_OK(cpol_ledger_verify(w.ctx, w.sys, &n));
@@ -807,7 +807,7 @@ START_TEST(sqlite_file_moves_to_postgresql)
     snprintf(w.uri, sizeof w.uri, "%s", src);
     o.clock = fixed_now;
     o.clock_payload = &w.now;
-    OK(cpol_ctx_open(&w.ctx, src, &o));
+    OK(cpol_ctx_open(&w.ctx, src, tu_keyed(&o)));
     OK(cpol_actor_system(w.ctx, &w.sys));
     OK(cpol_area_create(w.ctx, w.sys, NULL, CPOL_AREA_BUREAU, "临翔分局", &w.bureau));
     OK(cpol_area_create(w.ctx, w.sys, &w.bureau, CPOL_AREA_STATION, "忙畔派出所", &w.station));
@@ -820,11 +820,11 @@ START_TEST(sqlite_file_moves_to_postgresql)
     v = fx_volunteer(&w, "义警甲", 100, CPOL_ROLE_VOLUNTEER);
     OK(cpol_id_new(w.ctx, &req));
     OK(cpol_id_new(w.ctx, &src_id));
-    OK(cpol_points_award(w.ctx, aux, &req, &v, CPOL_EARN_HAZARD, &src_id, NULL, &amount));
+    OK(cpol_points_award(w.ctx, w.sys, &req, &v, CPOL_EARN_HAZARD, &src_id, NULL, &amount)); /* an import */
     OK(cpol_shop_item_create(w.ctx, officer, &w.station, "大米 5kg", 40, 10, &item));
     OK(cpol_id_new(w.ctx, &req));
     OK(cpol_shop_redeem(w.ctx, op, &req, &v, &item, 2, 0, NULL));
-    OK(cpol_setting_set(w.ctx, "station.motto", "平安是福 \"quoted\" back\\slash\ttab"));
+    OK(cpol_setting_set(w.ctx, fx_sys(w.ctx), "station.motto", "平安是福 \"quoted\" back\\slash\ttab"));
     cpol_actor_free(officer);
     cpol_actor_free(aux);
     cpol_actor_free(op);

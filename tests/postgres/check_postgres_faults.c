@@ -14,6 +14,17 @@
 
 #include "store/record.h"
 #include "pg_test_util.h"
+#include "test_util.h"
+
+/* The system actor for settings calls (they test storage, not permissions):
+ * it carries no context, so one handle serves every context. */
+static const cpol_actor *fx_sys(cpol_ctx *ctx)
+{
+    static cpol_actor *sys;
+    if (ctx && !sys && cpol_actor_system(ctx, &sys) != CPOL_OK)
+        return NULL;
+    return ctx ? sys : NULL;
+}
 
 #define OK(call) ck_assert_msg((call) == CPOL_OK, "%s: %s", #call, cpol_error_message())
 #define FAILS(code, call)                                                                                      \
@@ -26,7 +37,7 @@
 static void expect_setting(cpol_ctx *ctx, const char *key, const char *want)
 {
     char *v = NULL;
-    int rc = cpol_setting_get(ctx, key, &v);
+    int rc = cpol_setting_get(ctx, fx_sys(ctx), key, &v);
     if (!want) {
         ck_assert_msg(rc == CPOL_ENOTFOUND, "%s should not be stored: %s (%s)", key, cpol_status_name(rc),
                       cpol_error_message());
@@ -56,14 +67,14 @@ static void crash_in_batch(const char *key, int end_with_commit)
     int rc;
 
     pt_uri(uri, sizeof uri, key);
-    OK(cpol_ctx_open(&ctx, uri, NULL));
-    OK(cpol_setting_set(ctx, "acked", "yes"));
+    OK(cpol_ctx_open(&ctx, uri, tu_options()));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "acked", "yes"));
     OK(cpol_batch_begin(ctx));
-    OK(cpol_setting_set(ctx, "batch.1", "x"));
-    OK(cpol_setting_set(ctx, "batch.2", "x"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "batch.1", "x"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "batch.2", "x"));
 
     pt_server("kill");
-    rc = cpol_setting_set(ctx, "batch.3", "x");
+    rc = cpol_setting_set(ctx, fx_sys(ctx), "batch.3", "x");
     ck_assert_msg(rc == CPOL_EIO, "write after the crash: %s (%s)", cpol_status_name(rc), cpol_error_message());
     ck_assert_ptr_nonnull(strstr(cpol_error_message(), "connection"));
     if (end_with_commit)
@@ -71,7 +82,7 @@ static void crash_in_batch(const char *key, int end_with_commit)
     else
         OK(cpol_batch_rollback(ctx));
     /* Still down: a clean failure, no hang, no crash. */
-    rc = cpol_setting_set(ctx, "while.down", "x");
+    rc = cpol_setting_set(ctx, fx_sys(ctx), "while.down", "x");
     ck_assert_msg(rc == CPOL_EIO, "write while the server is down: %s (%s)", cpol_status_name(rc),
                   cpol_error_message());
 
@@ -81,7 +92,7 @@ static void crash_in_batch(const char *key, int end_with_commit)
     expect_setting(ctx, "batch.2", NULL);
     expect_setting(ctx, "batch.3", NULL);
     expect_setting(ctx, "while.down", NULL);
-    OK(cpol_setting_set(ctx, "after", "yes"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "after", "yes"));
     OK(cpol_ctx_close(ctx));
     ck_assert_int_eq(stored_keys(uri, "batch."), 0);
     ck_assert_int_eq(stored_keys(uri, "after"), 1);
@@ -148,12 +159,12 @@ START_TEST(restart_while_idle_is_transparent)
     char uri[1024];
     cpol_ctx *ctx;
     pt_uri(uri, sizeof uri, "idle");
-    OK(cpol_ctx_open(&ctx, uri, NULL));
-    OK(cpol_setting_set(ctx, "before", "1"));
+    OK(cpol_ctx_open(&ctx, uri, tu_options()));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "before", "1"));
     pt_server("kill");
     pt_server("restart");
     expect_setting(ctx, "before", "1");
-    OK(cpol_setting_set(ctx, "after", "1"));
+    OK(cpol_setting_set(ctx, fx_sys(ctx), "after", "1"));
     OK(cpol_ctx_close(ctx));
 }
 END_TEST

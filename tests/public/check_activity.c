@@ -12,6 +12,7 @@
 
 #include <commpolice/commpolice.h>
 
+#include "covert.h"
 #include "fixture.h"
 
 #define MINUTE 60000LL
@@ -29,7 +30,7 @@ static void setup(int backend)
     aux = fx_staff(&w, "李辅警", 2, CPOL_ROLE_AUXILIARY, &aux_id);
     v1 = fx_volunteer(&w, "王义警", 3, CPOL_ROLE_VOLUNTEER);
     v2 = fx_volunteer(&w, "赵义警", 4, CPOL_ROLE_VOLUNTEER);
-    v3 = fx_volunteer(&w, "钱信息员", 5, CPOL_ROLE_INFORMANT);
+    v3 = fx_volunteer(&w, "钱楼栋长", 5, CPOL_ROLE_BUILDING_HEAD); /* informants: see the covert test */
     v4 = fx_volunteer(&w, "孙保安", 6, CPOL_ROLE_PROPERTY_GUARD);
     FX_OK(cpol_actor_open(w.ctx, &v1, CPOL_ROLE_VOLUNTEER, &vol1));
 }
@@ -68,7 +69,7 @@ static int signup_status(const cpol_id *signup_id)
 {
     cpol_signup *s;
     int status;
-    FX_OK(cpol_signup_get(w.ctx, signup_id, &s));
+    FX_OK(cpol_signup_get(w.ctx, w.sys, signup_id, &s));
     status = cpol_signup_status(s);
     cpol_signup_free(s);
     return status;
@@ -78,7 +79,7 @@ static int64_t places_taken(const cpol_id *shift)
 {
     cpol_shift *s;
     int64_t n;
-    FX_OK(cpol_shift_get(w.ctx, shift, &s));
+    FX_OK(cpol_shift_get(w.ctx, w.sys, shift, &s));
     n = cpol_shift_signed_up(s);
     cpol_shift_free(s);
     return n;
@@ -87,7 +88,7 @@ static int64_t places_taken(const cpol_id *shift)
 static int64_t minutes_of(const cpol_id *person, int kind)
 {
     int64_t m;
-    FX_OK(cpol_activity_minutes(w.ctx, person, kind, 0, 0, &m));
+    FX_OK(cpol_activity_minutes(w.ctx, w.sys, person, kind, 0, 0, &m));
     return m;
 }
 
@@ -110,7 +111,7 @@ START_TEST(capacity_and_who_signs_up)
 
     before = fx_audit_count(&w);
     FX_EXPECT(CPOL_ELIMIT, cpol_shift_signup(w.ctx, aux, &shift, &v4, NULL));
-    fx_expect_message("3 places");
+    fx_expect_message("every place is taken");
     FX_EXPECT(CPOL_EEXISTS, cpol_shift_signup(w.ctx, vol1, &shift, &v1, NULL));
     FX_EXPECT(CPOL_ERULE, cpol_shift_signup(w.ctx, aux, &shift, &nobody, NULL));
     fx_expect_message("no active role");
@@ -189,7 +190,7 @@ START_TEST(steps_records_and_minutes)
     FX_OK(cpol_signup_complete(w.ctx, aux, &s1, -1));
     FX_OK(cpol_signup_complete(w.ctx, officer, &sa, 100));
     FX_OK(cpol_signup_no_show(w.ctx, aux, &s2));
-    FX_OK(cpol_signup_get(w.ctx, &s1, &s));
+    FX_OK(cpol_signup_get(w.ctx, w.sys, &s1, &s));
     ck_assert_int_eq(cpol_signup_status(s), CPOL_SIGNUP_COMPLETED);
     ck_assert_int_eq(cpol_signup_minutes(s), 90);
     ck_assert_int_eq(cpol_signup_checked_in_at(s), start - 30 * MINUTE);
@@ -271,7 +272,7 @@ START_TEST(publicity_close_and_hours)
     ck_assert_int_eq(fx_audit_count(&w), before + 2); /* the close and one no-show */
     ck_assert_int_eq(signup_status(&s2), CPOL_SIGNUP_NO_SHOW);
     ck_assert_int_eq(signup_status(&s1), CPOL_SIGNUP_CHECKED_IN);
-    FX_OK(cpol_shift_get(w.ctx, &talk, &sh));
+    FX_OK(cpol_shift_get(w.ctx, w.sys, &talk, &sh));
     ck_assert_int_eq(cpol_shift_status(sh), CPOL_SHIFT_CLOSED);
     ck_assert_int_eq(cpol_shift_audience(sh), 120);
     ck_assert_int_eq(cpol_shift_closed_at(sh), w.now);
@@ -300,9 +301,9 @@ START_TEST(publicity_close_and_hours)
     ck_assert_int_eq(minutes_of(&v1, CPOL_SHIFT_PUBLICITY), 120);
     ck_assert_int_eq(minutes_of(&v1, CPOL_SHIFT_PATROL), 45);
     ck_assert_int_eq(minutes_of(&v1, CPOL_SHIFT_OTHER), 0);
-    FX_OK(cpol_activity_minutes(w.ctx, &v1, 0, start + HOUR, 0, &m));
+    FX_OK(cpol_activity_minutes(w.ctx, w.sys, &v1, 0, start + HOUR, 0, &m));
     ck_assert_int_eq(m, 45);
-    FX_OK(cpol_activity_minutes(w.ctx, &v1, 0, start, start + 1, &m));
+    FX_OK(cpol_activity_minutes(w.ctx, w.sys, &v1, 0, start, start + 1, &m));
     ck_assert_int_eq(m, 120);
     teardown();
 }
@@ -342,14 +343,14 @@ START_TEST(listing_shifts_and_signups)
     /* by start time, whatever the creation order */
     shifts[0] = a;
     shifts[1] = b;
-    FX_OK(cpol_shift_iter_new(w.ctx, NULL, &it));
+    FX_OK(cpol_shift_iter_new(w.ctx, w.sys, NULL, &it));
     for (n = 0; cpol_shift_iter_next(it, &s) == CPOL_OK; n++)
         ck_assert(cpol_id_compare(cpol_shift_id(s), n < 2 ? &shifts[n] : n == 2 ? &c : &shifts[2]) == 0);
     cpol_shift_iter_free(it);
     ck_assert_int_eq(n, 4);
     /* an area and everything below it */
     f.area = &w.community;
-    FX_OK(cpol_shift_iter_new(w.ctx, &f, &it));
+    FX_OK(cpol_shift_iter_new(w.ctx, w.sys, &f, &it));
     for (n = 0; cpol_shift_iter_next(it, &s) == CPOL_OK; n++)
         ck_assert(cpol_id_compare(cpol_shift_area(s), &w.compound) == 0);
     cpol_shift_iter_free(it);
@@ -358,7 +359,7 @@ START_TEST(listing_shifts_and_signups)
     f.area = NULL;
     f.kind = CPOL_SHIFT_PATROL;
     f.offset = 1;
-    FX_OK(cpol_shift_iter_new(w.ctx, &f, &it));
+    FX_OK(cpol_shift_iter_new(w.ctx, w.sys, &f, &it));
     FX_OK(cpol_shift_iter_next(it, &s));
     ck_assert(cpol_id_compare(cpol_shift_id(s), &c) == 0);
     ck_assert_int_eq(cpol_shift_iter_next(it, &s), CPOL_DONE);
@@ -366,7 +367,7 @@ START_TEST(listing_shifts_and_signups)
     f.kind = 0;
     f.offset = 0;
     f.team = &team;
-    FX_OK(cpol_shift_iter_new(w.ctx, &f, &it));
+    FX_OK(cpol_shift_iter_new(w.ctx, w.sys, &f, &it));
     FX_OK(cpol_shift_iter_next(it, &s));
     ck_assert(cpol_id_compare(cpol_shift_team(s), &team) == 0);
     ck_assert_int_eq(cpol_shift_iter_next(it, &s), CPOL_DONE);
@@ -375,7 +376,7 @@ START_TEST(listing_shifts_and_signups)
     f.from = w.now + 2 * DAY;
     f.to = w.now + 3 * DAY + 1;
     f.limit = 1;
-    FX_OK(cpol_shift_iter_new(w.ctx, &f, &it));
+    FX_OK(cpol_shift_iter_new(w.ctx, w.sys, &f, &it));
     FX_OK(cpol_shift_iter_next(it, &s));
     ck_assert(cpol_id_compare(cpol_shift_id(s), &b) == 0);
     ck_assert_int_eq(cpol_shift_iter_next(it, &s), CPOL_DONE);
@@ -386,7 +387,7 @@ START_TEST(listing_shifts_and_signups)
     signup(&b, &v1);
     signup(&b, &v2);
     sf.person = &v1;
-    FX_OK(cpol_signup_iter_new(w.ctx, &sf, &sit));
+    FX_OK(cpol_signup_iter_new(w.ctx, w.sys, &sf, &sit));
     FX_OK(cpol_signup_iter_next(sit, &su));
     ck_assert(cpol_id_compare(cpol_signup_shift(su), &a) == 0);
     FX_OK(cpol_signup_iter_next(sit, &su));
@@ -397,13 +398,13 @@ START_TEST(listing_shifts_and_signups)
     sf.person = NULL;
     sf.shift = &b;
     sf.status = CPOL_SIGNUP_SIGNED_UP;
-    FX_OK(cpol_signup_iter_new(w.ctx, &sf, &sit));
+    FX_OK(cpol_signup_iter_new(w.ctx, w.sys, &sf, &sit));
     for (n = 0; cpol_signup_iter_next(sit, &su) == CPOL_OK; n++)
         ck_assert(cpol_id_compare(cpol_signup_shift(su), &b) == 0);
     cpol_signup_iter_free(sit);
     ck_assert_int_eq(n, 2);
     sf.status = CPOL_SIGNUP_COMPLETED;
-    FX_OK(cpol_signup_iter_new(w.ctx, &sf, &sit));
+    FX_OK(cpol_signup_iter_new(w.ctx, w.sys, &sf, &sit));
     ck_assert_int_eq(cpol_signup_iter_next(sit, &su), CPOL_DONE);
     cpol_signup_iter_free(sit);
     teardown();
@@ -428,6 +429,124 @@ static cpol_id other_station_team(const cpol_id *station)
     FX_OK(cpol_team_create(w.ctx, w.sys, &tf, &team));
     return team;
 }
+
+/* ---- covert persons (治安信息员) ---- */
+
+/* The shift as `as` sees it: places taken and capacity, every id and text checked. */
+static void shift_seen(const cpol_actor *as, const cpol_id *shift, const cv_secret *sec, int64_t taken,
+                       int32_t capacity)
+{
+    cpol_shift *s;
+    cpol_shift_iter *it;
+    const cpol_shift *si;
+    int n = 0;
+    FX_OK(cpol_shift_get(w.ctx, as, shift, &s));
+    ck_assert_int_eq(cpol_shift_signed_up(s), taken);
+    ck_assert_int_eq(cpol_shift_capacity(s), capacity);
+    cv_text(sec, cpol_shift_title(s), "shift title");
+    cpol_shift_free(s);
+    FX_OK(cpol_shift_iter_new(w.ctx, as, NULL, &it));
+    while (cpol_shift_iter_next(it, &si) == CPOL_OK) {
+        cv_id(sec, cpol_shift_id(si), "shift id");
+        cv_id(sec, cpol_shift_team(si), "shift team");
+        cv_id(sec, cpol_shift_area(si), "shift area");
+        if (cpol_id_compare(cpol_shift_id(si), shift) != 0)
+            continue;
+        ck_assert_int_eq(cpol_shift_signed_up(si), taken);
+        ck_assert_int_eq(cpol_shift_capacity(si), capacity);
+        n++;
+    }
+    ck_assert_int_eq(n, 1);
+    cpol_shift_iter_free(it);
+}
+
+/* The sign-ups `as` lists with a filter (-1 if refused), every id checked; `limit` pages. */
+static int signups_seen(const cpol_actor *as, const cpol_id *shift, const cpol_id *person, int64_t limit,
+                        const cv_secret *sec)
+{
+    cpol_signup_filter f = CPOL_SIGNUP_FILTER_INIT;
+    cpol_signup_iter *it;
+    const cpol_signup *s;
+    int n = 0, rc;
+    f.shift = shift;
+    f.person = person;
+    f.limit = limit;
+    rc = cpol_signup_iter_new(w.ctx, as, &f, &it);
+    if (rc == CPOL_EPERM)
+        return -1;
+    FX_OK(rc);
+    while ((rc = cpol_signup_iter_next(it, &s)) == CPOL_OK) {
+        cv_id(sec, cpol_signup_id(s), "sign-up id");
+        cv_id(sec, cpol_signup_person(s), "sign-up person");
+        n++;
+    }
+    ck_assert_int_eq(rc, CPOL_DONE);
+    cpol_signup_iter_free(it);
+    return n;
+}
+
+START_TEST(a_covert_volunteer_is_invisible_to_readers_not_cleared)
+{
+    cpol_id shift, later, informant, theirs, analyst_id, operator_id;
+    cpol_actor *readers[4], *self;
+    cv_secret sec = {"信息员孙", {{{0}}}, 0}, none = {NULL, {{{0}}}, 0};
+    cpol_signup *got = NULL;
+    int64_t audit, m;
+    size_t i;
+    setup(_i);
+    informant = fx_volunteer(&w, "信息员孙", 8, CPOL_ROLE_INFORMANT);
+    FX_OK(cpol_actor_open(w.ctx, &informant, CPOL_ROLE_INFORMANT, &self));
+    shift = shift_at(&w.compound, CPOL_SHIFT_PATROL, -30 * MINUTE, 120, 3);
+    later = shift_at(&w.compound, CPOL_SHIFT_PATROL, DAY, 120, 3);
+    FX_OK(cpol_shift_signup(w.ctx, self, &shift, &informant, &theirs)); /* first, so paging meets it first */
+    FX_OK(cpol_shift_signup(w.ctx, vol1, &shift, &v1, NULL));
+    cv_add(&sec, &informant);
+    cv_add(&sec, &theirs);
+
+    /* an auxiliary's writes naming the informant are refused as for nobody, changing nothing */
+    audit = fx_audit_count(&w);
+    cv_not_found(cpol_signup_check_in(w.ctx, aux, &theirs), "sign-up", &theirs, "aux checks the informant in");
+    cv_not_found(cpol_shift_signup(w.ctx, aux, &later, &informant, NULL), "person", &informant, "aux signs up");
+    ck_assert_int_eq(fx_audit_count(&w), audit);
+    ck_assert_int_eq(signup_status(&theirs), CPOL_SIGNUP_SIGNED_UP);
+    ck_assert_int_eq(places_taken(&later), 0);
+    FX_OK(cpol_signup_check_in(w.ctx, officer, &theirs));
+    FX_OK(cpol_signup_complete(w.ctx, officer, &theirs, 20));
+
+    readers[0] = aux;
+    readers[1] = fx_staff(&w, "分析员", 9, CPOL_ROLE_ANALYST, &analyst_id);
+    readers[2] = fx_staff(&w, "服务站员", 10, CPOL_ROLE_OPERATOR, &operator_id);
+    readers[3] = vol1;
+    for (i = 0; i < 4; i++) {
+        const cpol_actor *as = readers[i];
+        /* 3 places, one held by the hidden informant: 1 of 2 taken, so free = capacity - taken still holds */
+        shift_seen(as, &shift, &sec, 1, 2);
+        ck_assert_int_eq(signups_seen(as, &shift, NULL, 0, &sec), i == 3 ? -1 : 1);
+        ck_assert_int_eq(signups_seen(as, &shift, NULL, 1, &sec), i == 3 ? -1 : 1); /* paging skips the hidden */
+        ck_assert_int_eq(signups_seen(as, NULL, &informant, 0, &sec), i == 3 ? -1 : 0);
+        cv_not_found(cpol_signup_get(w.ctx, as, &theirs, &got), "sign-up", &theirs, "sign-up get");
+        ck_assert_ptr_null(got);
+        cv_not_found(cpol_activity_minutes(w.ctx, as, &informant, 0, 0, 0, &m), "person", &informant, "minutes");
+    }
+    ck_assert_int_eq(signups_seen(vol1, NULL, &v1, 0, &sec), 1); /* one's own, without person.view */
+
+    /* the officer and the informant themself see it all */
+    shift_seen(officer, &shift, &none, 2, 3);
+    shift_seen(self, &shift, &none, 2, 3);
+    ck_assert_int_eq(signups_seen(officer, &shift, NULL, 0, &none), 2);
+    ck_assert_int_eq(signups_seen(self, NULL, &informant, 0, &none), 1);
+    FX_OK(cpol_signup_get(w.ctx, self, &theirs, &got));
+    cpol_signup_free(got);
+    FX_OK(cpol_activity_minutes(w.ctx, officer, &informant, 0, 0, 0, &m));
+    ck_assert_int_eq(m, 20);
+    FX_OK(cpol_activity_minutes(w.ctx, self, &informant, 0, 0, 0, &m));
+    ck_assert_int_eq(m, 20);
+    cpol_actor_free(self);
+    cpol_actor_free(readers[1]);
+    cpol_actor_free(readers[2]);
+    teardown();
+}
+END_TEST
 
 START_TEST(bad_input_is_refused)
 {
@@ -495,22 +614,22 @@ START_TEST(bad_input_is_refused)
     FX_EXPECT(CPOL_ENOTFOUND, cpol_signup_no_show(w.ctx, aux, &unknown));
     FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_close(w.ctx, aux, &unknown, 1));
     FX_EXPECT(CPOL_EMISUSE, cpol_shift_signup(w.ctx, aux, &shift, NULL, NULL));
-    FX_EXPECT(CPOL_EINVALID, cpol_activity_minutes(w.ctx, &v1, 4, 0, 0, &m));
-    FX_EXPECT(CPOL_EINVALID, cpol_activity_minutes(w.ctx, &v1, 0, 5, 4, &m));
-    FX_EXPECT(CPOL_ENOTFOUND, cpol_activity_minutes(w.ctx, &unknown, 0, 0, 0, &m));
+    FX_EXPECT(CPOL_EINVALID, cpol_activity_minutes(w.ctx, w.sys, &v1, 4, 0, 0, &m));
+    FX_EXPECT(CPOL_EINVALID, cpol_activity_minutes(w.ctx, w.sys, &v1, 0, 5, 4, &m));
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_activity_minutes(w.ctx, w.sys, &unknown, 0, 0, 0, &m));
     sf.version = 2;
-    FX_EXPECT(CPOL_EVERSION, cpol_shift_iter_new(w.ctx, &sf, &it));
+    FX_EXPECT(CPOL_EVERSION, cpol_shift_iter_new(w.ctx, w.sys, &sf, &it));
     ck_assert_ptr_null(it);
     sf.version = CPOL_SHIFT_FILTER_VERSION;
     sf.limit = -1;
-    FX_EXPECT(CPOL_EINVALID, cpol_shift_iter_new(w.ctx, &sf, &it));
+    FX_EXPECT(CPOL_EINVALID, cpol_shift_iter_new(w.ctx, w.sys, &sf, &it));
     sf.limit = 0;
     sf.area = &unknown;
-    FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_iter_new(w.ctx, &sf, &it));
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_iter_new(w.ctx, w.sys, &sf, &it));
     uf.status = 6;
-    FX_EXPECT(CPOL_EINVALID, cpol_signup_iter_new(w.ctx, &uf, &uit));
+    FX_EXPECT(CPOL_EINVALID, cpol_signup_iter_new(w.ctx, w.sys, &uf, &uit));
     ck_assert_ptr_null(uit);
-    FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_get(w.ctx, &unknown, &sh));
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_shift_get(w.ctx, w.sys, &unknown, &sh));
     ck_assert_ptr_null(sh);
     ck_assert_int_eq(fx_audit_count(&w), before);
     ck_assert_int_eq(places_taken(&shift), 1);
@@ -539,6 +658,7 @@ int main(void)
     tcase_add_loop_test(tc, publicity_close_and_hours, 0, 2);
     tcase_add_loop_test(tc, listing_shifts_and_signups, 0, 2);
     tcase_add_loop_test(tc, bad_input_is_refused, 0, 2);
+    tcase_add_loop_test(tc, a_covert_volunteer_is_invisible_to_readers_not_cleared, 0, 2);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

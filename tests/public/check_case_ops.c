@@ -24,7 +24,7 @@ START_TEST(deadlines_have_defaults_and_station_settings)
     ck_assert_int_eq(cpol_case_deadline_default(CPOL_RISK_HIGH, CPOL_STAGE_SCREENING), 30 * MINUTE);
     ck_assert_int_eq(cpol_case_deadline_default(CPOL_RISK_HIGH, CPOL_STAGE_REFERRAL), 0);
     ck_assert_int_eq(cpol_case_deadline_default(0, CPOL_STAGE_ARRIVAL), 0);
-    FX_OK(cpol_case_deadline_get(w.ctx, &w.fx.station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, &ms));
+    FX_OK(cpol_case_deadline_get(w.ctx, w.aux, &w.fx.station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, &ms));
     ck_assert_int_eq(ms, 15 * MINUTE);
     FX_EXPECT(CPOL_EPERM, cpol_case_deadline_set(w.ctx, w.officer, &w.fx.station, CPOL_RISK_HIGH,
                                                  CPOL_STAGE_ARRIVAL, 10 * MINUTE));
@@ -38,11 +38,17 @@ START_TEST(deadlines_have_defaults_and_station_settings)
     FX_EXPECT(CPOL_EPERM, cpol_case_deadline_set(w.ctx, w.leader, &w.other_station, 1, 1, HOUR));
     FX_OK(cpol_case_deadline_set(w.ctx, w.leader, &w.fx.station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, 10 * MINUTE));
     FX_OK(cpol_case_deadline_set(w.ctx, w.leader, &w.fx.station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, 5 * MINUTE));
-    FX_OK(cpol_case_deadline_get(w.ctx, &w.fx.station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, &ms));
+    FX_OK(cpol_case_deadline_get(w.ctx, w.aux, &w.fx.station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, &ms));
     ck_assert_int_eq(ms, 5 * MINUTE);
-    FX_OK(cpol_case_deadline_get(w.ctx, &w.other_station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, &ms));
+    FX_OK(cpol_case_deadline_get(w.ctx, w.other_officer, &w.other_station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, &ms));
     ck_assert_int_eq(ms, 15 * MINUTE);
-    FX_EXPECT(CPOL_EINVALID, cpol_case_deadline_get(w.ctx, &w.fx.station, 4, CPOL_STAGE_ARRIVAL, &ms));
+    FX_EXPECT(CPOL_EINVALID, cpol_case_deadline_get(w.ctx, w.aux, &w.fx.station, 4, CPOL_STAGE_ARRIVAL, &ms));
+    /* reference data, but read as an actor of the station */
+    FX_EXPECT(CPOL_EMISUSE,
+              cpol_case_deadline_get(w.ctx, NULL, &w.fx.station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, &ms));
+    FX_EXPECT(CPOL_EPERM, cpol_case_deadline_get(w.ctx, w.other_officer, &w.fx.station, CPOL_RISK_HIGH,
+                                                 CPOL_STAGE_ARRIVAL, &ms));
+    FX_OK(cpol_case_deadline_get(w.ctx, w.volunteer, &w.fx.station, CPOL_RISK_HIGH, CPOL_STAGE_ARRIVAL, &ms));
     cw_close(&w);
 }
 END_TEST

@@ -375,7 +375,8 @@ START_TEST(baisha_440_screened_995_resolved)
     /* 两家商户因为占道经营问题发生了激烈争吵: mediated on the spot */
     street = cw_report(&w, w.volunteer, CPOL_CASE_SOURCE_VOLUNTEER_PATROL, CPOL_CASE_COMMERCIAL, "两家商户占道经营争吵");
     cw_advance(&w, &street, CPOL_CASE_ASSESSED);
-    FX_OK(cpol_case_assign(w.ctx, w.aux, &street, CPOL_TIER_ON_THE_SPOT, &li_id, NULL, NULL));
+    /* an informant is named as handler only by someone who may know them (person.sensitive) */
+    FX_OK(cpol_case_assign(w.ctx, w.officer, &street, CPOL_TIER_ON_THE_SPOT, &li_id, NULL, NULL));
     FX_OK(cpol_case_arrive(w.ctx, li, &street, &li_id, 0, NULL));
     FX_OK(cpol_case_resolve(w.ctx, li, &street, CPOL_OUTCOME_MEDIATED, "提出合理解决方案, 化解矛盾"));
     cw_advance(&w, &street, CPOL_CASE_CLOSED);
@@ -465,7 +466,7 @@ static cpol_id hand_case(hand *h, int i, int category, const char *address)
     return id;
 }
 
-/* verify at +v min, assess general, assign, arrive at +a min */
+/* verify at +v min, assess general, assign (as the officer, who may name an informant), arrive at +a min */
 static void start(hand *h, const cpol_id *c, int v, int tier, const cpol_id *handler, const cpol_actor *arriver,
                   const cpol_id *arriving, int a)
 {
@@ -473,7 +474,7 @@ static void start(hand *h, const cpol_id *c, int v, int tier, const cpol_id *han
     at(h, v * MINUTE);
     FX_OK(cpol_case_verify(w->ctx, w->officer, c, NULL));
     FX_OK(cpol_case_assess(w->ctx, w->officer, c, CPOL_RISK_GENERAL, NULL));
-    FX_OK(cpol_case_assign(w->ctx, w->aux, c, tier, handler, tier == CPOL_TIER_TEAM ? &w->team : NULL, NULL));
+    FX_OK(cpol_case_assign(w->ctx, w->officer, c, tier, handler, tier == CPOL_TIER_TEAM ? &w->team : NULL, NULL));
     at(h, a * MINUTE);
     FX_OK(cpol_case_arrive(w->ctx, arriver, c, arriving, 0, NULL));
 }

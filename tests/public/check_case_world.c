@@ -178,6 +178,13 @@ int64_t cw_audit_count(cw *w, const cpol_id *object)
     return n;
 }
 
+int64_t cw_balance(cw *w, const cpol_id *person)
+{
+    int64_t b = 0, avail = 0;
+    FX_OK(cpol_points_balance(w->ctx, w->sys, person, &b, &avail));
+    return b;
+}
+
 int64_t cw_case_count(cw *w, const cpol_case_filter *f)
 {
     cpol_case_iter *it;
@@ -221,4 +228,50 @@ void cw_expect_unchanged(cw *w, const cpol_id *c, const case_snap *before, const
     case_snap now = cw_snap(w, c);
     ck_assert_msg(memcmp(&now, before, sizeof now) == 0, "%s: the case changed after the refused %s", w->fx.uri,
                   what);
+}
+
+void cw_probe_init(cw_probe *p, const cpol_id *id, const char *name)
+{
+    memset(p, 0, sizeof *p);
+    p->id = *id;
+    FX_OK(cpol_id_format(id, p->id_text, sizeof p->id_text));
+    p->name = name;
+}
+
+static void hit(cw_probe *p, const char *where)
+{
+    if (!p->hits++)
+        snprintf(p->first, sizeof p->first, "%s", where);
+}
+
+void cw_probe_id(cw_probe *p, const cpol_id *id, const char *where)
+{
+    if (id && cpol_id_compare(id, &p->id) == 0)
+        hit(p, where);
+}
+
+void cw_probe_text(cw_probe *p, const char *s, const char *where)
+{
+    if (s && (strstr(s, p->id_text) || strstr(s, p->name)))
+        hit(p, where);
+}
+
+void cw_probe_case(cw_probe *p, const cpol_case *c, const char *where)
+{
+    cw_probe_id(p, cpol_case_id(c), where);
+    cw_probe_id(p, cpol_case_handler(c), where);
+    cw_probe_id(p, cpol_case_reporter(c), where);
+    cw_probe_id(p, cpol_case_team(c), where);
+    cw_probe_id(p, cpol_case_duplicate_of(c), where);
+    cw_probe_text(p, cpol_case_reporter_name(c), where);
+    cw_probe_text(p, cpol_case_address(c), where);
+    cw_probe_text(p, cpol_case_description(c), where);
+}
+
+void cw_probe_refusal(cw_probe *p, int rc, const char *where)
+{
+    ck_assert_msg(rc == CPOL_OK || rc == CPOL_EPERM, "%s: %s (%s)", where, cpol_status_name(rc),
+                  cpol_error_message());
+    if (rc != CPOL_OK)
+        cw_probe_text(p, cpol_error_message(), where);
 }

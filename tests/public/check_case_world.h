@@ -65,9 +65,30 @@ typedef struct case_snap {
 case_snap cw_snap(cw *w, const cpol_id *c);
 void cw_expect_unchanged(cw *w, const cpol_id *c, const case_snap *before, const char *what);
 
+/* A person's points balance, read as the system actor. */
+int64_t cw_balance(cw *w, const cpol_id *person);
+
 /* A person of the station and an actor for them in a staff role. */
 cpol_actor *cw_staff(cw *w, const char *name, int role, cpol_id *id_out);
 /* A volunteer (admitted and active) with an actor. */
 cpol_actor *cw_volunteer(cw *w, const char *name, int role, cpol_id *id_out);
+
+/* Looks for one person in everything a read hands out (leak tests): their
+ * id, the id's text and their name, in ids and strings alike. */
+typedef struct cw_probe {
+    cpol_id id;
+    char id_text[CPOL_ID_STRING_SIZE];
+    const char *name;
+    int hits;
+    char first[160];         /* where the first hit was */
+} cw_probe;
+
+void cw_probe_init(cw_probe *p, const cpol_id *id, const char *name);
+void cw_probe_id(cw_probe *p, const cpol_id *id, const char *where);
+void cw_probe_text(cw_probe *p, const char *s, const char *where);
+/* Every id and string a case snapshot hands out. */
+void cw_probe_case(cw_probe *p, const cpol_case *c, const char *where);
+/* A refused read: its message must not name the person either. */
+void cw_probe_refusal(cw_probe *p, int rc, const char *where);
 
 #endif

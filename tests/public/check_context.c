@@ -9,6 +9,7 @@
 #include <commpolice/commpolice.h>
 
 #include "../support/test_util.h"
+#include "../support/fixture.h"
 
 static const char *backend_names[] = {"memory", "sqlite"};
 static char uri[512];
@@ -23,7 +24,7 @@ static cpol_ctx *open_backend(int i)
         snprintf(uri, sizeof uri, "memory:");
     else
         tu_store_uri(uri, sizeof uri, tmp, "station.db"); /* sqlite, or postgresql (tests/postgres/) */
-    ck_assert_msg(cpol_ctx_open(&ctx, uri, NULL) == CPOL_OK, "open %s: %s", uri, cpol_error_message());
+    ck_assert_msg(cpol_ctx_open(&ctx, uri, tu_options()) == CPOL_OK, "open %s: %s", uri, cpol_error_message());
     ck_assert_str_eq(cpol_ctx_backend(ctx), i ? tu_store_backend() : backend_names[i]);
     return ctx;
 }
@@ -37,7 +38,7 @@ static void done(cpol_ctx *ctx)
 static void expect_value(cpol_ctx *ctx, const char *key, const char *want)
 {
     char *v = NULL;
-    int rc = cpol_setting_get(ctx, key, &v);
+    int rc = cpol_setting_get(ctx, fx_sys(ctx), key, &v);
     if (!want) {
         ck_assert_msg(rc == CPOL_ENOTFOUND, "%s: %s should be unset, got %s", uri, key, cpol_status_name(rc));
         ck_assert_ptr_null(v);
@@ -54,25 +55,25 @@ START_TEST(open_rejects_bad_arguments)
 {
     cpol_ctx *ctx = (cpol_ctx *)&ctx; /* must be reset to NULL */
     cpol_open_options o = CPOL_OPEN_OPTIONS_INIT;
-    ck_assert_int_eq(cpol_ctx_open(NULL, "memory:", NULL), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_ctx_open(&ctx, NULL, NULL), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_ctx_open(NULL, "memory:", tu_options()), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, NULL, tu_options()), CPOL_EMISUSE);
     ck_assert_ptr_null(ctx);
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "station.db", NULL), CPOL_EINVALID);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "station.db", tu_options()), CPOL_EINVALID);
     ck_assert(strstr(cpol_error_message(), "scheme") != NULL);
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "mysql://host/db", NULL), CPOL_ESCHEME);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "mysql://host/db", tu_options()), CPOL_ESCHEME);
     ck_assert(strstr(cpol_error_message(), "mysql") != NULL);
-    ck_assert_int_eq(cpol_ctx_open(&ctx, ":nothing", NULL), CPOL_ESCHEME);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, ":nothing", tu_options()), CPOL_ESCHEME);
     ck_assert_ptr_null(ctx);
     o.version = 0;
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", &o), CPOL_EVERSION);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_keyed(&o)), CPOL_EVERSION);
     o.version = CPOL_OPEN_OPTIONS_VERSION + 1;
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", &o), CPOL_EVERSION);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_keyed(&o)), CPOL_EVERSION);
     o.version = CPOL_OPEN_OPTIONS_VERSION;
     o.flags = 0x80;
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", &o), CPOL_EINVALID);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_keyed(&o)), CPOL_EINVALID);
     o.flags = 0;
     o.busy_timeout_ms = -1;
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", &o), CPOL_EINVALID);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_keyed(&o)), CPOL_EINVALID);
     ck_assert_ptr_null(ctx);
     ck_assert_int_eq(cpol_open_options_init(NULL, 1), CPOL_EMISUSE);
     ck_assert_int_eq(cpol_open_options_init(&o, 0), CPOL_EVERSION);
@@ -95,10 +96,10 @@ START_TEST(null_handles_are_misuse_not_crashes)
     ck_assert_int_eq(cpol_batch_commit(NULL), CPOL_EMISUSE);
     ck_assert_int_eq(cpol_batch_rollback(NULL), CPOL_EMISUSE);
     ck_assert_int_eq(cpol_batch_active(NULL), 0);
-    ck_assert_int_eq(cpol_setting_set(NULL, "a", "b"), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_setting_get(NULL, "a", &v), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_setting_delete(NULL, "a"), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_setting_iter_new(NULL, "", &it), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_setting_set(NULL, fx_sys(NULL), "a", "b"), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_setting_get(NULL, fx_sys(NULL), "a", &v), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_setting_delete(NULL, fx_sys(NULL), "a"), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_setting_iter_new(NULL, fx_sys(NULL), "", &it), CPOL_EMISUSE);
     ck_assert_int_eq(cpol_setting_iter_next(NULL, &k, &val), CPOL_EMISUSE);
     ck_assert(strstr(cpol_error_message(), "cpol_setting_iter_next") != NULL);
     cpol_setting_iter_free(NULL);
@@ -120,7 +121,7 @@ START_TEST(injected_clock_drives_time)
     clock_value = 1700000000123LL;
     o.clock = test_clock;
     o.clock_payload = &clock_value;
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", &o), CPOL_OK);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_keyed(&o)), CPOL_OK);
     ck_assert_int_eq(cpol_ctx_now(ctx), 1700000000123LL);
     clock_value += 5000;
     ck_assert_int_eq(cpol_ctx_now(ctx), 1700000005123LL);
@@ -136,7 +137,7 @@ START_TEST(memory_cannot_open_readonly)
     cpol_open_options o = CPOL_OPEN_OPTIONS_INIT;
     cpol_ctx *ctx;
     o.flags = CPOL_OPEN_READONLY;
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", &o), CPOL_ENOTFOUND);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_keyed(&o)), CPOL_ENOTFOUND);
 }
 END_TEST
 
@@ -145,16 +146,16 @@ END_TEST
 START_TEST(settings_roundtrip)
 {
     cpol_ctx *ctx = open_backend(_i);
-    ck_assert_int_eq(cpol_setting_set(ctx, "station.name", "白沙派出所"), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_set(ctx, "station.code", "350402"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "station.name", "白沙派出所"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "station.code", "350402"), CPOL_OK);
     expect_value(ctx, "station.name", "白沙派出所");
-    ck_assert_int_eq(cpol_setting_set(ctx, "station.name", "桃源社区警务室 🚓"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "station.name", "桃源社区警务室 🚓"), CPOL_OK);
     expect_value(ctx, "station.name", "桃源社区警务室 🚓");
-    ck_assert_int_eq(cpol_setting_set(ctx, "empty", ""), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "empty", ""), CPOL_OK);
     expect_value(ctx, "empty", "");
-    ck_assert_int_eq(cpol_setting_delete(ctx, "station.code"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_delete(ctx, fx_sys(ctx), "station.code"), CPOL_OK);
     expect_value(ctx, "station.code", NULL);
-    ck_assert_int_eq(cpol_setting_delete(ctx, "station.code"), CPOL_ENOTFOUND);
+    ck_assert_int_eq(cpol_setting_delete(ctx, fx_sys(ctx), "station.code"), CPOL_ENOTFOUND);
     ck_assert(strstr(cpol_error_message(), "station.code") != NULL);
     done(ctx);
 }
@@ -167,31 +168,31 @@ START_TEST(settings_reject_bad_input_and_change_nothing)
     static const char *bad_keys[] = {"", "Station", "9lives", "a b", "a/b", "键", "a\n"};
     static const char *bad_utf8[] = {"\xC0\xAF", "\xED\xA0\x80", "\xE4\xB8", "\xF5\x80\x80\x80", "ok\xFF"};
     size_t i;
-    ck_assert_int_eq(cpol_setting_set(ctx, "kiosk.id", "K-01"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "kiosk.id", "K-01"), CPOL_OK);
     for (i = 0; i < sizeof bad_keys / sizeof bad_keys[0]; i++)
-        ck_assert_msg(cpol_setting_set(ctx, bad_keys[i], "x") == CPOL_EINVALID, "key \"%s\" accepted", bad_keys[i]);
+        ck_assert_msg(cpol_setting_set(ctx, fx_sys(ctx), bad_keys[i], "x") == CPOL_EINVALID, "key \"%s\" accepted", bad_keys[i]);
     for (i = 0; i < sizeof bad_utf8 / sizeof bad_utf8[0]; i++) {
-        ck_assert_int_eq(cpol_setting_set(ctx, "kiosk.id", bad_utf8[i]), CPOL_EUTF8);
+        ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "kiosk.id", bad_utf8[i]), CPOL_EUTF8);
         ck_assert(strstr(cpol_error_message(), "UTF-8") != NULL);
     }
     memset(longkey, 'k', sizeof longkey - 1);
     longkey[sizeof longkey - 1] = '\0';
-    ck_assert_int_eq(cpol_setting_set(ctx, longkey, "x"), CPOL_ETOOLONG);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), longkey, "x"), CPOL_ETOOLONG);
     longkey[CPOL_SETTING_KEY_MAX] = '\0';
-    ck_assert_int_eq(cpol_setting_set(ctx, longkey, "x"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), longkey, "x"), CPOL_OK);
     longval = malloc(CPOL_SETTING_VALUE_MAX + 2);
     memset(longval, 'v', CPOL_SETTING_VALUE_MAX + 1);
     longval[CPOL_SETTING_VALUE_MAX + 1] = '\0';
-    ck_assert_int_eq(cpol_setting_set(ctx, "kiosk.id", longval), CPOL_ETOOLONG);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "kiosk.id", longval), CPOL_ETOOLONG);
     longval[CPOL_SETTING_VALUE_MAX] = '\0';
-    ck_assert_int_eq(cpol_setting_set(ctx, "kiosk.big", longval), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "kiosk.big", longval), CPOL_OK);
     free(longval);
-    ck_assert_int_eq(cpol_setting_set(ctx, "kiosk.id", NULL), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_setting_set(ctx, NULL, "x"), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_setting_get(ctx, "Bad", &v), CPOL_EINVALID);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "kiosk.id", NULL), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), NULL, "x"), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_setting_get(ctx, fx_sys(ctx), "Bad", &v), CPOL_EINVALID);
     ck_assert_ptr_null(v);
-    ck_assert_int_eq(cpol_setting_get(ctx, "kiosk.id", NULL), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_setting_delete(ctx, ""), CPOL_EINVALID);
+    ck_assert_int_eq(cpol_setting_get(ctx, fx_sys(ctx), "kiosk.id", NULL), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_setting_delete(ctx, fx_sys(ctx), ""), CPOL_EINVALID);
     expect_value(ctx, "kiosk.id", "K-01");
     done(ctx);
 }
@@ -206,8 +207,8 @@ START_TEST(settings_iterate_by_prefix_in_key_order)
     char seen[256] = "";
     size_t i;
     for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        ck_assert_int_eq(cpol_setting_set(ctx, keys[i], keys[i]), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_iter_new(ctx, "station.", &it), CPOL_OK);
+        ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), keys[i], keys[i]), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_iter_new(ctx, fx_sys(ctx), "station.", &it), CPOL_OK);
     while (cpol_setting_iter_next(it, &k, &v) == CPOL_OK) {
         ck_assert_str_eq(k, v);
         strcat(seen, k);
@@ -218,16 +219,16 @@ START_TEST(settings_iterate_by_prefix_in_key_order)
     ck_assert_int_eq(cpol_setting_iter_next(it, NULL, &v), CPOL_EMISUSE);
     cpol_setting_iter_free(it);
     seen[0] = '\0';
-    ck_assert_int_eq(cpol_setting_iter_new(ctx, NULL, &it), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_iter_new(ctx, fx_sys(ctx), NULL, &it), CPOL_OK);
     while (cpol_setting_iter_next(it, &k, &v) == CPOL_OK) {
         strcat(seen, k);
         strcat(seen, ";");
     }
     cpol_setting_iter_free(it);
     ck_assert_str_eq(seen, "kiosk-c;kiosk.a;kiosk.b;station.name;station.phone;stationx;");
-    ck_assert_int_eq(cpol_setting_iter_new(ctx, "Station", &it), CPOL_EINVALID);
+    ck_assert_int_eq(cpol_setting_iter_new(ctx, fx_sys(ctx), "Station", &it), CPOL_EINVALID);
     ck_assert_ptr_null(it);
-    ck_assert_int_eq(cpol_setting_iter_new(ctx, "", NULL), CPOL_EMISUSE);
+    ck_assert_int_eq(cpol_setting_iter_new(ctx, fx_sys(ctx), "", NULL), CPOL_EMISUSE);
     done(ctx);
 }
 END_TEST
@@ -238,9 +239,9 @@ START_TEST(iterator_outlives_its_context)
     cpol_setting_iter *it;
     const char *k, *v;
     int n = 0;
-    ck_assert_int_eq(cpol_setting_set(ctx, "a", "1"), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_set(ctx, "b", "2"), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_iter_new(ctx, "", &it), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "a", "1"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "b", "2"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_iter_new(ctx, fx_sys(ctx), "", &it), CPOL_OK);
     ck_assert_int_eq(cpol_ctx_close(ctx), CPOL_OK); /* garbage collectors free in any order */
     while (cpol_setting_iter_next(it, &k, &v) == CPOL_OK)
         n++;
@@ -259,14 +260,14 @@ START_TEST(writes_during_iteration_are_safe)
     char key[32];
     for (n = 0; n < 50; n++) {
         snprintf(key, sizeof key, "k%03d", n);
-        ck_assert_int_eq(cpol_setting_set(ctx, key, "x"), CPOL_OK);
+        ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), key, "x"), CPOL_OK);
     }
     n = 0;
-    ck_assert_int_eq(cpol_setting_iter_new(ctx, "k", &it), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_iter_new(ctx, fx_sys(ctx), "k", &it), CPOL_OK);
     while (cpol_setting_iter_next(it, &k, &v) == CPOL_OK) {
         char copy[32];
         snprintf(copy, sizeof copy, "%s", k);
-        ck_assert_int_eq(cpol_setting_set(ctx, copy, "y"), CPOL_OK);
+        ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), copy, "y"), CPOL_OK);
         n++;
     }
     cpol_setting_iter_free(it);
@@ -284,13 +285,13 @@ START_TEST(batch_commit_and_rollback)
     cpol_ctx *ctx = open_backend(_i);
     ck_assert_int_eq(cpol_batch_commit(ctx), CPOL_EMISUSE);
     ck_assert_int_eq(cpol_batch_rollback(ctx), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_setting_set(ctx, "kept", "before"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "kept", "before"), CPOL_OK);
 
     ck_assert_int_eq(cpol_batch_begin(ctx), CPOL_OK);
     ck_assert_int_eq(cpol_batch_active(ctx), 1);
     ck_assert_int_eq(cpol_batch_begin(ctx), CPOL_EMISUSE);
-    ck_assert_int_eq(cpol_setting_set(ctx, "kept", "during"), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_set(ctx, "gone", "x"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "kept", "during"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "gone", "x"), CPOL_OK);
     expect_value(ctx, "gone", "x"); /* visible inside the batch */
     ck_assert_int_eq(cpol_batch_rollback(ctx), CPOL_OK);
     ck_assert_int_eq(cpol_batch_active(ctx), 0);
@@ -298,11 +299,11 @@ START_TEST(batch_commit_and_rollback)
     expect_value(ctx, "gone", NULL);
 
     ck_assert_int_eq(cpol_batch_begin(ctx), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_set(ctx, "one", "1"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "one", "1"), CPOL_OK);
     /* a failing call inside the batch undoes only itself */
-    ck_assert_int_eq(cpol_setting_set(ctx, "one", "\xFF"), CPOL_EUTF8);
-    ck_assert_int_eq(cpol_setting_delete(ctx, "missing"), CPOL_ENOTFOUND);
-    ck_assert_int_eq(cpol_setting_set(ctx, "two", "2"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "one", "\xFF"), CPOL_EUTF8);
+    ck_assert_int_eq(cpol_setting_delete(ctx, fx_sys(ctx), "missing"), CPOL_ENOTFOUND);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "two", "2"), CPOL_OK);
     ck_assert_int_eq(cpol_batch_commit(ctx), CPOL_OK);
     expect_value(ctx, "one", "1");
     expect_value(ctx, "two", "2");
@@ -320,10 +321,10 @@ START_TEST(batch_of_many_writes)
     ck_assert_int_eq(cpol_batch_begin(ctx), CPOL_OK);
     for (n = 0; n < 2000; n++) {
         snprintf(key, sizeof key, "bulk.%05d", n);
-        ck_assert_int_eq(cpol_setting_set(ctx, key, key), CPOL_OK);
+        ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), key, key), CPOL_OK);
     }
     ck_assert_int_eq(cpol_batch_commit(ctx), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_iter_new(ctx, "bulk.", &it), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_iter_new(ctx, fx_sys(ctx), "bulk.", &it), CPOL_OK);
     n = 0;
     while (cpol_setting_iter_next(it, &k, &v) == CPOL_OK) {
         snprintf(key, sizeof key, "bulk.%05d", n++);
@@ -340,11 +341,11 @@ START_TEST(sqlite_close_with_open_batch_loses_only_the_batch)
     cpol_ctx *ctx = open_backend(1);
     char path[512];
     snprintf(path, sizeof path, "%s", uri);
-    ck_assert_int_eq(cpol_setting_set(ctx, "acked", "yes"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "acked", "yes"), CPOL_OK);
     ck_assert_int_eq(cpol_batch_begin(ctx), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_set(ctx, "unacked", "no"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, fx_sys(ctx), "unacked", "no"), CPOL_OK);
     ck_assert_int_eq(cpol_ctx_close(ctx), CPOL_OK);
-    ck_assert_int_eq(cpol_ctx_open(&ctx, path, NULL), CPOL_OK);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, path, tu_options()), CPOL_OK);
     expect_value(ctx, "acked", "yes");
     expect_value(ctx, "unacked", NULL);
     done(ctx);

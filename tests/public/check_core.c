@@ -132,7 +132,7 @@ static cpol_ctx *open_with_clock(cpol_time *now)
     cpol_ctx *ctx = NULL;
     o.clock = fixed_clock;
     o.clock_payload = now;
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", &o), CPOL_OK);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_keyed(&o)), CPOL_OK);
     return ctx;
 }
 
@@ -279,16 +279,19 @@ static void install_counter(long fail_at)
 START_TEST(allocator_sees_every_allocation)
 {
     cpol_ctx *ctx;
+    cpol_actor *sys;
     char *v;
     install_counter(0);
-    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", NULL), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_set(ctx, "station.name", "临翔分局"), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_get(ctx, "station.name", &v), CPOL_OK);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_options()), CPOL_OK);
+    ck_assert_int_eq(cpol_actor_system(ctx, &sys), CPOL_OK); /* counted too: freed below */
+    ck_assert_int_eq(cpol_setting_set(ctx, sys, "station.name", "临翔分局"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_get(ctx, sys, "station.name", &v), CPOL_OK);
     ck_assert_int_gt(counter.total, 0);
     ck_assert_int_gt(counter.live, 0);
     /* cannot swap allocators while its memory is out */
     ck_assert_int_eq(cpol_allocator_set(NULL), CPOL_EBUSY);
     cpol_free(v);
+    cpol_actor_free(sys);
     cpol_ctx_close(ctx);
     ck_assert_int_eq(counter.live, 0);
     ck_assert_int_eq(cpol_allocator_set(NULL), CPOL_OK);
@@ -314,23 +317,26 @@ END_TEST
 static int oom_scenario(const char *uri, int *failed_step)
 {
     cpol_ctx *ctx = NULL;
+    cpol_actor *sys = NULL;
     cpol_setting_iter *it = NULL;
     const char *k, *v;
     char *got = NULL;
     int rc, n = 0;
     *failed_step = 0;
-    rc = cpol_ctx_open(&ctx, uri, NULL);
+    rc = cpol_ctx_open(&ctx, uri, tu_options());
     if (rc < 0) {
         *failed_step = 1;
         ck_assert_ptr_null(ctx);
         return rc;
     }
-    rc = cpol_setting_set(ctx, "kiosk.location", "桃源社区服务站");
+    rc = cpol_actor_system(ctx, &sys);
+    if (rc >= 0)
+        rc = cpol_setting_set(ctx, sys, "kiosk.location", "桃源社区服务站");
     if (rc >= 0)
         rc = cpol_batch_begin(ctx);
     if (rc >= 0) {
-        int r1 = cpol_setting_set(ctx, "a.one", "1");
-        int r2 = cpol_setting_set(ctx, "a.two", "2");
+        int r1 = cpol_setting_set(ctx, sys, "a.one", "1");
+        int r2 = cpol_setting_set(ctx, sys, "a.two", "2");
         rc = r1 < 0 ? r1 : r2;
         if (rc < 0)
             cpol_batch_rollback(ctx);
@@ -338,9 +344,9 @@ static int oom_scenario(const char *uri, int *failed_step)
             rc = cpol_batch_commit(ctx);
     }
     if (rc >= 0)
-        rc = cpol_setting_get(ctx, "kiosk.location", &got);
+        rc = cpol_setting_get(ctx, sys, "kiosk.location", &got);
     if (rc >= 0)
-        rc = cpol_setting_iter_new(ctx, "a.", &it);
+        rc = cpol_setting_iter_new(ctx, sys, "a.", &it);
     while (rc >= 0 && (rc = cpol_setting_iter_next(it, &k, &v)) == CPOL_OK)
         n++;
     if (rc == CPOL_DONE) {
@@ -350,6 +356,7 @@ static int oom_scenario(const char *uri, int *failed_step)
         *failed_step = 2;
     cpol_setting_iter_free(it);
     cpol_free(got);
+    cpol_actor_free(sys);
     cpol_ctx_close(ctx);
     return rc;
 }
@@ -401,33 +408,36 @@ END_TEST
 static void check_write_atomic_under_oom(const char *uri)
 {
     cpol_ctx *ctx;
+    cpol_actor *sys;
     char *v;
     long k;
     int rc = CPOL_ENOMEM, attempts = 0;
     install_counter(0);
-    ck_assert_int_eq(cpol_ctx_open(&ctx, uri, NULL), CPOL_OK);
-    ck_assert_int_eq(cpol_setting_set(ctx, "points.rule", "old"), CPOL_OK);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, uri, tu_options()), CPOL_OK);
+    ck_assert_int_eq(cpol_actor_system(ctx, &sys), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_set(ctx, sys, "points.rule", "old"), CPOL_OK);
     for (k = 1; k < 1000 && rc < 0; k++) {
         counter.fail_at = counter.total + k;
-        rc = cpol_setting_set(ctx, "points.rule", "新的积分规则");
+        rc = cpol_setting_set(ctx, sys, "points.rule", "新的积分规则");
         if (rc >= 0)
             break;
         ck_assert_int_eq(rc, CPOL_ENOMEM);
-        rc = cpol_setting_set(ctx, "points.new", "x"); /* an insert that fails too */
+        rc = cpol_setting_set(ctx, sys, "points.new", "x"); /* an insert that fails too */
         counter.fail_at = 0;
         attempts++;
-        ck_assert_int_eq(cpol_setting_get(ctx, "points.rule", &v), CPOL_OK);
+        ck_assert_int_eq(cpol_setting_get(ctx, sys, "points.rule", &v), CPOL_OK);
         ck_assert_str_eq(v, "old");
         cpol_free(v);
         if (rc < 0)
-            ck_assert_int_eq(cpol_setting_get(ctx, "points.new", &v), CPOL_ENOTFOUND);
+            ck_assert_int_eq(cpol_setting_get(ctx, sys, "points.new", &v), CPOL_ENOTFOUND);
         rc = CPOL_ENOMEM;
     }
     counter.fail_at = 0;
     ck_assert_int_gt(attempts, 0);
-    ck_assert_int_eq(cpol_setting_get(ctx, "points.rule", &v), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_get(ctx, sys, "points.rule", &v), CPOL_OK);
     ck_assert_str_eq(v, "新的积分规则");
     cpol_free(v);
+    cpol_actor_free(sys);
     cpol_ctx_close(ctx);
     ck_assert_int_eq(counter.live, 0);
     ck_assert_int_eq(cpol_allocator_set(NULL), CPOL_OK);

@@ -120,24 +120,24 @@ START_TEST(leaderboard_ranks_a_period_and_scope)
     /* before the period: A earns a lead */
     FX_OK(cpol_id_new(w.ctx, &req));
     FX_OK(cpol_id_new(w.ctx, &src));
-    FX_OK(cpol_points_award(w.ctx, aux, &req, &v[0], CPOL_EARN_CASE_LEAD, &src, NULL, NULL));
+    FX_OK(cpol_points_award(w.ctx, w.sys, &req, &v[0], CPOL_EARN_CASE_LEAD, &src, NULL, NULL));
     w.now += 1000;
     start = w.now;
     /* in the period: B 30, C 30, A 10, D 50 (a lead, then reversed: 0) */
     for (i = 0; i < 3; i++) {
         FX_OK(cpol_id_new(w.ctx, &req));
         FX_OK(cpol_id_new(w.ctx, &src));
-        FX_OK(cpol_points_award(w.ctx, aux, &req, &v[1], CPOL_EARN_PATROL, &src, NULL, NULL));
+        FX_OK(cpol_points_award(w.ctx, w.sys, &req, &v[1], CPOL_EARN_PATROL, &src, NULL, NULL));
         FX_OK(cpol_id_new(w.ctx, &req));
         FX_OK(cpol_id_new(w.ctx, &src));
-        FX_OK(cpol_points_award(w.ctx, aux, &req, &v[2], CPOL_EARN_PATROL, &src, NULL, NULL));
+        FX_OK(cpol_points_award(w.ctx, w.sys, &req, &v[2], CPOL_EARN_PATROL, &src, NULL, NULL));
     }
     FX_OK(cpol_id_new(w.ctx, &req));
     FX_OK(cpol_id_new(w.ctx, &src));
-    FX_OK(cpol_points_award(w.ctx, aux, &req, &v[0], CPOL_EARN_PATROL, &src, NULL, NULL));
+    FX_OK(cpol_points_award(w.ctx, w.sys, &req, &v[0], CPOL_EARN_PATROL, &src, NULL, NULL));
     FX_OK(cpol_id_new(w.ctx, &req));
     FX_OK(cpol_id_new(w.ctx, &src));
-    FX_OK(cpol_points_award(w.ctx, aux, &req, &v[3], CPOL_EARN_CASE_LEAD, &src, NULL, NULL));
+    FX_OK(cpol_points_award(w.ctx, w.sys, &req, &v[3], CPOL_EARN_CASE_LEAD, &src, NULL, NULL));
     {
         cpol_id rev;
         FX_OK(cpol_id_new(w.ctx, &rev));
@@ -243,6 +243,61 @@ START_TEST(audit_hides_who_reported_a_case)
 }
 END_TEST
 
+
+START_TEST(dossier_shows_only_what_the_reader_may_see)
+{
+    cpol_actor *officer, *aux, *grid, *informant;
+    cpol_id v, inf, grid_id;
+    cpol_dossier *d = NULL;
+    fx_open(&w, _i);
+    officer = fx_staff(&w, "张警官", 1, CPOL_ROLE_OFFICER, NULL);
+    aux = fx_staff(&w, "李辅警", 2, CPOL_ROLE_AUXILIARY, NULL);
+    v = fx_volunteer(&w, "赵义警", 10, CPOL_ROLE_VOLUNTEER);
+    inf = fx_volunteer(&w, "信息员", 11, CPOL_ROLE_INFORMANT);
+    grid_id = fx_volunteer(&w, "网格员", 12, CPOL_ROLE_GRID_WORKER);
+    FX_OK(cpol_actor_open(w.ctx, &grid_id, CPOL_ROLE_GRID_WORKER, &grid));
+    FX_OK(cpol_actor_open(w.ctx, &inf, CPOL_ROLE_INFORMANT, &informant));
+    FX_OK(cpol_person_note_add(w.ctx, officer, &v, CPOL_NOTE_DISCIPLINE, "缺勤", NULL));
+    FX_OK(cpol_person_note_add(w.ctx, officer, &inf, CPOL_NOTE_COMMENDATION, "线索属实", NULL));
+    /* an auxiliary: masked file, no note counts (person.note), the balance (points.view) */
+    FX_OK(cpol_dossier_get(w.ctx, aux, &v, &d));
+    ck_assert_int_eq(cpol_person_masked(cpol_dossier_person(d)), 1);
+    ck_assert_int_eq(cpol_person_birth_date(cpol_dossier_person(d)), 0);
+    ck_assert_int_eq(cpol_dossier_disciplinary_notes(d), -1);
+    ck_assert_int_eq(cpol_dossier_commendations(d), -1);
+    ck_assert_int_eq(cpol_dossier_points(d), 0);
+    ck_assert_int_eq(cpol_dossier_assignments(d), 1);
+    cpol_dossier_free(d);
+    /* a grid worker reads files but not balances */
+    FX_OK(cpol_dossier_get(w.ctx, grid, &v, &d));
+    ck_assert_int_eq(cpol_dossier_points(d), -1);
+    cpol_dossier_free(d);
+    /* the informant's dossier does not exist for them, as an unknown id */
+    d = NULL;
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_dossier_get(w.ctx, aux, &inf, &d));
+    fx_expect_message("does not exist");
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_dossier_get(w.ctx, grid, &inf, &d));
+    ck_assert_ptr_null(d);
+    /* the officer and the informant see it all */
+    FX_OK(cpol_dossier_get(w.ctx, officer, &v, &d));
+    ck_assert_int_eq(cpol_dossier_disciplinary_notes(d), 1);
+    cpol_dossier_free(d);
+    FX_OK(cpol_dossier_get(w.ctx, officer, &inf, &d));
+    ck_assert_int_eq(cpol_dossier_commendations(d), 1);
+    cpol_dossier_free(d);
+    FX_OK(cpol_dossier_get(w.ctx, informant, &inf, &d));
+    ck_assert_int_eq(cpol_dossier_commendations(d), 1);
+    ck_assert_int_eq(cpol_person_masked(cpol_dossier_person(d)), 0);
+    ck_assert_int_eq(cpol_dossier_assignments(d), 1);
+    cpol_dossier_free(d);
+    cpol_actor_free(informant);
+    cpol_actor_free(grid);
+    cpol_actor_free(officer);
+    cpol_actor_free(aux);
+    fx_close(&w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dossier");
@@ -253,6 +308,7 @@ int main(void)
     tcase_add_loop_test(tc, dossier_gathers_every_module, 0, 2);
     tcase_add_loop_test(tc, leaderboard_ranks_a_period_and_scope, 0, 2);
     tcase_add_loop_test(tc, audit_hides_who_reported_a_case, 0, 2);
+    tcase_add_loop_test(tc, dossier_shows_only_what_the_reader_may_see, 0, 2);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

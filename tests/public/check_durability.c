@@ -16,6 +16,7 @@
 #include <commpolice/commpolice.h>
 
 #include "../support/test_util.h"
+#include "../support/fixture.h"
 
 #define BATCH 5
 
@@ -25,20 +26,20 @@ static void writer(const char *uri, int ack_fd)
     cpol_ctx *ctx;
     char key[32], val[32];
     long unit;
-    if (cpol_ctx_open(&ctx, uri, NULL) != CPOL_OK)
+    if (cpol_ctx_open(&ctx, uri, tu_options()) != CPOL_OK)
         _exit(2);
     for (unit = 0;; unit++) {
         int rc;
         if (unit % 2 == 0) {
             snprintf(key, sizeof key, "single.%06ld", unit);
             snprintf(val, sizeof val, "%ld", unit);
-            rc = cpol_setting_set(ctx, key, val);
+            rc = cpol_setting_set(ctx, fx_sys(ctx), key, val);
         } else {
             int j;
             rc = cpol_batch_begin(ctx);
             for (j = 0; j < BATCH && rc == CPOL_OK; j++) {
                 snprintf(key, sizeof key, "batch.%06ld.%d", unit, j);
-                rc = cpol_setting_set(ctx, key, "b");
+                rc = cpol_setting_set(ctx, fx_sys(ctx), key, "b");
             }
             if (rc == CPOL_OK)
                 rc = cpol_batch_commit(ctx);
@@ -53,7 +54,7 @@ static void writer(const char *uri, int ack_fd)
 static int has_key(cpol_ctx *ctx, const char *key)
 {
     char *v = NULL;
-    int rc = cpol_setting_get(ctx, key, &v);
+    int rc = cpol_setting_get(ctx, fx_sys(ctx), key, &v);
     cpol_free(v);
     ck_assert_msg(rc == CPOL_OK || rc == CPOL_ENOTFOUND, "get %s: %s", key, cpol_error_message());
     return rc == CPOL_OK;
@@ -88,7 +89,7 @@ START_TEST(acknowledged_writes_survive_sigkill)
         waitpid(pid, &status, 0);
         ck_assert_msg(WIFSIGNALED(status), "writer exited on its own with %d", WEXITSTATUS(status));
 
-        ck_assert_int_eq(cpol_ctx_open(&ctx, uri, NULL), CPOL_OK);
+        ck_assert_int_eq(cpol_ctx_open(&ctx, uri, tu_options()), CPOL_OK);
         /* every acknowledged unit is there; batches are all-or-nothing */
         for (u = 0; u <= last + 1; u++) {
             char key[32];

@@ -47,7 +47,7 @@ static void setup_backend(int i)
         snprintf(uri, sizeof uri, "memory:");
     else
         tu_store_uri(uri, sizeof uri, tmp, "people.db"); /* sqlite, or postgresql (tests/postgres/) */
-    OK(cpol_ctx_open(&ctx, uri, NULL));
+    OK(cpol_ctx_open(&ctx, uri, tu_options()));
     OK(cpol_actor_system(ctx, &sys));
     OK(cpol_area_create(ctx, sys, NULL, CPOL_AREA_BUREAU, "临翔分局", &bureau));
     OK(cpol_area_create(ctx, sys, &bureau, CPOL_AREA_STATION, "忙畔派出所", &station));
@@ -123,7 +123,7 @@ START_TEST(area_tree_rules_and_walks)
     OK(cpol_area_create(ctx, sys, &community, CPOL_AREA_COMPOUND, "锦凤小区", NULL));
     OK(cpol_area_create(ctx, sys, &compound, CPOL_AREA_BUILDING, "1栋", &b2));
 
-    OK(cpol_area_get(ctx, &b2, &got));
+    OK(cpol_area_get(ctx, sys, &b2, &got));
     ck_assert_str_eq(cpol_area_name(got), "1栋");
     ck_assert_int_eq(cpol_area_kind(got), CPOL_AREA_BUILDING);
     ck_assert_int_eq(cpol_area_depth(got), 5);
@@ -131,7 +131,7 @@ START_TEST(area_tree_rules_and_walks)
     ck_assert_int_eq(cpol_id_compare(cpol_area_parent(got), &compound), 0);
     cpol_area_free(got);
 
-    OK(cpol_area_iter_new(ctx, &b2, CPOL_AREA_WALK_ANCESTORS, &it));
+    OK(cpol_area_iter_new(ctx, sys, &b2, CPOL_AREA_WALK_ANCESTORS, &it));
     while (cpol_area_iter_next(it, &a) == CPOL_OK) {
         strcat(seen, cpol_area_name(a));
         strcat(seen, "<");
@@ -140,7 +140,7 @@ START_TEST(area_tree_rules_and_walks)
     ck_assert_str_eq(seen, "玉龙小区<第一网格<玉龙社区<忙畔派出所<临翔分局<");
 
     seen[0] = '\0';
-    OK(cpol_area_iter_new(ctx, &station, CPOL_AREA_WALK_DESCENDANTS, &it));
+    OK(cpol_area_iter_new(ctx, sys, &station, CPOL_AREA_WALK_DESCENDANTS, &it));
     while (cpol_area_iter_next(it, &a) == CPOL_OK) {
         strcat(seen, cpol_area_name(a));
         strcat(seen, ";");
@@ -149,14 +149,14 @@ START_TEST(area_tree_rules_and_walks)
     ck_assert_str_eq(seen, "玉龙社区;第一网格;玉龙小区;1栋;锦凤小区;");
 
     seen[0] = '\0';
-    OK(cpol_area_iter_new(ctx, &bureau, CPOL_AREA_WALK_CHILDREN, &it));
+    OK(cpol_area_iter_new(ctx, sys, &bureau, CPOL_AREA_WALK_CHILDREN, &it));
     while (cpol_area_iter_next(it, &a) == CPOL_OK) {
         strcat(seen, cpol_area_name(a));
         strcat(seen, ";");
     }
     cpol_area_iter_free(it);
     ck_assert_str_eq(seen, "忙畔派出所;凤翔派出所;");
-    FAILS(CPOL_EINVALID, cpol_area_iter_new(ctx, &bureau, 9, &it));
+    FAILS(CPOL_EINVALID, cpol_area_iter_new(ctx, sys, &bureau, 9, &it));
 
     OK(cpol_area_rename(ctx, sys, &b2, "一栋"));
     {
@@ -218,7 +218,7 @@ START_TEST(person_file_validation)
     /* the same number again, also with a lower-case x elsewhere */
     f.name = "王伟二";
     FAILS(CPOL_EEXISTS, cpol_person_register(ctx, sys, &f, NULL));
-    ck_assert(strstr(cpol_error_message(), "530902********") != NULL);
+    ck_assert(strstr(cpol_error_message(), "530***********") != NULL);
 
     OK(cpol_person_get(ctx, sys, &id, &p));
     ck_assert_str_eq(cpol_person_name(p), "王伟");
@@ -248,7 +248,7 @@ START_TEST(person_data_masked_for_roles_without_sensitive_permission)
     cpol_person_free(p);
     OK(cpol_person_get(ctx, operator_, &someone, &p));
     ck_assert_int_eq(cpol_person_masked(p), 1);
-    ck_assert(strncmp(cpol_person_id_card(p), "530902********", 14) == 0);
+    ck_assert(strncmp(cpol_person_id_card(p), "530***********", 14) == 0);
     ck_assert_str_eq(cpol_person_phone(p), "139****5678");
     cpol_person_free(p);
     {
@@ -319,12 +319,12 @@ START_TEST(volunteer_lifecycle_every_edge)
     FAILS(CPOL_ESTATE, cpol_assignment_step(ctx, officer, &a, CPOL_ASSIGNMENT_ACTIVE, NULL));
     ck_assert(strstr(cpol_error_message(), "none (final state)") != NULL);
     /* kept: the file, the assignment, the note and the whole history */
-    OK(cpol_assignment_get(ctx, &a, &as));
+    OK(cpol_assignment_get(ctx, officer, &a, &as));
     ck_assert_int_eq(cpol_assignment_status(as), CPOL_ASSIGNMENT_RETIRED);
     cpol_assignment_free(as);
     {
         int64_t n;
-        OK(cpol_person_note_count(ctx, &v, CPOL_NOTE_DISCIPLINE, &n));
+        OK(cpol_person_note_count(ctx, officer, &v, CPOL_NOTE_DISCIPLINE, &n));
         ck_assert_int_eq(n, 1);
     }
     {
@@ -374,11 +374,12 @@ START_TEST(station_scope_and_permissions)
         FAILS(CPOL_EPERM, cpol_assignment_step(ctx, aux, &a, CPOL_ASSIGNMENT_SUSPENDED, "x"));
         cpol_actor_free(aux);
     }
-    /* the other station's officer sees and changes nothing here */
+    /* the other station's officer sees and changes nothing here: to a read,
+     * a file of another station does not exist (no probe across stations) */
     {
         cpol_person *pp;
-        FAILS(CPOL_EPERM, cpol_person_get(ctx, foreign, &p, &pp));
-        ck_assert(strstr(cpol_error_message(), "station") != NULL);
+        FAILS(CPOL_ENOTFOUND, cpol_person_get(ctx, foreign, &p, &pp));
+        ck_assert(strstr(cpol_error_message(), "does not exist") != NULL);
         f.name = "改名";
         FAILS(CPOL_EPERM, cpol_person_update(ctx, foreign, &p, &f));
         FAILS(CPOL_EPERM, cpol_area_create(ctx, foreign, &community, CPOL_AREA_GRID, "越权网格", NULL));
@@ -513,6 +514,508 @@ START_TEST(refusals_change_nothing)
 }
 END_TEST
 
+
+/* ---- trust: covert people, masking, lookups, settings ---- */
+
+/* A person with a phone of their own, taking `role` through the whole
+ * admission as the system actor; *assignment_out receives the assignment. */
+static cpol_id volunteer(const char *name, const char *first17, const char *phone, int role,
+                         cpol_id *assignment_out)
+{
+    cpol_person_fields f = CPOL_PERSON_FIELDS_INIT;
+    cpol_id id, a;
+    f.name = name;
+    f.id_card = id_card(first17);
+    f.home_area = &compound;
+    f.phone = phone;
+    OK(cpol_person_register(ctx, sys, &f, &id));
+    OK(cpol_volunteer_apply(ctx, sys, &id, role, &community, NULL, &a));
+    OK(cpol_assignment_step(ctx, sys, &a, CPOL_ASSIGNMENT_UNDER_REVIEW, NULL));
+    OK(cpol_assignment_step(ctx, sys, &a, CPOL_ASSIGNMENT_ADMITTED, NULL));
+    OK(cpol_assignment_step(ctx, sys, &a, CPOL_ASSIGNMENT_ACTIVE, NULL));
+    if (assignment_out)
+        *assignment_out = a;
+    return id;
+}
+
+/* What must never reach an uncleared reader about one covert person. */
+typedef struct secret {
+    cpol_id id, assignment;
+    char id_text[37], name[64], card[19], phone[16], masked_phone[19];
+} secret;
+
+static void secret_init(secret *x, const cpol_id *id, const cpol_id *assignment, const char *name,
+                        const char *card, const char *phone)
+{
+    memset(x, 0, sizeof *x);
+    x->id = *id;
+    x->assignment = *assignment;
+    cpol_id_format(id, x->id_text, sizeof x->id_text);
+    snprintf(x->name, sizeof x->name, "%s", name);
+    snprintf(x->card, sizeof x->card, "%s", card);
+    snprintf(x->phone, sizeof x->phone, "%s", phone);
+    snprintf(x->masked_phone, sizeof x->masked_phone, "%.3s****%s", phone, phone + 7);
+}
+
+/* ck_assert that no id or text of a read names the secret person. */
+static void assert_no_id(const secret *x, const cpol_id *id, const char *where)
+{
+    ck_assert_msg(!id || (cpol_id_compare(id, &x->id) != 0 && cpol_id_compare(id, &x->assignment) != 0),
+                  "%s names %s", where, x->name);
+}
+
+static void assert_no_text(const secret *x, const char *text, const char *where)
+{
+    const char *needles[] = {x->id_text, x->name, x->card, x->phone, x->masked_phone};
+    size_t i;
+    for (i = 0; i < sizeof needles / sizeof needles[0]; i++)
+        ck_assert_msg(!text || !strstr(text, needles[i]), "%s \"%s\" contains \"%s\"", where, text, needles[i]);
+}
+
+static void assert_person_clean(const secret *x, const cpol_person *p)
+{
+    assert_no_id(x, cpol_person_id(p), "person id");
+    assert_no_text(x, cpol_person_name(p), "person name");
+    assert_no_text(x, cpol_person_id_card(p), "id card");
+    assert_no_text(x, cpol_person_phone(p), "phone");
+    assert_no_text(x, cpol_person_skills(p), "skills");
+}
+
+/* Every listing of people `as` may make, none naming the secret. */
+static void scan_people(const cpol_actor *as, const secret *x)
+{
+    static const int roles[] = {0, CPOL_ROLE_INFORMANT, CPOL_ROLE_VOLUNTEER, CPOL_ROLE_AUXILIARY};
+    size_t i;
+    for (i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        cpol_person_filter f = CPOL_PERSON_FILTER_INIT;
+        cpol_person_iter *it;
+        const cpol_person *p;
+        int rc, n = 0;
+        f.role = roles[i];
+        OK(cpol_person_iter_new(ctx, as, &f, &it));
+        while ((rc = cpol_person_iter_next(it, &p)) == CPOL_OK) {
+            assert_person_clean(x, p);
+            n++;
+        }
+        ck_assert_int_eq(rc, CPOL_DONE);
+        cpol_person_iter_free(it);
+        if (roles[i] == CPOL_ROLE_INFORMANT)
+            ck_assert_int_eq(n, 0); /* a filter on the covert role matches nobody */
+    }
+}
+
+/* The whole audit trail `as` may read, and the filters aimed at the secret. */
+static void scan_audit(const cpol_actor *as, const secret *x)
+{
+    cpol_audit_filter f = CPOL_AUDIT_FILTER_INIT;
+    cpol_audit_iter *it;
+    const cpol_audit_entry *e;
+    int pass, n;
+    for (pass = 0; pass < 4; pass++) {
+        f.actor_person = pass == 1 ? &x->id : NULL;
+        f.object = pass == 2 ? &x->id : pass == 3 ? &x->assignment : NULL;
+        OK(cpol_audit_iter_new(ctx, as, &f, &it));
+        for (n = 0; cpol_audit_iter_next(it, &e) == CPOL_OK; n++) {
+            assert_no_id(x, cpol_audit_entry_actor(e), "audit actor");
+            assert_no_id(x, cpol_audit_entry_object(e), "audit object");
+            ck_assert_int_ne(cpol_audit_entry_role(e), CPOL_ROLE_INFORMANT);
+            assert_no_text(x, cpol_audit_entry_before(e), "audit before");
+            assert_no_text(x, cpol_audit_entry_after(e), "audit after");
+            assert_no_text(x, cpol_audit_entry_reason(e), "audit reason");
+        }
+        cpol_audit_iter_free(it);
+        if (pass > 0)
+            ck_assert_int_eq(n, 0);
+    }
+}
+
+/* The single reads about the secret answer as for an id nobody holds. */
+static void expect_absent(const cpol_actor *as, const secret *x, const cpol_id *nobody)
+{
+    cpol_person *p = NULL;
+    cpol_assignment *a = NULL;
+    cpol_assignment_iter *ai = NULL;
+    cpol_dossier *d = NULL;
+    int64_t n;
+    int want = cpol_actor_can(as, CPOL_PERM_PERSON_VIEW) ? CPOL_ENOTFOUND : CPOL_EPERM;
+    char unknown_card[19];
+    snprintf(unknown_card, sizeof unknown_card, "%s", id_card("53090219991231999"));
+    FAILS(want, cpol_person_get(ctx, as, &x->id, &p));
+    FAILS(want, cpol_person_get(ctx, as, nobody, &p));
+    FAILS(want, cpol_person_find_by_id_card(ctx, as, x->card, &p));
+    if (want == CPOL_ENOTFOUND) {
+        char masked[64];
+        snprintf(masked, sizeof masked, "no person with ID-card number %.3s***********%s is registered", x->card,
+                 x->card + 14);
+        ck_assert_str_eq(cpol_error_message(), masked);
+    }
+    FAILS(want, cpol_person_find_by_id_card(ctx, as, unknown_card, &p));
+    FAILS(want, cpol_assignment_iter_new(ctx, as, &x->id, &ai));
+    FAILS(want, cpol_dossier_get(ctx, as, &x->id, &d));
+    if (want == CPOL_ENOTFOUND)
+        ck_assert(strstr(cpol_error_message(), "does not exist") != NULL);
+    FAILS(want == CPOL_ENOTFOUND ? CPOL_ENOTFOUND : CPOL_EPERM, cpol_assignment_get(ctx, as, &x->assignment, &a));
+    /* note counts need person.note, which no uncleared role holds: refused as for anyone */
+    FAILS(CPOL_EPERM, cpol_person_note_count(ctx, as, &x->id, 0, &n));
+    ck_assert_ptr_null(p);
+    ck_assert_ptr_null(a);
+    ck_assert_ptr_null(ai);
+    ck_assert_ptr_null(d);
+}
+
+START_TEST(covert_people_are_invisible_to_uncleared_readers)
+{
+    cpol_actor *officer, *aux, *analyst, *operator_, *vol, *inf_actor, *dual_actor;
+    cpol_actor *readers[4];
+    cpol_id inf, inf_a, dual, dual_a, vol_id, nobody, resident;
+    secret xs[2];
+    cpol_person *p;
+    cpol_person_fields f = CPOL_PERSON_FIELDS_INIT;
+    size_t r, k;
+    int64_t n;
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    aux = staff("李辅警", "53090219850101002", CPOL_ROLE_AUXILIARY, &station);
+    analyst = staff("分析员", "53090219910101003", CPOL_ROLE_ANALYST, &station);
+    operator_ = staff("服务站小刘", "53090219900101004", CPOL_ROLE_OPERATOR, &station);
+    vol_id = volunteer("赵义警", "53090219950101005", "13600000001", CPOL_ROLE_VOLUNTEER, NULL);
+    OK(cpol_actor_open(ctx, &vol_id, CPOL_ROLE_VOLUNTEER, &vol));
+    /* an informant only, and an auxiliary who is an informant too */
+    inf = volunteer("线人孙某", "53090219760606006", "13711112222", CPOL_ROLE_INFORMANT, &inf_a);
+    dual = person("辅警兼信息员", "53090219770707007", &compound);
+    OK(cpol_role_appoint(ctx, sys, &dual, CPOL_ROLE_AUXILIARY, &station, NULL, NULL));
+    OK(cpol_volunteer_apply(ctx, officer, &dual, CPOL_ROLE_INFORMANT, &community, "发展为信息员", &dual_a));
+    secret_init(&xs[0], &inf, &inf_a, "线人孙某", id_card("53090219760606006"), "13711112222");
+    secret_init(&xs[1], &dual, &dual_a, "辅警兼信息员", id_card("53090219770707007"), "13912345678");
+    /* everyone here shares that phone: its masked form is not the dual's own */
+    snprintf(xs[1].masked_phone, sizeof xs[1].masked_phone, "%s", xs[1].card);
+    /* the covert people leave traces: a note, a file registered by the dual */
+    OK(cpol_person_note_add(ctx, officer, &inf, CPOL_NOTE_COMMENDATION, "提供线索", NULL));
+    OK(cpol_actor_open(ctx, &dual, CPOL_ROLE_AUXILIARY, &dual_actor));
+    f.name = "居民丁";
+    f.id_card = id_card("53090219600101008");
+    f.home_area = &compound;
+    OK(cpol_person_register(ctx, dual_actor, &f, &resident));
+    memset(&nobody, 0x5A, sizeof nobody);
+
+    readers[0] = aux;
+    readers[1] = analyst;
+    readers[2] = operator_;
+    readers[3] = vol;
+    for (r = 0; r < 4; r++)
+        for (k = 0; k < 2; k++) {
+            expect_absent(readers[r], &xs[k], &nobody);
+            if (cpol_actor_can(readers[r], CPOL_PERM_PERSON_VIEW))
+                scan_people(readers[r], &xs[k]);
+            if (cpol_actor_can(readers[r], CPOL_PERM_AUDIT_VIEW))
+                scan_audit(readers[r], &xs[k]);
+        }
+    /* the resident's file is there; the entry recording it names no actor */
+    {
+        cpol_audit_filter af = CPOL_AUDIT_FILTER_INIT;
+        cpol_audit_iter *it;
+        const cpol_audit_entry *e;
+        af.object = &resident;
+        OK(cpol_audit_iter_new(ctx, analyst, &af, &it));
+        OK(cpol_audit_iter_next(it, &e));
+        ck_assert_str_eq(cpol_audit_entry_action(e), "person.register");
+        ck_assert_ptr_null(cpol_audit_entry_actor(e));
+        ck_assert_int_eq(cpol_audit_entry_role(e), 0);
+        cpol_audit_iter_free(it);
+        OK(cpol_audit_iter_new(ctx, officer, &af, &it));
+        OK(cpol_audit_iter_next(it, &e));
+        ck_assert_int_eq(cpol_id_compare(cpol_audit_entry_actor(e), &dual), 0);
+        ck_assert_int_eq(cpol_audit_entry_role(e), CPOL_ROLE_AUXILIARY);
+        cpol_audit_iter_free(it);
+    }
+    /* writes by an uncleared actor naming a covert person: as for nobody */
+    {
+        int64_t before = count_audit(NULL);
+        cpol_person_fields u = CPOL_PERSON_FIELDS_INIT;
+        u.skills = "驾驶";
+        FAILS(CPOL_ENOTFOUND, cpol_person_update(ctx, aux, &inf, &u));
+        ck_assert(strstr(cpol_error_message(), "does not exist") != NULL);
+        FAILS(CPOL_ENOTFOUND, cpol_volunteer_apply(ctx, aux, &inf, CPOL_ROLE_VOLUNTEER, &community, NULL, NULL));
+        FAILS(CPOL_EPERM, cpol_assignment_step(ctx, aux, &inf_a, CPOL_ASSIGNMENT_SUSPENDED, "x"));
+        /* an uncleared actor may not make anyone an informant */
+        FAILS(CPOL_EPERM, cpol_volunteer_apply(ctx, aux, &vol_id, CPOL_ROLE_INFORMANT, &community, NULL, NULL));
+        ck_assert(strstr(cpol_error_message(), "person.sensitive") != NULL);
+        ck_assert_int_eq(count_audit(NULL), before);
+        OK(cpol_person_get(ctx, sys, &inf, &p));
+        ck_assert_str_eq(cpol_person_skills(p), "");
+        cpol_person_free(p);
+    }
+    /* the officer sees them in full, and each sees themself */
+    OK(cpol_person_get(ctx, officer, &inf, &p));
+    ck_assert_str_eq(cpol_person_id_card(p), xs[0].card);
+    cpol_person_free(p);
+    OK(cpol_person_find_by_id_card(ctx, officer, xs[1].card, &p));
+    ck_assert_int_eq(cpol_id_compare(cpol_person_id(p), &dual), 0);
+    cpol_person_free(p);
+    OK(cpol_person_note_count(ctx, officer, &inf, 0, &n));
+    ck_assert_int_eq(n, 1);
+    OK(cpol_actor_open(ctx, &inf, CPOL_ROLE_INFORMANT, &inf_actor));
+    OK(cpol_person_get(ctx, inf_actor, &inf, &p));
+    ck_assert_str_eq(cpol_person_phone(p), "13711112222");
+    cpol_person_free(p);
+    OK(cpol_person_note_count(ctx, inf_actor, &inf, 0, &n));
+    ck_assert_int_eq(n, 1);
+    {
+        cpol_assignment_iter *ai;
+        const cpol_assignment *a;
+        OK(cpol_assignment_iter_new(ctx, inf_actor, &inf, &ai));
+        OK(cpol_assignment_iter_next(ai, &a));
+        ck_assert_int_eq(cpol_assignment_role(a), CPOL_ROLE_INFORMANT);
+        cpol_assignment_iter_free(ai);
+        OK(cpol_assignment_iter_new(ctx, officer, &dual, &ai));
+        for (n = 0; cpol_assignment_iter_next(ai, &a) == CPOL_OK; n++)
+            ;
+        cpol_assignment_iter_free(ai);
+        ck_assert_int_eq(n, 2);
+    }
+    cpol_actor_free(inf_actor);
+    cpol_actor_free(dual_actor);
+    cpol_actor_free(vol);
+    cpol_actor_free(officer);
+    cpol_actor_free(aux);
+    cpol_actor_free(analyst);
+    cpol_actor_free(operator_);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(a_handle_stops_clearing_when_its_role_is_suspended)
+{
+    cpol_actor *officer;
+    cpol_id inf, inf_a, officer_a, officer_id;
+    cpol_person *p;
+    cpol_audit_iter *it;
+    setup_backend(_i);
+    officer_id = person("张警官", "53090219800101001", &community);
+    OK(cpol_role_appoint(ctx, sys, &officer_id, CPOL_ROLE_OFFICER, &station, NULL, &officer_a));
+    OK(cpol_actor_open(ctx, &officer_id, CPOL_ROLE_OFFICER, &officer));
+    inf = volunteer("线人孙某", "53090219760606006", "13711112222", CPOL_ROLE_INFORMANT, &inf_a);
+    OK(cpol_person_get(ctx, officer, &inf, &p));
+    ck_assert_int_eq(cpol_person_masked(p), 0);
+    cpol_person_free(p);
+    OK(cpol_assignment_step(ctx, sys, &officer_a, CPOL_ASSIGNMENT_SUSPENDED, "停职检查"));
+    p = NULL;
+    FAILS(CPOL_EPERM, cpol_person_get(ctx, officer, &inf, &p));
+    ck_assert(strstr(cpol_error_message(), "suspended") != NULL);
+    ck_assert_ptr_null(p);
+    FAILS(CPOL_EPERM, cpol_person_find_by_id_card(ctx, officer, id_card("53090219760606006"), &p));
+    FAILS(CPOL_EPERM, cpol_audit_iter_new(ctx, officer, NULL, &it));
+    /* still their own file */
+    OK(cpol_person_get(ctx, officer, &officer_id, &p));
+    cpol_person_free(p);
+    cpol_actor_free(officer);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(masked_numbers_cannot_be_rebuilt)
+{
+    cpol_actor *officer, *operator_;
+    cpol_id someone;
+    cpol_person *p;
+    cpol_person_iter *it;
+    const cpol_person *q;
+    const char *card;
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    operator_ = staff("服务站小刘", "53090219900101002", CPOL_ROLE_OPERATOR, &station);
+    someone = person("居民甲", "53090219700505004", &compound);
+    card = id_card("53090219700505004");
+    OK(cpol_person_get(ctx, operator_, &someone, &p));
+    ck_assert_int_eq(cpol_person_masked(p), 1);
+    ck_assert_int_eq(strlen(cpol_person_id_card(p)), 18);
+    ck_assert(strncmp(cpol_person_id_card(p), "530***********", 14) == 0);
+    ck_assert_str_eq(cpol_person_id_card(p) + 14, card + 14);
+    ck_assert_int_eq(cpol_person_birth_date(p), 0); /* the hidden digits are the birth date */
+    ck_assert_int_eq(cpol_person_birth_year(p), 1970);
+    cpol_person_free(p);
+    OK(cpol_person_iter_new(ctx, operator_, NULL, &it));
+    while (cpol_person_iter_next(it, &q) == CPOL_OK) {
+        ck_assert_int_eq(cpol_person_birth_date(q), 0);
+        ck_assert(strstr(cpol_person_id_card(q), "***********") != NULL);
+        ck_assert_int_gt(cpol_person_birth_year(q), 1900);
+    }
+    cpol_person_iter_free(it);
+    OK(cpol_person_get(ctx, officer, &someone, &p));
+    ck_assert_str_eq(cpol_person_id_card(p), card);
+    ck_assert_int_eq(cpol_person_birth_date(p), 19700505);
+    ck_assert_int_eq(cpol_person_birth_year(p), 1970);
+    cpol_person_free(p);
+    /* one's own file: in full */
+    OK(cpol_person_get(ctx, operator_, cpol_actor_person(operator_), &p));
+    ck_assert_int_eq(cpol_person_birth_date(p), 19900101);
+    cpol_person_free(p);
+    /* no audit summary holds a number or a name, masked or not */
+    {
+        cpol_audit_iter *ai;
+        const cpol_audit_entry *e;
+        OK(cpol_audit_iter_new(ctx, officer, NULL, &ai));
+        while (cpol_audit_iter_next(ai, &e) == CPOL_OK) {
+            ck_assert(!strstr(cpol_audit_entry_after(e), card));
+            ck_assert(!strstr(cpol_audit_entry_after(e), "***"));
+            ck_assert(!strstr(cpol_audit_entry_after(e), "居民甲"));
+            ck_assert(!strstr(cpol_audit_entry_before(e), "居民甲"));
+        }
+        cpol_audit_iter_free(ai);
+    }
+    cpol_actor_free(officer);
+    cpol_actor_free(operator_);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(id_card_lookups_and_uniqueness_stay_within_the_station)
+{
+    cpol_actor *officer, *foreign, *aux;
+    cpol_id mine, theirs, far_area;
+    cpol_person *p = NULL;
+    cpol_person_fields f = CPOL_PERSON_FIELDS_INIT;
+    char card[19], expected[128];
+    int64_t audit_before;
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    aux = staff("李辅警", "53090219850101002", CPOL_ROLE_AUXILIARY, &station);
+    foreign = staff("外所民警", "53090219820101003", CPOL_ROLE_OFFICER, &other_station);
+    OK(cpol_area_create(ctx, sys, &other_station, CPOL_AREA_COMMUNITY, "锦凤社区", &far_area));
+    snprintf(card, sizeof card, "%s", id_card("53090219700505004"));
+    mine = person("居民甲", "53090219700505004", &compound);
+    /* another station finds nothing, in the words used for a number nobody holds */
+    FAILS(CPOL_ENOTFOUND, cpol_person_find_by_id_card(ctx, foreign, card, &p));
+    snprintf(expected, sizeof expected, "no person with ID-card number %.3s***********%s is registered", card,
+             card + 14);
+    ck_assert_str_eq(cpol_error_message(), expected);
+    ck_assert_ptr_null(p);
+    /* ... and may register the same number for its own file */
+    f.name = "居民甲";
+    f.id_card = card;
+    f.home_area = &far_area;
+    OK(cpol_person_register(ctx, foreign, &f, &theirs));
+    OK(cpol_person_find_by_id_card(ctx, foreign, card, &p));
+    ck_assert_int_eq(cpol_id_compare(cpol_person_id(p), &theirs), 0);
+    cpol_person_free(p);
+    OK(cpol_person_find_by_id_card(ctx, officer, card, &p));
+    ck_assert_int_eq(cpol_id_compare(cpol_person_id(p), &mine), 0);
+    cpol_person_free(p);
+    OK(cpol_person_find_by_id_card(ctx, sys, card, &p)); /* everywhere: the earliest file */
+    ck_assert_int_eq(cpol_id_compare(cpol_person_id(p), &mine), 0);
+    cpol_person_free(p);
+    /* a duplicate at the same station: refused, naming nothing but the number given */
+    audit_before = count_audit(NULL);
+    f.name = "冒名者";
+    f.home_area = &compound;
+    FAILS(CPOL_EEXISTS, cpol_person_register(ctx, aux, &f, NULL));
+    snprintf(expected, sizeof expected, "a person with ID-card number %.3s***********%s is already registered "
+             "at this station", card, card + 14);
+    ck_assert_str_eq(cpol_error_message(), expected);
+    /* moving the other station's file here would make a duplicate too */
+    {
+        cpol_person_fields m = CPOL_PERSON_FIELDS_INIT;
+        m.home_area = &compound;
+        FAILS(CPOL_EEXISTS, cpol_person_update(ctx, sys, &theirs, &m));
+    }
+    ck_assert_int_eq(count_audit(NULL), audit_before);
+    OK(cpol_person_get(ctx, sys, &theirs, &p));
+    ck_assert_int_eq(cpol_id_compare(cpol_person_station(p), &other_station), 0);
+    cpol_person_free(p);
+    cpol_actor_free(officer);
+    cpol_actor_free(aux);
+    cpol_actor_free(foreign);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(settings_need_settings_manage_and_are_audited)
+{
+    cpol_actor *officer, *leader, *bureau_leader, *operator_;
+    cpol_setting_iter *it;
+    const char *k, *v;
+    char *value = NULL;
+    int64_t before;
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    leader = staff("刘所长", "53090219750101002", CPOL_ROLE_LEADER, &station);
+    bureau_leader = staff("王局长", "53090219700101003", CPOL_ROLE_LEADER, &bureau);
+    operator_ = staff("服务站小刘", "53090219900101004", CPOL_ROLE_OPERATOR, &station);
+    OK(cpol_setting_set(ctx, sys, "kiosk.location", "桃源社区服务站"));
+    before = count_audit(NULL);
+    FAILS(CPOL_EPERM, cpol_setting_set(ctx, officer, "kiosk.location", "别处"));
+    ck_assert(strstr(cpol_error_message(), "settings.manage") != NULL);
+    FAILS(CPOL_EPERM, cpol_setting_set(ctx, leader, "kiosk.location", "别处")); /* settings lie above a station */
+    FAILS(CPOL_EPERM, cpol_setting_delete(ctx, officer, "kiosk.location"));
+    FAILS(CPOL_EPERM, cpol_setting_delete(ctx, operator_, "kiosk.location"));
+    ck_assert_int_eq(count_audit(NULL), before);
+    /* anyone active reads them */
+    OK(cpol_setting_get(ctx, operator_, "kiosk.location", &value));
+    ck_assert_str_eq(value, "桃源社区服务站");
+    cpol_free(value);
+    OK(cpol_setting_iter_new(ctx, officer, "kiosk.", &it));
+    OK(cpol_setting_iter_next(it, &k, &v));
+    ck_assert_str_eq(v, "桃源社区服务站");
+    cpol_setting_iter_free(it);
+    /* a bureau-wide leader changes them, each change audited */
+    OK(cpol_setting_set(ctx, bureau_leader, "kiosk.location", "玉龙社区服务站"));
+    OK(cpol_setting_delete(ctx, bureau_leader, "kiosk.location"));
+    ck_assert_int_eq(count_audit(NULL), before + 2);
+    {
+        cpol_audit_filter af = CPOL_AUDIT_FILTER_INIT;
+        cpol_audit_iter *ai;
+        const cpol_audit_entry *e;
+        af.actor_person = cpol_actor_person(bureau_leader);
+        OK(cpol_audit_iter_new(ctx, sys, &af, &ai));
+        OK(cpol_audit_iter_next(ai, &e));
+        ck_assert_str_eq(cpol_audit_entry_object_kind(e), "setting");
+        ck_assert_str_eq(cpol_audit_entry_action(e), "setting.set");
+        ck_assert_str_eq(cpol_audit_entry_before(e), "kiosk.location=桃源社区服务站");
+        ck_assert_str_eq(cpol_audit_entry_after(e), "kiosk.location=玉龙社区服务站");
+        OK(cpol_audit_iter_next(ai, &e));
+        ck_assert_str_eq(cpol_audit_entry_action(e), "setting.delete");
+        ck_assert_str_eq(cpol_audit_entry_after(e), "");
+        cpol_audit_iter_free(ai);
+    }
+    FAILS(CPOL_ENOTFOUND, cpol_setting_get(ctx, operator_, "kiosk.location", &value));
+    FAILS(CPOL_EMISUSE, cpol_setting_get(ctx, NULL, "kiosk.location", &value));
+    cpol_actor_free(officer);
+    cpol_actor_free(leader);
+    cpol_actor_free(bureau_leader);
+    cpol_actor_free(operator_);
+    teardown_backend();
+}
+END_TEST
+
+START_TEST(areas_are_read_within_the_actor_scope)
+{
+    cpol_actor *officer, *foreign;
+    cpol_area_iter *it;
+    const cpol_area *a;
+    cpol_area *got = NULL;
+    char seen[256] = "";
+    setup_backend(_i);
+    officer = staff("张警官", "53090219800101001", CPOL_ROLE_OFFICER, &station);
+    foreign = staff("外所民警", "53090219820101003", CPOL_ROLE_OFFICER, &other_station);
+    OK(cpol_area_get(ctx, officer, &bureau, &got)); /* the areas above one's station */
+    cpol_area_free(got);
+    got = NULL;
+    FAILS(CPOL_EPERM, cpol_area_get(ctx, foreign, &community, &got));
+    ck_assert_ptr_null(got);
+    FAILS(CPOL_EPERM, cpol_area_iter_new(ctx, foreign, &station, CPOL_AREA_WALK_DESCENDANTS, &it));
+    OK(cpol_area_iter_new(ctx, foreign, &bureau, CPOL_AREA_WALK_DESCENDANTS, &it));
+    while (cpol_area_iter_next(it, &a) == CPOL_OK) {
+        strcat(seen, cpol_area_name(a));
+        strcat(seen, ";");
+    }
+    cpol_area_iter_free(it);
+    ck_assert_str_eq(seen, "凤翔派出所;");
+    cpol_actor_free(officer);
+    cpol_actor_free(foreign);
+    teardown_backend();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("people");
@@ -527,6 +1030,12 @@ int main(void)
     tcase_add_loop_test(tc, station_scope_and_permissions, 0, 2);
     tcase_add_loop_test(tc, people_queries_filter_and_page, 0, 2);
     tcase_add_loop_test(tc, refusals_change_nothing, 0, 2);
+    tcase_add_loop_test(tc, covert_people_are_invisible_to_uncleared_readers, 0, 2);
+    tcase_add_loop_test(tc, a_handle_stops_clearing_when_its_role_is_suspended, 0, 2);
+    tcase_add_loop_test(tc, masked_numbers_cannot_be_rebuilt, 0, 2);
+    tcase_add_loop_test(tc, id_card_lookups_and_uniqueness_stay_within_the_station, 0, 2);
+    tcase_add_loop_test(tc, settings_need_settings_manage_and_are_audited, 0, 2);
+    tcase_add_loop_test(tc, areas_are_read_within_the_actor_scope, 0, 2);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

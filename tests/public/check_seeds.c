@@ -87,7 +87,7 @@ static void seed_open(seed *s, int backend, const char *bureau, const char *stat
         snprintf(uri, sizeof uri, "memory:");
     else
         tu_store_uri(uri, sizeof uri, tmp, "seed.db"); /* sqlite, or postgresql (tests/postgres/) */
-    ck_assert_msg(cpol_ctx_open(&s->ctx, uri, NULL) == CPOL_OK, "open %s: %s", uri, cpol_error_message());
+    ck_assert_msg(cpol_ctx_open(&s->ctx, uri, tu_options()) == CPOL_OK, "open %s: %s", uri, cpol_error_message());
     OK(cpol_actor_system(s->ctx, &s->sys));
     s->bureau = area(s, NULL, CPOL_AREA_BUREAU, bureau);
     s->station = area(s, &s->bureau, CPOL_AREA_STATION, station);
@@ -145,7 +145,7 @@ static void expect_report(seed *s, const cpol_id *team, int officers, int aux, i
                           int subteams)
 {
     cpol_team_report *r = NULL;
-    OK(cpol_team_check(s->ctx, team, &r));
+    OK(cpol_team_check(s->ctx, s->sys, team, &r));
     ck_assert_msg(cpol_team_report_ok(r), "%s: %s", uri, cpol_team_report_message(r));
     ck_assert_str_eq(cpol_team_report_message(r), "");
     ck_assert_int_eq(cpol_team_report_officers(r), officers);
@@ -163,9 +163,9 @@ static int count_sound_teams(seed *s, const cpol_team_filter *f)
     const cpol_team *t;
     cpol_team_report *r;
     int n = 0, rc;
-    OK(cpol_team_iter_new(s->ctx, f, &it));
+    OK(cpol_team_iter_new(s->ctx, s->sys, f, &it));
     while ((rc = cpol_team_iter_next(it, &t)) == CPOL_OK) {
-        OK(cpol_team_check(s->ctx, cpol_team_id(t), &r));
+        OK(cpol_team_check(s->ctx, s->sys, cpol_team_id(t), &r));
         ck_assert_msg(cpol_team_report_ok(r), "%s: team %s: %s", uri, cpol_team_name(t),
                       cpol_team_report_message(r));
         ck_assert_int_eq(cpol_team_report_officers(r), 1);
@@ -329,7 +329,7 @@ START_TEST(guiyang_guizhu_1_N_teams)
     tf.area = &community;
     ck_assert_int_eq(count_sound_teams(&s, &tf), 10);
 
-    OK(cpol_area_iter_new(s.ctx, &s.station, CPOL_AREA_WALK_DESCENDANTS, &ai));
+    OK(cpol_area_iter_new(s.ctx, s.leader, &s.station, CPOL_AREA_WALK_DESCENDANTS, &ai));
     while ((rc = cpol_area_iter_next(ai, &ar)) == CPOL_OK) {
         n_compounds += cpol_area_kind(ar) == CPOL_AREA_COMPOUND;
         n_villages += cpol_area_kind(ar) == CPOL_AREA_VILLAGE;

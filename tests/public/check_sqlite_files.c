@@ -10,6 +10,8 @@
 #include <check.h>
 #include <commpolice/commpolice.h>
 
+#include "fixture.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -155,10 +157,20 @@ static void assert_same_bytes(const char *path, const unsigned char *want, size_
 
 /* ---- library helpers ---- */
 
+/* The caller's options with the tests' key (every test runs encrypted). */
+static const cpol_open_options *keyed(const cpol_open_options *opts, cpol_open_options *buf)
+{
+    if (!opts)
+        return tu_options();
+    *buf = *opts;
+    return tu_keyed(buf);
+}
+
 static cpol_ctx *open_ok(const char *path, const cpol_open_options *opts)
 {
     cpol_ctx *ctx = NULL;
-    int rc = cpol_ctx_open(&ctx, uri_of(path), opts);
+    cpol_open_options buf;
+    int rc = cpol_ctx_open(&ctx, uri_of(path), keyed(opts, &buf));
     ck_assert_msg(rc == CPOL_OK, "opening %s: %s (%s)", path, cpol_status_name(rc), cpol_error_message());
     ck_assert_ptr_nonnull(ctx);
     return ctx;
@@ -168,7 +180,8 @@ static cpol_ctx *open_ok(const char *path, const cpol_open_options *opts)
 static void open_fails(const char *path, const cpol_open_options *opts, int want)
 {
     cpol_ctx *ctx = (cpol_ctx *)&ctx; /* not NULL, so we see it being reset */
-    int rc = cpol_ctx_open(&ctx, uri_of(path), opts);
+    cpol_open_options buf;
+    int rc = cpol_ctx_open(&ctx, uri_of(path), keyed(opts, &buf));
     ck_assert_msg(rc == want, "opening %s: got %s, want %s (%s)", path, cpol_status_name(rc),
                   cpol_status_name(want), cpol_error_message());
     ck_assert_ptr_null(ctx);
@@ -178,14 +191,14 @@ static void open_fails(const char *path, const cpol_open_options *opts, int want
 
 static void set_ok(cpol_ctx *ctx, const char *key, const char *value)
 {
-    int rc = cpol_setting_set(ctx, key, value);
+    int rc = cpol_setting_set(ctx, fx_sys(ctx), key, value);
     ck_assert_msg(rc == CPOL_OK, "setting %s: %s (%s)", key, cpol_status_name(rc), cpol_error_message());
 }
 
 static void get_is(cpol_ctx *ctx, const char *key, const char *want)
 {
     char *value = (char *)"sentinel";
-    int rc = cpol_setting_get(ctx, key, &value);
+    int rc = cpol_setting_get(ctx, fx_sys(ctx), key, &value);
     ck_assert_msg(rc == CPOL_OK, "getting %s: %s (%s)", key, cpol_status_name(rc), cpol_error_message());
     ck_assert_ptr_nonnull(value);
     ck_assert_str_eq(value, want);
@@ -195,7 +208,7 @@ static void get_is(cpol_ctx *ctx, const char *key, const char *want)
 static void get_missing(cpol_ctx *ctx, const char *key)
 {
     char *value = (char *)"sentinel";
-    int rc = cpol_setting_get(ctx, key, &value);
+    int rc = cpol_setting_get(ctx, fx_sys(ctx), key, &value);
     ck_assert_msg(rc == CPOL_ENOTFOUND, "getting %s: got %s, want CPOL_ENOTFOUND (%s)", key, cpol_status_name(rc),
                   cpol_error_message());
     ck_assert_ptr_null(value);
@@ -338,7 +351,7 @@ START_TEST(truncated_database)
     ck_assert_int_eq(ftruncate(fd, size / 2), 0);
     close(fd);
 
-    rc = cpol_ctx_open(&ctx, uri_of(path), NULL);
+    rc = cpol_ctx_open(&ctx, uri_of(path), tu_options());
     if (rc == CPOL_OK) {
         /* Tolerated: the damage shows at the first read instead. */
         int i, saw_corrupt = 0;
@@ -346,7 +359,7 @@ START_TEST(truncated_database)
         for (i = 0; i < 20 && !saw_corrupt; i++) {
             char key[32], *value = NULL;
             snprintf(key, sizeof key, "pad.p%03d", i);
-            rc = cpol_setting_get(ctx, key, &value);
+            rc = cpol_setting_get(ctx, fx_sys(ctx), key, &value);
             if (rc == CPOL_OK)
                 cpol_free(value);
             else if (rc == CPOL_ECORRUPT)
@@ -451,7 +464,7 @@ END_TEST
 START_TEST(empty_location_invalid)
 {
     cpol_ctx *ctx = (cpol_ctx *)&ctx;
-    int rc = cpol_ctx_open(&ctx, "sqlite:", NULL);
+    int rc = cpol_ctx_open(&ctx, "sqlite:", tu_options());
     ck_assert_msg(rc == CPOL_EINVALID, "got %s (%s)", cpol_status_name(rc), cpol_error_message());
     ck_assert_ptr_null(ctx);
 }
@@ -493,11 +506,11 @@ START_TEST(readonly_existing)
     get_is(ctx, "station.name", "Lincang");
     get_is(ctx, "station.code", "530900");
 
-    rc = cpol_setting_set(ctx, "station.name", "Chongqing");
+    rc = cpol_setting_set(ctx, fx_sys(ctx), "station.name", "Chongqing");
     ck_assert_msg(rc == CPOL_EREADONLY, "set on read-only: %s (%s)", cpol_status_name(rc), cpol_error_message());
-    rc = cpol_setting_set(ctx, "station.new", "x");
+    rc = cpol_setting_set(ctx, fx_sys(ctx), "station.new", "x");
     ck_assert_int_eq(rc, CPOL_EREADONLY);
-    rc = cpol_setting_delete(ctx, "station.code");
+    rc = cpol_setting_delete(ctx, fx_sys(ctx), "station.code");
     ck_assert_int_eq(rc, CPOL_EREADONLY);
     rc = cpol_batch_begin(ctx);
     ck_assert_int_eq(rc, CPOL_EREADONLY);
@@ -545,7 +558,7 @@ START_TEST(survives_reopen)
     set_ok(ctx, "station.code", "350400");
     set_ok(ctx, "kiosk.location", "lobby");
     set_ok(ctx, "tmp.gone", "x");
-    ck_assert_int_eq(cpol_setting_delete(ctx, "tmp.gone"), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_delete(ctx, fx_sys(ctx), "tmp.gone"), CPOL_OK);
     close_ok(ctx);
     assert_checkpointed(path);
 
@@ -555,7 +568,7 @@ START_TEST(survives_reopen)
     get_is(ctx, "kiosk.location", "lobby");
     get_missing(ctx, "tmp.gone");
 
-    ck_assert_int_eq(cpol_setting_iter_new(ctx, NULL, &it), CPOL_OK);
+    ck_assert_int_eq(cpol_setting_iter_new(ctx, fx_sys(ctx), NULL, &it), CPOL_OK);
     while ((rc = cpol_setting_iter_next(it, &key, &value)) == CPOL_OK) {
         ck_assert_uint_lt(n, 3);
         ck_assert_str_eq(key, want_keys[n]);
@@ -633,7 +646,7 @@ START_TEST(two_contexts_and_locks)
     get_is(b, "from.a", "1");
 
     t0 = now_ms();
-    rc = cpol_setting_set(b, "from.b", "blocked");
+    rc = cpol_setting_set(b, fx_sys(b), "from.b", "blocked");
     elapsed = now_ms() - t0;
     ck_assert_msg(rc == CPOL_EBUSY, "write while locked: %s (%s)", cpol_status_name(rc), cpol_error_message());
     ck_assert_msg(elapsed < 3000.0, "CPOL_EBUSY took %.0f ms with busy_timeout_ms=50", elapsed);

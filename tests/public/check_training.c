@@ -10,6 +10,7 @@
 
 #include <commpolice/commpolice.h>
 
+#include "covert.h"
 #include "fixture.h"
 
 #define MINUTE 60000LL
@@ -60,7 +61,7 @@ static int64_t record_count(const cpol_id *person)
     cpol_training_record_iter *it;
     const cpol_training_record *r;
     int64_t n = 0;
-    FX_OK(cpol_training_record_iter_new(w.ctx, person, &it));
+    FX_OK(cpol_training_record_iter_new(w.ctx, w.sys, person, &it));
     while (cpol_training_record_iter_next(it, &r) == CPOL_OK)
         n++;
     cpol_training_record_iter_free(it);
@@ -72,7 +73,7 @@ static int64_t certificate_count(const cpol_id *person)
     cpol_certificate_iter *it;
     const cpol_certificate *c;
     int64_t n = 0;
-    FX_OK(cpol_certificate_iter_new(w.ctx, person, &it));
+    FX_OK(cpol_certificate_iter_new(w.ctx, w.sys, person, &it));
     while (cpol_certificate_iter_next(it, &c) == CPOL_OK)
         n++;
     cpol_certificate_iter_free(it);
@@ -117,7 +118,7 @@ START_TEST(courses_and_sessions)
     setup(_i);
     FX_OK(cpol_course_create(w.ctx, officer, &w.station, CPOL_COURSE_FIRST_AID, "社区急救培训", 365, &aid));
     FX_OK(cpol_course_create(w.ctx, officer, &w.station, CPOL_COURSE_LAW, "普法课堂", 0, &law));
-    FX_OK(cpol_course_get(w.ctx, &aid, &c));
+    FX_OK(cpol_course_get(w.ctx, w.sys, &aid, &c));
     ck_assert_int_eq(cpol_course_kind(c), CPOL_COURSE_FIRST_AID);
     ck_assert_str_eq(cpol_course_title(c), "社区急救培训");
     ck_assert_int_eq(cpol_course_cert_valid_days(c), 365);
@@ -131,7 +132,7 @@ START_TEST(courses_and_sessions)
     /* sessions are listed by start time, whatever the order they were added in */
     FX_OK(cpol_training_session_create(w.ctx, officer, &aid, w.now + 2 * DAY, 90, &w.community, &s2));
     FX_OK(cpol_training_session_create(w.ctx, officer, &aid, w.now + DAY, 120, NULL, &s1));
-    FX_OK(cpol_training_session_get(w.ctx, &s2, &s));
+    FX_OK(cpol_training_session_get(w.ctx, w.sys, &s2, &s));
     ck_assert_int_eq(cpol_training_session_starts_at(s), w.now + 2 * DAY);
     ck_assert_int_eq(cpol_training_session_minutes(s), 90);
     ck_assert(cpol_id_compare(cpol_training_session_location(s), &w.community) == 0);
@@ -139,7 +140,7 @@ START_TEST(courses_and_sessions)
     ck_assert(cpol_id_compare(cpol_training_session_station(s), &w.station) == 0);
     ck_assert(cpol_id_compare(cpol_training_session_id(s), &s2) == 0);
     cpol_training_session_free(s);
-    FX_OK(cpol_training_session_iter_new(w.ctx, &aid, &si));
+    FX_OK(cpol_training_session_iter_new(w.ctx, w.sys, &aid, &si));
     FX_OK(cpol_training_session_iter_next(si, &ss));
     ck_assert(cpol_id_compare(cpol_training_session_id(ss), &s1) == 0);
     ck_assert_ptr_null(cpol_training_session_location(ss));
@@ -148,12 +149,12 @@ START_TEST(courses_and_sessions)
     ck_assert_int_eq(cpol_training_session_iter_next(si, &ss), CPOL_DONE);
     cpol_training_session_iter_free(si);
 
-    FX_OK(cpol_course_iter_new(w.ctx, &w.station, 0, &ci));
+    FX_OK(cpol_course_iter_new(w.ctx, w.sys, &w.station, 0, &ci));
     while (cpol_course_iter_next(ci, &cc) == CPOL_OK)
         n++;
     cpol_course_iter_free(ci);
     ck_assert_int_eq(n, 2);
-    FX_OK(cpol_course_iter_new(w.ctx, &w.station, CPOL_COURSE_LAW, &ci));
+    FX_OK(cpol_course_iter_new(w.ctx, w.sys, &w.station, CPOL_COURSE_LAW, &ci));
     FX_OK(cpol_course_iter_next(ci, &cc));
     ck_assert(cpol_id_compare(cpol_course_id(cc), &law) == 0);
     ck_assert_int_eq(cpol_course_iter_next(ci, &cc), CPOL_DONE);
@@ -223,7 +224,7 @@ START_TEST(attendance_rules)
     ck_assert_int_eq(record_count(&outsider), 0);
 
     /* the record and the hours */
-    FX_OK(cpol_training_record_iter_new(w.ctx, &trainee, &it));
+    FX_OK(cpol_training_record_iter_new(w.ctx, w.sys, &trainee, &it));
     FX_OK(cpol_training_record_iter_next(it, &r));
     ck_assert(cpol_id_compare(cpol_training_record_id(r), &a1) == 0);
     ck_assert(cpol_id_compare(cpol_training_record_session(r), &session) == 0);
@@ -234,24 +235,24 @@ START_TEST(attendance_rules)
     ck_assert_int_eq(cpol_training_record_attended(r), 1);
     ck_assert_int_eq(cpol_training_record_iter_next(it, &r), CPOL_DONE);
     cpol_training_record_iter_free(it);
-    FX_OK(cpol_training_minutes(w.ctx, &trainee, 0, 0, &minutes));
+    FX_OK(cpol_training_minutes(w.ctx, w.sys, &trainee, 0, 0, &minutes));
     ck_assert_int_eq(minutes, 120);
-    FX_OK(cpol_training_minutes(w.ctx, &trainee2, 0, 0, &minutes));
+    FX_OK(cpol_training_minutes(w.ctx, w.sys, &trainee2, 0, 0, &minutes));
     ck_assert_int_eq(minutes, 0); /* absent */
 
     /* a second session three days later: the window [from, to) picks sessions by start */
     w.now += 3 * DAY;
     FX_OK(cpol_training_attend(w.ctx, officer, &later, &trainee, 1, NULL));
-    FX_OK(cpol_training_minutes(w.ctx, &trainee, 0, 0, &minutes));
+    FX_OK(cpol_training_minutes(w.ctx, w.sys, &trainee, 0, 0, &minutes));
     ck_assert_int_eq(minutes, 165);
-    FX_OK(cpol_training_minutes(w.ctx, &trainee, w.now - DAY, 0, &minutes));
+    FX_OK(cpol_training_minutes(w.ctx, w.sys, &trainee, w.now - DAY, 0, &minutes));
     ck_assert_int_eq(minutes, 45);
-    FX_OK(cpol_training_minutes(w.ctx, &trainee, 1, w.now - 3 * DAY, &minutes));
+    FX_OK(cpol_training_minutes(w.ctx, w.sys, &trainee, 1, w.now - 3 * DAY, &minutes));
     ck_assert_int_eq(minutes, 120);
-    FX_OK(cpol_training_minutes(w.ctx, &trainee, 1, w.now - 3 * DAY - HOUR, &minutes));
+    FX_OK(cpol_training_minutes(w.ctx, w.sys, &trainee, 1, w.now - 3 * DAY - HOUR, &minutes));
     ck_assert_int_eq(minutes, 0);
-    FX_EXPECT(CPOL_ENOTFOUND, cpol_training_minutes(w.ctx, &unknown, 0, 0, &minutes));
-    FX_EXPECT(CPOL_ENOTFOUND, cpol_training_record_iter_new(w.ctx, &unknown, &it));
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_training_minutes(w.ctx, w.sys, &unknown, 0, 0, &minutes));
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_training_record_iter_new(w.ctx, w.sys, &unknown, &it));
     ck_assert_ptr_null(it);
     expect_audit(&a1, "attendance", "training.attend", &aux_id);
     teardown();
@@ -287,13 +288,13 @@ START_TEST(certificates_expire)
     FX_EXPECT(CPOL_ENOTFOUND, cpol_certificate_issue(w.ctx, officer, &session, &trainee, NULL));
     ck_assert_int_eq(fx_audit_count(&w), before);
     ck_assert_int_eq(certificate_count(&trainee), 0);
-    FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRST_AID, w.now, &valid));
+    FX_OK(cpol_certificate_valid(w.ctx, w.sys, &trainee, CPOL_COURSE_FIRST_AID, w.now, &valid));
     ck_assert_int_eq(valid, 0);
 
     issued = w.now;
     FX_OK(cpol_certificate_issue(w.ctx, officer, &course, &trainee, &cert));
     FX_EXPECT(CPOL_EEXISTS, cpol_certificate_issue(w.ctx, officer, &course, &trainee, NULL));
-    FX_OK(cpol_certificate_iter_new(w.ctx, &trainee, &it));
+    FX_OK(cpol_certificate_iter_new(w.ctx, w.sys, &trainee, &it));
     FX_OK(cpol_certificate_iter_next(it, &c));
     ck_assert(cpol_id_compare(cpol_certificate_id(c), &cert) == 0);
     ck_assert(cpol_id_compare(cpol_certificate_course(c), &course) == 0);
@@ -304,23 +305,23 @@ START_TEST(certificates_expire)
     cpol_certificate_iter_free(it);
 
     /* valid in [issued, issued + 30 days), for its kind only */
-    FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRST_AID, issued, &valid));
+    FX_OK(cpol_certificate_valid(w.ctx, w.sys, &trainee, CPOL_COURSE_FIRST_AID, issued, &valid));
     ck_assert_int_eq(valid, 1);
-    FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRST_AID, issued + 30 * DAY - 1, &valid));
+    FX_OK(cpol_certificate_valid(w.ctx, w.sys, &trainee, CPOL_COURSE_FIRST_AID, issued + 30 * DAY - 1, &valid));
     ck_assert_int_eq(valid, 1);
-    FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRST_AID, issued + 30 * DAY, &valid));
+    FX_OK(cpol_certificate_valid(w.ctx, w.sys, &trainee, CPOL_COURSE_FIRST_AID, issued + 30 * DAY, &valid));
     ck_assert_int_eq(valid, 0);
-    FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRST_AID, issued - 1, &valid));
+    FX_OK(cpol_certificate_valid(w.ctx, w.sys, &trainee, CPOL_COURSE_FIRST_AID, issued - 1, &valid));
     ck_assert_int_eq(valid, 0);
-    FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRE_DRILL, issued, &valid));
+    FX_OK(cpol_certificate_valid(w.ctx, w.sys, &trainee, CPOL_COURSE_FIRE_DRILL, issued, &valid));
     ck_assert_int_eq(valid, 0);
 
     /* the clock moves past the expiry: the old one lapses and a new one may be issued */
     w.now += 31 * DAY;
-    FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRST_AID, w.now, &valid));
+    FX_OK(cpol_certificate_valid(w.ctx, w.sys, &trainee, CPOL_COURSE_FIRST_AID, w.now, &valid));
     ck_assert_int_eq(valid, 0);
     FX_OK(cpol_certificate_issue(w.ctx, officer, &course, &trainee, &again));
-    FX_OK(cpol_certificate_valid(w.ctx, &trainee, CPOL_COURSE_FIRST_AID, w.now, &valid));
+    FX_OK(cpol_certificate_valid(w.ctx, w.sys, &trainee, CPOL_COURSE_FIRST_AID, w.now, &valid));
     ck_assert_int_eq(valid, 1);
     ck_assert_int_eq(certificate_count(&trainee), 2);
     expect_audit(&cert, "certificate", "certificate.issue", &officer_id);
@@ -364,19 +365,19 @@ START_TEST(bad_input_is_refused)
                                                           NULL, NULL));
     FX_EXPECT(CPOL_EMISUSE, cpol_training_attend(w.ctx, aux, &session, NULL, 1, NULL));
     FX_EXPECT(CPOL_EMISUSE, cpol_certificate_issue(w.ctx, officer, &course, NULL, NULL));
-    FX_EXPECT(CPOL_EINVALID, cpol_training_minutes(w.ctx, &trainee, 10, 5, &minutes));
-    FX_EXPECT(CPOL_EINVALID, cpol_training_minutes(w.ctx, &trainee, -1, 0, &minutes));
-    FX_EXPECT(CPOL_EMISUSE, cpol_training_minutes(w.ctx, &trainee, 0, 0, NULL));
-    FX_EXPECT(CPOL_EINVALID, cpol_certificate_valid(w.ctx, &trainee, 9, w.now, &valid));
-    FX_EXPECT(CPOL_EMISUSE, cpol_certificate_valid(w.ctx, NULL, 1, w.now, &valid));
-    FX_EXPECT(CPOL_EINVALID, cpol_course_iter_new(w.ctx, &w.station, 8, &ci));
+    FX_EXPECT(CPOL_EINVALID, cpol_training_minutes(w.ctx, w.sys, &trainee, 10, 5, &minutes));
+    FX_EXPECT(CPOL_EINVALID, cpol_training_minutes(w.ctx, w.sys, &trainee, -1, 0, &minutes));
+    FX_EXPECT(CPOL_EMISUSE, cpol_training_minutes(w.ctx, w.sys, &trainee, 0, 0, NULL));
+    FX_EXPECT(CPOL_EINVALID, cpol_certificate_valid(w.ctx, w.sys, &trainee, 9, w.now, &valid));
+    FX_EXPECT(CPOL_EMISUSE, cpol_certificate_valid(w.ctx, w.sys, NULL, 1, w.now, &valid));
+    FX_EXPECT(CPOL_EINVALID, cpol_course_iter_new(w.ctx, w.sys, &w.station, 8, &ci));
     ck_assert_ptr_null(ci);
     FX_OK(cpol_id_new(w.ctx, &id));
-    FX_EXPECT(CPOL_ENOTFOUND, cpol_course_get(w.ctx, &id, &c));
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_course_get(w.ctx, w.sys, &id, &c));
     ck_assert_ptr_null(c);
-    FX_EXPECT(CPOL_ENOTFOUND, cpol_training_session_get(w.ctx, &id, &s));
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_training_session_get(w.ctx, w.sys, &id, &s));
     ck_assert_ptr_null(s);
-    FX_EXPECT(CPOL_ENOTFOUND, cpol_training_session_iter_new(w.ctx, &id, &si));
+    FX_EXPECT(CPOL_ENOTFOUND, cpol_training_session_iter_new(w.ctx, w.sys, &id, &si));
     ck_assert_ptr_null(si);
     FX_EXPECT(CPOL_EMISUSE, cpol_course_iter_next(NULL, NULL));
     ck_assert_int_eq(fx_audit_count(&w), before);
@@ -397,6 +398,101 @@ START_TEST(bad_input_is_refused)
 }
 END_TEST
 
+/* ---- covert persons (治安信息员) ---- */
+
+/* Courses and sessions name nobody: everything they hand out is checked all the same. */
+static void check_reference_reads(const cpol_actor *as, const cpol_id *course, const cv_secret *sec)
+{
+    cpol_course *c;
+    cpol_course_iter *ci;
+    const cpol_course *cc;
+    cpol_training_session_iter *si;
+    const cpol_training_session *ss;
+    FX_OK(cpol_course_get(w.ctx, as, course, &c));
+    cv_text(sec, cpol_course_title(c), "course title");
+    cpol_course_free(c);
+    FX_OK(cpol_course_iter_new(w.ctx, as, &w.station, 0, &ci));
+    while (cpol_course_iter_next(ci, &cc) == CPOL_OK) {
+        cv_id(sec, cpol_course_id(cc), "course id");
+        cv_text(sec, cpol_course_title(cc), "course title");
+    }
+    cpol_course_iter_free(ci);
+    FX_OK(cpol_training_session_iter_new(w.ctx, as, course, &si));
+    while (cpol_training_session_iter_next(si, &ss) == CPOL_OK) {
+        cv_id(sec, cpol_training_session_id(ss), "session id");
+        cv_id(sec, cpol_training_session_location(ss), "session location");
+    }
+    cpol_training_session_iter_free(si);
+}
+
+/* What `as` learns of the person's training: -1 when the person does not exist for it. */
+static int64_t minutes_seen(const cpol_actor *as, const cpol_id *person)
+{
+    int64_t minutes;
+    int valid, rc = cpol_training_minutes(w.ctx, as, person, 0, 0, &minutes);
+    if (rc == CPOL_ENOTFOUND) {
+        cpol_training_record_iter *rit = NULL;
+        cpol_certificate_iter *cit = NULL;
+        cv_not_found(rc, "person", person, "training minutes");
+        cv_not_found(cpol_training_record_iter_new(w.ctx, as, person, &rit), "person", person, "training record");
+        cv_not_found(cpol_certificate_iter_new(w.ctx, as, person, &cit), "person", person, "certificates");
+        cv_not_found(cpol_certificate_valid(w.ctx, as, person, CPOL_COURSE_FIRST_AID, w.now, &valid), "person",
+                     person, "certificate valid");
+        ck_assert(rit == NULL && cit == NULL && valid == 0);
+        return -1;
+    }
+    FX_OK(rc);
+    FX_OK(cpol_certificate_valid(w.ctx, as, person, CPOL_COURSE_FIRST_AID, w.now, &valid));
+    ck_assert_int_eq(valid, 1);
+    return minutes;
+}
+
+START_TEST(a_covert_trainee_is_invisible_to_readers_not_cleared)
+{
+    cpol_id course, session, informant, attendance, cert, analyst_id, operator_id;
+    cpol_actor *readers[4], *self;
+    cv_secret sec = {"信息员钱", {{{0}}}, 0};
+    int64_t audit;
+    size_t i;
+    setup(_i);
+    informant = fx_volunteer(&w, "信息员钱", 5, CPOL_ROLE_INFORMANT);
+    course = course_with_session(CPOL_COURSE_FIRST_AID, 365, 90, &session);
+    /* an auxiliary records attendance, but not of a person it may not see: refused as for nobody */
+    audit = fx_audit_count(&w);
+    cv_not_found(cpol_training_attend(w.ctx, aux, &session, &informant, 1, NULL), "person", &informant,
+                 "auxiliary recording the informant");
+    ck_assert_int_eq(fx_audit_count(&w), audit);
+    ck_assert_int_eq(record_count(&informant), 0);
+    FX_OK(cpol_training_attend(w.ctx, officer, &session, &informant, 1, &attendance));
+    FX_OK(cpol_certificate_issue(w.ctx, officer, &course, &informant, &cert));
+    FX_OK(cpol_training_attend(w.ctx, aux, &session, &trainee, 1, NULL));
+    FX_OK(cpol_certificate_issue(w.ctx, officer, &course, &trainee, NULL));
+    cv_add(&sec, &informant);
+    cv_add(&sec, &attendance);
+    cv_add(&sec, &cert);
+    readers[0] = aux;
+    readers[1] = fx_staff(&w, "分析员", 6, CPOL_ROLE_ANALYST, &analyst_id);
+    readers[2] = fx_staff(&w, "服务站员", 7, CPOL_ROLE_OPERATOR, &operator_id);
+    readers[3] = volunteer;
+    for (i = 0; i < 4; i++) {
+        check_reference_reads(readers[i], &course, &sec);
+        ck_assert_int_eq(minutes_seen(readers[i], &informant), -1);
+    }
+    /* a visible trainee stays readable to those with person.view */
+    ck_assert_int_eq(minutes_seen(aux, &trainee), 90);
+    /* the officer and the informant themself see the record */
+    FX_OK(cpol_actor_open(w.ctx, &informant, CPOL_ROLE_INFORMANT, &self));
+    ck_assert_int_eq(minutes_seen(officer, &informant), 90);
+    ck_assert_int_eq(minutes_seen(self, &informant), 90);
+    ck_assert_int_eq(record_count(&informant), 1);
+    ck_assert_int_eq(certificate_count(&informant), 1);
+    cpol_actor_free(self);
+    cpol_actor_free(readers[1]);
+    cpol_actor_free(readers[2]);
+    teardown();
+}
+END_TEST
+
 START_TEST(iterators_outlive_their_context)
 {
     cpol_id session;
@@ -405,7 +501,7 @@ START_TEST(iterators_outlive_their_context)
     setup(_i);
     course_with_session(CPOL_COURSE_FIRE_DRILL, 0, 30, &session);
     FX_OK(cpol_training_attend(w.ctx, aux, &session, &trainee, 1, NULL));
-    FX_OK(cpol_training_record_iter_new(w.ctx, &trainee, &it));
+    FX_OK(cpol_training_record_iter_new(w.ctx, w.sys, &trainee, &it));
     cpol_actor_free(officer);
     cpol_actor_free(aux);
     cpol_actor_free(volunteer);
@@ -428,6 +524,7 @@ int main(void)
     tcase_add_loop_test(tc, certificates_expire, 0, 2);
     tcase_add_loop_test(tc, bad_input_is_refused, 0, 2);
     tcase_add_loop_test(tc, iterators_outlive_their_context, 0, 2);
+    tcase_add_loop_test(tc, a_covert_trainee_is_invisible_to_readers_not_cleared, 0, 2);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

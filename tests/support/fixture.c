@@ -23,7 +23,7 @@ void fx_open(fx_world *w, int backend)
         tu_store_uri(w->uri, sizeof w->uri, w->dir, "station.db"); /* sqlite, or postgresql (tests/postgres/) */
     o.clock = fixture_clock;
     o.clock_payload = &w->now;
-    FX_OK(cpol_ctx_open(&w->ctx, w->uri, &o));
+    FX_OK(cpol_ctx_open(&w->ctx, w->uri, tu_keyed(&o)));
     FX_OK(cpol_actor_system(w->ctx, &w->sys));
     FX_OK(cpol_area_create(w->ctx, w->sys, NULL, CPOL_AREA_BUREAU, "临翔分局", &w->bureau));
     FX_OK(cpol_area_create(w->ctx, w->sys, &w->bureau, CPOL_AREA_STATION, "忙畔派出所", &w->station));
@@ -111,4 +111,14 @@ int64_t fx_audit_count(fx_world *w)
         n++;
     cpol_audit_iter_free(it);
     return n;
+}
+
+const cpol_actor *fx_sys(cpol_ctx *ctx)
+{
+    static cpol_actor *sys;
+    if (!ctx)
+        return NULL;
+    if (!sys)
+        FX_OK(cpol_actor_system(ctx, &sys));
+    return sys;
 }

@@ -6,6 +6,8 @@
 
 #include <commpolice/commpolice.h>
 
+#include "test_util.h"
+
 typedef struct fx_world {
     const char *dir;      /* temporary directory (sqlite backend) */
     char uri[512];
@@ -32,6 +34,11 @@ cpol_actor *fx_staff(fx_world *w, const char *name, int n, int role, cpol_id *pe
 /* Register a person and take a volunteer role through the whole admission
  * (apply, review, admit, activate) as the system actor. */
 cpol_id fx_volunteer(fx_world *w, const char *name, int n, int role);
+
+/* The system actor for calls that need an actor but test no permission
+ * (settings used as a storage probe). It carries no context, so one handle,
+ * made once and kept, serves every context; NULL for a NULL ctx. */
+const cpol_actor *fx_sys(cpol_ctx *ctx);
 
 /* ck_assert that the last error message mentions `needle`. */
 void fx_expect_message(const char *needle);

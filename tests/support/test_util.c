@@ -68,3 +68,34 @@ const char *tu_store_uri(char *buf, size_t size, const char *dir, const char *fi
     snprintf(buf, size, "%s%sschema=t_%016llx", pg, strchr(pg, '?') ? "&" : "?", h);
     return buf;
 }
+
+int tu_key(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN])
+{
+    size_t i;
+    int which;
+    (void)payload;
+    if (strcmp(key_id, "test-key-1") == 0)
+        which = 1;
+    else if (strcmp(key_id, "test-key-2") == 0)
+        which = 2;
+    else
+        return -1;
+    for (i = 0; i < CPOL_KEY_LEN; i++)
+        key[i] = (unsigned char)(i * 7 + which * 31);
+    return 0;
+}
+
+cpol_open_options *tu_keyed(cpol_open_options *o)
+{
+    if (o->version >= 2 && !o->key) {
+        o->key = tu_key;
+        o->key_id = TU_KEY_ID;
+    }
+    return o;
+}
+
+const cpol_open_options *tu_options(void)
+{
+    static cpol_open_options o = CPOL_OPEN_OPTIONS_INIT;
+    return tu_keyed(&o);
+}

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <commpolice/context.h>
+
 /* Create a fresh temporary directory (mkdtemp); returns its path (static buffer per call slot). */
 const char *tu_tmpdir(void);
 /* Remove a directory tree created by tu_tmpdir(). */
@@ -18,5 +20,15 @@ const char *tu_path(char *buf, size_t size, const char *dir, const char *name);
 const char *tu_store_uri(char *buf, size_t size, const char *dir, const char *file);
 /* The backend tu_store_uri() uses: "sqlite" or "postgresql". */
 const char *tu_store_backend(void);
+
+/* Every test runs with encryption at rest: the key callback of the tests
+ * hands out a fixed master key for the key ids "test-key-1" and
+ * "test-key-2" (for rotation tests) and refuses any other. */
+#define TU_KEY_ID "test-key-1"
+int tu_key(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN]);
+/* Options with nothing but the test key (a static struct). */
+const cpol_open_options *tu_options(void);
+/* Give o the test key unless it names a key of its own; returns o. */
+cpol_open_options *tu_keyed(cpol_open_options *o);
 
 #endif

@@ -40,7 +40,7 @@ static void build(int backend)
         snprintf(uri, sizeof uri, "memory:");
     else
         snprintf(uri, sizeof uri, "sqlite:%s/ledger.db", dir);
-    ck_assert_int_eq(cpol_ctx_open(&ctx, uri, NULL), CPOL_OK);
+    ck_assert_int_eq(cpol_ctx_open(&ctx, uri, tu_options()), CPOL_OK);
     ck_assert_int_eq(cpol_actor_system(ctx, &sys), CPOL_OK);
     ck_assert_int_eq(cpol_area_create(ctx, sys, NULL, CPOL_AREA_STATION, "忙畔派出所", &station), CPOL_OK);
     id_card(card, "53090219800101001");

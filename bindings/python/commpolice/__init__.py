@@ -233,12 +233,50 @@ def _callback_in(name, func, keep):
         keep.append(func)
         return func
 
+    if name == "cpol_key_cb":
+        return _key_callback(func, cbtype, keep)
+
     def trampoline(*args):
         pyargs = [a for a, t in zip(args, params) if not (t.get("kind") == "void" and t.get("ptr"))]
-        result = func(*pyargs)
-        if ret.get("alias") == "cpol_time":
-            return _time_in(result)
-        return result if ret.get("kind") != "void" else None
+        try:
+            result = func(*pyargs)
+            if ret.get("alias") == "cpol_time":
+                return _time_in(result)
+            return result if ret.get("kind") != "void" else None
+        except Exception as e:  # noqa: BLE001  (reported through the C call that asked)
+            # A callback that raises must not hand C an undefined value: -1
+            # is the documented "the callback failed" (the clock's call then
+            # fails with CPOL_EUSER, nothing stored).
+            _CALLBACK_ERRORS.append(e)
+            return -1 if ret.get("kind") != "void" else None
+
+    cfunc = cbtype(trampoline)
+    keep.append(cfunc)
+    return cfunc
+
+
+_CALLBACK_ERRORS = []  # exceptions raised inside callbacks, newest last (for messages)
+
+
+def _key_callback(source, cbtype, keep):
+    """The key option: 32 bytes (the key of every key id asked for), or a
+    callable key_id -> 32 bytes (None or an exception: no such key)."""
+    if isinstance(source, (bytes, bytearray)):
+        fixed = bytes(source)
+        if len(fixed) != _capi.CPOL_KEY_LEN:
+            raise ValueError("a key is %d bytes, not %d" % (_capi.CPOL_KEY_LEN, len(fixed)))
+        source = lambda key_id: fixed  # noqa: E731
+
+    def trampoline(payload, key_id, out):
+        try:
+            key = source(key_id.decode("utf-8"))
+        except Exception as e:  # noqa: BLE001
+            _CALLBACK_ERRORS.append(e)
+            return -1
+        if not isinstance(key, (bytes, bytearray)) or len(key) != _capi.CPOL_KEY_LEN:
+            return -1
+        ctypes.memmove(out, bytes(key), _capi.CPOL_KEY_LEN)
+        return 0
 
     cfunc = cbtype(trampoline)
     keep.append(cfunc)
@@ -828,10 +866,19 @@ def _wire():
 _wire()
 
 
-def open(uri, options=None, **kwargs):  # noqa: A001  (like io.open)
+def open(uri, options=None, *, read_only=False, plaintext=False, **kwargs):  # noqa: A001  (like io.open)
     """Open a context on a storage URI ("memory:", "sqlite:PATH", ...).
-    Options are cpol_open_options fields, as a dict or keywords."""
-    return ctx_open(uri, options, **kwargs)  # noqa: F821  (generated above)
+    Options are cpol_open_options fields, as a dict or keywords: key (32
+    bytes, or a callable key_id -> 32 bytes) with key_id encrypts personal
+    data at rest; plaintext=True stores it in clear (tests and demos);
+    read_only=True opens read-only; clock is a callable returning a datetime
+    or milliseconds."""
+    flags = kwargs.pop("flags", 0)
+    if read_only:
+        flags |= _capi.CPOL_OPEN_READONLY
+    if plaintext:
+        flags |= _capi.CPOL_OPEN_PLAINTEXT
+    return ctx_open(uri, options, flags=flags, **kwargs)  # noqa: F821  (generated above)
 
 
 _expose("cpol_ctx_open", "function", "open")

@@ -75,20 +75,53 @@ const char *cpol_shift_status_name(int status)
     return status >= CPOL_SHIFT_OPEN && status <= CPOL_SHIFT_CLOSED ? names[status] : "unknown";
 }
 
+/* The sign-ups of a shift that hold a place. */
+static int places_query(const cpol_id *shift, cpol_query **q)
+{
+    /* the place-holding states are the first three, so one range condition */
+    int rc = cpol__query_new(&cpol__table_signup, q);
+    if (rc >= 0)
+        rc = cpol__query_where_id(*q, SIGNUP_SHIFT, CPOL_OP_EQ, shift);
+    if (rc >= 0)
+        rc = cpol__query_where_int(*q, SIGNUP_STATUS, CPOL_OP_LE, CPOL_SIGNUP_COMPLETED);
+    return rc;
+}
+
 int cpol__shift_places_taken(cpol_store *store, const cpol_id *shift, int64_t *out)
 {
     cpol_query *q = NULL;
-    /* the place-holding states are the first three, so one range condition */
-    int rc = cpol__query_new(&cpol__table_signup, &q);
+    int rc = places_query(shift, &q);
     *out = 0;
-    if (rc >= 0)
-        rc = cpol__query_where_id(q, SIGNUP_SHIFT, CPOL_OP_EQ, shift);
-    if (rc >= 0)
-        rc = cpol__query_where_int(q, SIGNUP_STATUS, CPOL_OP_LE, CPOL_SIGNUP_COMPLETED);
     if (rc >= 0)
         rc = cpol__store_count(store, q, out);
     cpol__query_free(q);
     return rc;
+}
+
+int cpol__shift_places_hidden(cpol_store *store, cpol__reader *reader, const cpol_id *shift, int64_t *out)
+{
+    cpol_query *q = NULL;
+    cpol_cursor *c = NULL;
+    cpol_record *r = NULL;
+    cpol_id person;
+    int hidden, rc;
+    *out = 0;
+    if (reader->cleared)
+        return CPOL_OK;
+    rc = places_query(shift, &q);
+    if (rc >= 0)
+        rc = cpol__record_new(&cpol__table_signup, &r);
+    if (rc >= 0)
+        rc = cpol__cursor_open(store, q, &c);
+    while (rc >= 0 && (rc = cpol__cursor_next(c, r)) == CPOL_OK) {
+        cpol__record_get_id(r, SIGNUP_PERSON, &person);
+        rc = cpol__reader_hides(store, reader, &person, &hidden);
+        *out += rc >= 0 && hidden;
+    }
+    cpol__cursor_close(c);
+    cpol__record_free(r);
+    cpol__query_free(q);
+    return rc == CPOL_DONE ? CPOL_OK : rc;
 }
 
 /* ---- scheduling ---- */

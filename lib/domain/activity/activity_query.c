@@ -14,12 +14,14 @@ struct cpol_shift {
     cpol_record *row;
     cpol_id id, station, area, team;
     int has_team;
-    int64_t taken;
+    int64_t taken, capacity;  /* as the reader sees them (see activity.h) */
+    cpol__reader *reader;     /* who reads; NULL until known */
 };
 
 struct cpol_shift_iter {
     cpol__snapshot_iter base;
     cpol_shift current;
+    cpol__reader reader;
 };
 
 struct cpol_signup {
@@ -30,9 +32,24 @@ struct cpol_signup {
 struct cpol_signup_iter {
     cpol__snapshot_iter base;
     cpol_signup current;
+    cpol__reader reader;
+    int64_t skip, left;       /* paging over the listed rows only (-1: no limit) */
 };
 
 /* ---- shifts ---- */
+
+/* The places a reader sees: those held by people hidden from it are taken
+ * off both the count and the capacity, so the two still tell the places free. */
+static int shift_places(cpol_store *store, cpol_shift *s)
+{
+    int64_t hidden = 0;
+    int rc = cpol__shift_places_taken(store, &s->id, &s->taken);
+    if (rc >= 0)
+        rc = cpol__shift_places_hidden(store, s->reader, &s->id, &hidden);
+    s->taken -= hidden;
+    s->capacity = cpol__record_int(s->row, SHIFT_CAPACITY) - hidden;
+    return rc;
+}
 
 static int shift_refresh(cpol_store *store, void *snap)
 {
@@ -41,20 +58,37 @@ static int shift_refresh(cpol_store *store, void *snap)
     cpol__record_get_id(s->row, SHIFT_STATION, &s->station);
     cpol__record_get_id(s->row, SHIFT_AREA, &s->area);
     s->has_team = cpol__record_get_id(s->row, SHIFT_TEAM, &s->team);
-    return cpol__shift_places_taken(store, &s->id, &s->taken);
+    return s->reader ? shift_places(store, s) : CPOL_OK;
 }
 
-int cpol_shift_get(cpol_ctx *ctx, const cpol_id *id, cpol_shift **out)
+int cpol_shift_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_shift **out)
 {
+    cpol__reader reader;
+    cpol_shift *s;
     void *snap;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_shift_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_shift_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     rc = cpol__snapshot_get(ctx, &cpol__table_shift, id, "shift", sizeof(cpol_shift), shift_refresh, &snap);
-    *out = snap;
-    return rc;
+    if (rc < 0)
+        return rc;
+    s = snap;
+    rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, &s->station);
+    if (rc >= 0)
+        rc = cpol__reader_open(ctx, as, &reader);
+    if (rc >= 0) {
+        s->reader = &reader;
+        rc = shift_places(ctx->store, s);
+        s->reader = NULL; /* the counts are fixed; the reader does not outlive this call */
+    }
+    if (rc < 0) {
+        cpol__snapshot_free(snap);
+        return rc;
+    }
+    *out = s;
+    return CPOL_OK;
 }
 
 void cpol_shift_free(cpol_shift *s) { cpol__snapshot_free(s); }
@@ -66,7 +100,7 @@ int cpol_shift_kind(const cpol_shift *s) { return s ? (int)cpol__record_int(s->r
 const char *cpol_shift_title(const cpol_shift *s) { return s ? cpol__record_text_or_empty(s->row, SHIFT_TITLE) : ""; }
 cpol_time cpol_shift_starts_at(const cpol_shift *s) { return s ? cpol__record_int(s->row, SHIFT_STARTS_AT) : 0; }
 cpol_time cpol_shift_ends_at(const cpol_shift *s) { return s ? cpol__record_int(s->row, SHIFT_ENDS_AT) : 0; }
-int32_t cpol_shift_capacity(const cpol_shift *s) { return s ? (int32_t)cpol__record_int(s->row, SHIFT_CAPACITY) : 0; }
+int32_t cpol_shift_capacity(const cpol_shift *s) { return s ? (int32_t)s->capacity : 0; }
 int cpol_shift_status(const cpol_shift *s) { return s ? (int)cpol__record_int(s->row, SHIFT_STATUS) : 0; }
 int64_t cpol_shift_signed_up(const cpol_shift *s) { return s ? s->taken : 0; }
 cpol_time cpol_shift_closed_at(const cpol_shift *s) { return s ? cpol__record_int(s->row, SHIFT_CLOSED_AT) : 0; }
@@ -117,21 +151,26 @@ static int check_filter(const cpol_shift_filter *f)
     return cpol__check_time_range(func, f->from, f->to);
 }
 
-int cpol_shift_iter_new(cpol_ctx *ctx, const cpol_shift_filter *filter, cpol_shift_iter **out)
+int cpol_shift_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_shift_filter *filter, cpol_shift_iter **out)
 {
     cpol_shift_filter f = CPOL_SHIFT_FILTER_INIT;
     cpol_query *q = NULL;
+    cpol_id station;
     void *it = NULL;
-    int rc;
+    int rc, bound = 0;
     if (out)
         *out = NULL;
-    if (!ctx || !out)
-        return cpol__null_arg("cpol_shift_iter_new", !ctx ? "ctx" : "out");
+    if (!ctx || !as || !out)
+        return cpol__null_arg("cpol_shift_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
     if (filter)
         f = *filter;
     rc = check_filter(&f);
     if (rc >= 0)
+        rc = bound = cpol__listing_scope(ctx, as, CPOL__PERM_ANY, &station);
+    if (rc >= 0)
         rc = cpol__query_new(&cpol__table_shift, &q);
+    if (rc >= 0 && bound)
+        rc = cpol__query_where_id(q, SHIFT_STATION, CPOL_OP_EQ, &station);
     if (rc >= 0 && f.area)
         rc = where_subtree(ctx, q, f.area);
     if (rc >= 0 && f.team)
@@ -147,6 +186,15 @@ int cpol_shift_iter_new(cpol_ctx *ctx, const cpol_shift_filter *filter, cpol_shi
                                      shift_refresh, &it);
     }
     cpol__query_free(q);
+    if (rc >= 0) {
+        cpol_shift_iter *si = it;
+        rc = cpol__reader_open(ctx, as, &si->reader);
+        si->current.reader = &si->reader;
+    }
+    if (rc < 0) {
+        cpol__snapshot_iter_free(it);
+        return rc;
+    }
     *out = it;
     return rc;
 }
@@ -176,17 +224,32 @@ static int signup_refresh(cpol_store *store, void *snap)
     return CPOL_OK;
 }
 
-int cpol_signup_get(cpol_ctx *ctx, const cpol_id *id, cpol_signup **out)
+int cpol_signup_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_signup **out)
 {
+    cpol_signup *s;
+    cpol_id station;
     void *snap;
-    int rc;
+    int hidden, rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_signup_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_signup_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     rc = cpol__snapshot_get(ctx, &cpol__table_signup, id, "sign-up", sizeof(cpol_signup), signup_refresh, &snap);
-    *out = snap;
-    return rc;
+    if (rc < 0)
+        return rc;
+    s = snap;
+    cpol__record_get_id(s->row, SIGNUP_STATION, &station);
+    rc = cpol__person_hidden(ctx, as, &s->person, &hidden);
+    if (rc >= 0 && hidden)
+        rc = cpol__not_found("sign-up", id);
+    else if (rc >= 0 && (as->system || cpol_id_compare(&as->person, &s->person) != 0))
+        rc = cpol__authorize(ctx, as, CPOL_PERM_PERSON_VIEW, &station);
+    if (rc < 0) {
+        cpol__snapshot_free(snap);
+        return rc;
+    }
+    *out = s;
+    return CPOL_OK;
 }
 
 void cpol_signup_free(cpol_signup *s) { cpol__snapshot_free(s); }
@@ -211,21 +274,39 @@ static int check_signup_filter(const cpol_signup_filter *f)
     return cpol__check_time_range(func, f->from, f->to);
 }
 
-int cpol_signup_iter_new(cpol_ctx *ctx, const cpol_signup_filter *filter, cpol_signup_iter **out)
+/* Who may list sign-ups: anyone their own (needing nothing more, as for
+ * their file), else person.view; 1 and *station when bound to one station. */
+static int signup_scope(cpol_ctx *ctx, const cpol_actor *as, const cpol_signup_filter *f, cpol_id *station)
+{
+    if (f->person && !as->system && cpol_id_compare(f->person, &as->person) == 0)
+        return 0;
+    return cpol__listing_scope(ctx, as, CPOL_PERM_PERSON_VIEW, station);
+}
+
+int cpol_signup_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_signup_filter *filter,
+                         cpol_signup_iter **out)
 {
     cpol_signup_filter f = CPOL_SIGNUP_FILTER_INIT;
+    cpol__reader reader;
     cpol_query *q = NULL;
+    cpol_id station;
     void *it = NULL;
-    int rc;
+    int rc, bound = 0;
     if (out)
         *out = NULL;
-    if (!ctx || !out)
-        return cpol__null_arg("cpol_signup_iter_new", !ctx ? "ctx" : "out");
+    if (!ctx || !as || !out)
+        return cpol__null_arg("cpol_signup_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
     if (filter)
         f = *filter;
     rc = check_signup_filter(&f);
     if (rc >= 0)
+        rc = bound = signup_scope(ctx, as, &f, &station);
+    if (rc >= 0)
+        rc = cpol__reader_open(ctx, as, &reader);
+    if (rc >= 0)
         rc = cpol__query_new(&cpol__table_signup, &q);
+    if (rc >= 0 && bound)
+        rc = cpol__query_where_id(q, SIGNUP_STATION, CPOL_OP_EQ, &station);
     if (rc >= 0 && f.shift)
         rc = cpol__query_where_id(q, SIGNUP_SHIFT, CPOL_OP_EQ, f.shift);
     if (rc >= 0 && f.person)
@@ -236,41 +317,62 @@ int cpol_signup_iter_new(cpol_ctx *ctx, const cpol_signup_filter *filter, cpol_s
         rc = cpol__query_where_range(q, SIGNUP_STARTS_AT, f.from, f.to);
     if (rc >= 0) {
         cpol__query_order(q, SIGNUP_STARTS_AT, 0);
-        cpol__query_page(q, f.offset, f.limit ? f.limit : -1);
+        /* a reader who cannot see everyone pages over what it is shown,
+         * or the gaps would count the hidden rows */
+        if (reader.cleared)
+            cpol__query_page(q, f.offset, f.limit ? f.limit : -1);
         rc = cpol__snapshot_iter_new(ctx, q, sizeof(cpol_signup_iter), offsetof(cpol_signup_iter, current),
                                      signup_refresh, &it);
     }
     cpol__query_free(q);
+    if (rc >= 0) {
+        cpol_signup_iter *si = it;
+        si->reader = reader;
+        si->skip = reader.cleared ? 0 : f.offset;
+        si->left = reader.cleared || !f.limit ? -1 : f.limit;
+    }
     *out = it;
     return rc;
 }
 
 int cpol_signup_iter_next(cpol_signup_iter *it, const cpol_signup **out)
 {
-    int rc;
+    int hidden = 1, rc = CPOL_OK;
     if (!it || !out)
         return cpol__null_arg("cpol_signup_iter_next", !it ? "it" : "out");
-    rc = cpol__snapshot_iter_next(it);
-    if (rc == CPOL_OK)
-        *out = &it->current;
-    return rc;
+    if (it->left == 0)
+        return CPOL_DONE;
+    while (rc == CPOL_OK && (hidden || it->skip > 0)) {
+        if (!hidden)
+            it->skip--;
+        rc = cpol__snapshot_iter_next(it);
+        if (rc == CPOL_OK)
+            rc = cpol__reader_hides(it->base.store, &it->reader, &it->current.person, &hidden);
+    }
+    if (rc != CPOL_OK)
+        return rc;
+    if (it->left > 0)
+        it->left--;
+    *out = &it->current;
+    return CPOL_OK;
 }
 
 void cpol_signup_iter_free(cpol_signup_iter *it) { cpol__snapshot_iter_free(it); }
 
-int cpol_activity_minutes(cpol_ctx *ctx, const cpol_id *person, int kind, cpol_time from, cpol_time to,
-                          int64_t *minutes_out)
+int cpol_activity_minutes(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int kind, cpol_time from,
+                          cpol_time to, int64_t *minutes_out)
 {
     cpol_query *q = NULL;
     int rc;
-    if (!ctx || !person || !minutes_out)
-        return cpol__null_arg("cpol_activity_minutes", !ctx ? "ctx" : !person ? "person" : "minutes_out");
+    if (!ctx || !as || !person || !minutes_out)
+        return cpol__null_arg("cpol_activity_minutes",
+                              !ctx ? "ctx" : !as ? "as" : !person ? "person" : "minutes_out");
     *minutes_out = 0;
     if (kind < 0 || kind > CPOL_SHIFT_OTHER)
         return cpol__error(CPOL_EINVALID, "cpol_activity_minutes: %d is not a shift kind", kind);
     rc = cpol__check_time_range("cpol_activity_minutes", from, to);
     if (rc >= 0)
-        rc = cpol__person_exists(ctx, person);
+        rc = cpol__authorize_person_read(ctx, as, person, CPOL_PERM_PERSON_VIEW);
     if (rc >= 0)
         rc = cpol__query_new(&cpol__table_signup, &q);
     if (rc >= 0)

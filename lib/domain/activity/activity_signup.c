@@ -151,8 +151,9 @@ static int check_place_free(cpol_ctx *ctx, const cpol_id *shift_id, const cpol_r
 {
     int64_t taken, capacity = cpol__record_int(shift, SHIFT_CAPACITY);
     int rc = cpol__shift_places_taken(ctx->store, shift_id, &taken);
+    /* no numbers: the actor may see fewer places than the shift has (activity.h) */
     if (rc >= 0 && taken >= capacity)
-        rc = cpol__error(CPOL_ELIMIT, "the shift is full: all %lld places are taken", (long long)capacity);
+        rc = cpol__error(CPOL_ELIMIT, "the shift is full: every place is taken");
     return rc;
 }
 
@@ -189,8 +190,8 @@ static int signup_body(cpol_ctx *ctx, void *arg)
     cpol_record *shift, *person = NULL;
     cpol_id station;
     const char *name = "";
-    char after[CPOL_PERSON_NAME_MAX + CPOL_SHIFT_TITLE_MAX + 16];
-    int rc = cpol__load(ctx, &cpol__table_shift, a->shift, "shift", &shift);
+    char after[CPOL_SHIFT_TITLE_MAX + 16];
+    int hidden, rc = cpol__load(ctx, &cpol__table_shift, a->shift, "shift", &shift);
     if (rc < 0)
         return rc;
     cpol__record_get_id(shift, SHIFT_STATION, &station);
@@ -201,6 +202,9 @@ static int signup_body(cpol_ctx *ctx, void *arg)
         rc = cpol__load(ctx, &cpol__table_person, a->person, "person", &person);
         name = person ? cpol__record_text_or_empty(person, PERSON_NAME) : "";
     }
+    /* a person hidden from the actor is refused as an unknown one */
+    if (rc >= 0 && (rc = cpol__person_hidden(ctx, a->as, a->person, &hidden)) >= 0 && hidden)
+        rc = cpol__not_found("person", a->person);
     if (rc >= 0)
         rc = holds_active_role(ctx, a->person, &station, name);
     if (rc >= 0)
@@ -210,7 +214,8 @@ static int signup_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0)
         rc = insert_signup(ctx, a, shift);
     if (rc >= 0) {
-        snprintf(after, sizeof after, "%s for \"%s\"", name, cpol__record_text_or_empty(shift, SHIFT_TITLE));
+        /* filed under the sign-up; summaries carry no names */
+        snprintf(after, sizeof after, "for \"%s\"", cpol__record_text_or_empty(shift, SHIFT_TITLE));
         rc = cpol__audit(ctx, a->as, "signup", &a->id, &station, "signup.create", NULL, after, NULL);
     }
     cpol__record_free(person);
@@ -331,7 +336,7 @@ static int step_body(cpol_ctx *ctx, void *arg)
     cpol_id shift_id, person, station;
     const signup_step *step;
     int64_t minutes = 0;
-    int from, rc = cpol__load(ctx, &cpol__table_signup, a->signup, "sign-up", &signup);
+    int hidden, from, rc = cpol__load(ctx, &cpol__table_signup, a->signup, "sign-up", &signup);
     if (rc < 0)
         return rc;
     cpol__record_get_id(signup, SIGNUP_SHIFT, &shift_id);
@@ -339,7 +344,12 @@ static int step_body(cpol_ctx *ctx, void *arg)
     cpol__record_get_id(signup, SIGNUP_STATION, &station);
     from = (int)cpol__record_int(signup, SIGNUP_STATUS);
     step = find_step(from, a->to);
-    rc = cpol__load(ctx, &cpol__table_shift, &shift_id, "shift", &shift);
+    /* the sign-up of a person hidden from the actor does not exist for it */
+    rc = cpol__person_hidden(ctx, a->as, &person, &hidden);
+    if (rc >= 0 && hidden)
+        rc = cpol__not_found("sign-up", a->signup);
+    if (rc >= 0)
+        rc = cpol__load(ctx, &cpol__table_shift, &shift_id, "shift", &shift);
     if (rc >= 0 && !step) {
         char allowed[80];
         allowed_steps(from, allowed, sizeof allowed);

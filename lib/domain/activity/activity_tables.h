@@ -6,6 +6,7 @@
 
 #include <commpolice/activity.h>
 
+#include "domain/base/reader.h"
 #include "store/record.h"
 #include "store/store.h"
 
@@ -31,5 +32,7 @@ extern const cpol_table cpol__table_signup;
 
 /* How many sign-ups of a shift hold a place (signed up, checked in or completed). */
 int cpol__shift_places_taken(cpol_store *store, const cpol_id *shift, int64_t *out);
+/* How many of those are held by people hidden from `reader` (0 when cleared). */
+int cpol__shift_places_hidden(cpol_store *store, cpol__reader *reader, const cpol_id *shift, int64_t *out);
 
 #endif

@@ -11,7 +11,7 @@
 
 #define PERM(p) (1u << (p))
 #define ROLE_MAX CPOL_ROLE_ANALYST
-#define PERM_MAX CPOL_PERM_CASE_CONFIGURE
+#define PERM_MAX CPOL_PERM_SETTINGS_MANAGE
 
 /* Cases (commpolice/case.h): volunteer roles that report and act on the
  * spot may record their own arrival, resolve and escalate what they handle
@@ -100,6 +100,7 @@ static const char *const permission_names[PERM_MAX + 1] = {
     [CPOL_PERM_CASE_SPOTCHECK] = "case.spotcheck",
     [CPOL_PERM_CASE_VIEW] = "case.view",
     [CPOL_PERM_CASE_CONFIGURE] = "case.configure",
+    [CPOL_PERM_SETTINGS_MANAGE] = "settings.manage",
 };
 
 static int valid_role(int role)
@@ -240,6 +241,14 @@ int cpol__not_found(const char *what, const cpol_id *id)
     return cpol__error(CPOL_ENOTFOUND, "%s %s does not exist", what, text);
 }
 
+int cpol__refuse_hidden_person(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person)
+{
+    int hidden, rc = cpol__person_hidden(ctx, as, person, &hidden);
+    if (rc < 0)
+        return rc;
+    return hidden ? cpol__not_found("person", person) : CPOL_OK;
+}
+
 int cpol_actor_system(cpol_ctx *ctx, cpol_actor **out)
 {
     cpol_actor *a;
@@ -355,23 +364,43 @@ int cpol__actor_scope(cpol_ctx *ctx, const cpol_actor *as, cpol_id *station_out,
     return bound;
 }
 
-int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id *station)
+int cpol__authorize_own_scope(cpol_ctx *ctx, const cpol_actor *as, int perm, cpol_id *station_out,
+                              cpol_id *bureau_out)
+{
+    int bureau_wide, bound, rc;
+    if (!as)
+        return cpol__error(CPOL_EMISUSE, "the actor is NULL: every call is made as an actor");
+    bound = cpol__actor_scope(ctx, as, station_out, bureau_out, &bureau_wide);
+    if (bound < 0)
+        return bound;
+    rc = cpol__authorize(ctx, as, perm, bound ? station_out : NULL);
+    return rc < 0 ? rc : bound;
+}
+
+int cpol__may_read_person(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int perm)
+{
+    cpol_id station;
+    int rc;
+    if (as && !as->system && cpol_id_compare(&as->person, person) == 0)
+        return CPOL_OK;
+    rc = cpol__authorize_own_scope(ctx, as, perm, &station, NULL);
+    return rc < 0 ? rc : CPOL_OK;
+}
+
+/* The part of an authorization that names no object: the assignment is
+ * still active and its role holds `perm`. Fills the actor's scope. */
+static int authorize_role(cpol_ctx *ctx, const cpol_actor *as, int perm, int *bound, cpol_id *own_station,
+                          cpol_id *area)
 {
     cpol_record *row;
     char who[128];
     int rc, status;
-    cpol_id own_station, area;
-    int bound;
-    if (!as)
-        return cpol__error(CPOL_EMISUSE, "the actor is NULL: every change is made as an actor");
-    if (as->system)
-        return CPOL_OK;
     rc = cpol__load(ctx, &cpol__table_assignment, &as->assignment, "assignment", &row);
     if (rc < 0)
         return rc;
     status = (int)cpol__record_int(row, ASSIGN_STATUS);
-    bound = cpol__record_get_id(row, ASSIGN_STATION, &own_station);
-    cpol__record_get_id(row, ASSIGN_AREA, &area);
+    *bound = cpol__record_get_id(row, ASSIGN_STATION, own_station);
+    cpol__record_get_id(row, ASSIGN_AREA, area);
     cpol__record_free(row);
     if (status != CPOL_ASSIGNMENT_ACTIVE) {
         actor_label(ctx, as, who, sizeof who);
@@ -383,15 +412,24 @@ int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id
         return cpol__error(CPOL_EPERM, "%s acting as %s lacks permission %s", who, cpol_role_name(as->role),
                            cpol_permission_name(perm));
     }
+    return CPOL_OK;
+}
+
+/* The part that depends on the object: its station lies in the actor's
+ * scope (NULL: above the stations, for bureau-wide actors only). */
+static int authorize_station(cpol_ctx *ctx, const cpol_actor *as, int perm, int bound, const cpol_id *own_station,
+                             const cpol_id *area, const cpol_id *station)
+{
+    int rc;
     if (!station)
         return bound ? cpol__error(CPOL_EPERM, "acting as %s of one station, %s may not change data above "
                                                "the station level",
                                    cpol_role_name(as->role), cpol_permission_name(perm))
                      : CPOL_OK;
     if (bound) {
-        if (cpol_id_compare(&own_station, station) != 0) {
+        if (cpol_id_compare(own_station, station) != 0) {
             char mine[37], theirs[37];
-            cpol__id_text(&own_station, mine);
+            cpol__id_text(own_station, mine);
             cpol__id_text(station, theirs);
             return cpol__error(CPOL_EPERM, "the actor acts for station %s; the object belongs to station %s",
                                mine, theirs);
@@ -406,10 +444,38 @@ int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id
         rc = cpol__load(ctx, &cpol__table_area, station, "station", &st);
         if (rc < 0)
             return rc;
-        under = cpol__record_get_id(st, AREA_PARENT, &parent) && cpol_id_compare(&parent, &area) == 0;
+        under = cpol__record_get_id(st, AREA_PARENT, &parent) && cpol_id_compare(&parent, area) == 0;
         cpol__record_free(st);
         if (!under)
             return cpol__error(CPOL_EPERM, "the station is not under the actor's bureau");
     }
     return CPOL_OK;
+}
+
+int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id *station)
+{
+    cpol_id own_station, area;
+    int bound, rc;
+    if (!as)
+        return cpol__error(CPOL_EMISUSE, "the actor is NULL: every change is made as an actor");
+    if (as->system)
+        return CPOL_OK;
+    rc = authorize_role(ctx, as, perm, &bound, &own_station, &area);
+    return rc < 0 ? rc : authorize_station(ctx, as, perm, bound, &own_station, &area, station);
+}
+
+int cpol__authorize_about(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id *station, const char *what,
+                          const cpol_id *id)
+{
+    cpol_id own_station, area;
+    int bound, rc;
+    if (!as)
+        return cpol__error(CPOL_EMISUSE, "the actor is NULL: every read is made as an actor");
+    if (as->system)
+        return CPOL_OK;
+    rc = authorize_role(ctx, as, perm, &bound, &own_station, &area);
+    if (rc < 0)
+        return rc;
+    rc = authorize_station(ctx, as, perm, bound, &own_station, &area, station);
+    return rc == CPOL_EPERM ? cpol__not_found(what, id) : rc;
 }

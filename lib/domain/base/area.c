@@ -38,9 +38,18 @@ struct cpol_area {
     int has_parent, has_station;
 };
 
+/* The part of the tree an actor may read: the system actor all of it; any
+ * other actor its own station or bureau, everything below, and the areas
+ * above (the path to the root names nobody and every row carries it).
+ * `path` is that station's or bureau's path; NULL means everything. */
+typedef struct area_scope {
+    char *path;
+} area_scope;
+
 struct cpol_area_iter {
     cpol_cursor *cursor;   /* children and descendants */
     cpol_area current;
+    area_scope scope;
     /* ancestors: ids parsed from the path, walked upwards */
     cpol_ctx *ctx;         /* only for ancestors; the iterator holds the store */
     cpol_store *store;
@@ -313,6 +322,36 @@ int cpol_area_rename(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, con
     return cpol__ctx_atomic(ctx, rename_body, &a);
 }
 
+/* Fix the scope of `as` (an active actor, checked here). */
+static int scope_open(cpol_ctx *ctx, const cpol_actor *as, area_scope *sc)
+{
+    cpol_id station, bureau, unused;
+    int has_station, bound = cpol__authorize_own_scope(ctx, as, CPOL__PERM_ANY, &station, &bureau);
+    sc->path = NULL;
+    if (bound < 0)
+        return bound;
+    if (as->system)
+        return CPOL_OK;
+    return cpol__area_lookup(ctx, bound ? &station : &bureau, &unused, &has_station, &sc->path, NULL);
+}
+
+/* 1 if the row lies in the scope: at or below its root, or above it. */
+static int scope_holds(const area_scope *sc, const cpol_record *row)
+{
+    const char *path = cpol__record_text_or_empty(row, AREA_PATH);
+    size_t n, m;
+    if (!sc->path)
+        return 1;
+    n = strlen(path);
+    m = strlen(sc->path);
+    return strncmp(path, sc->path, n < m ? n : m) == 0; /* paths are whole ids: a prefix is an ancestor */
+}
+
+static int scope_refuse(void)
+{
+    return cpol__error(CPOL_EPERM, "the area lies outside the actor's station or bureau");
+}
+
 /* Point the snapshot's cached ids at its row. */
 static void area_refresh(cpol_area *a)
 {
@@ -321,19 +360,26 @@ static void area_refresh(cpol_area *a)
     a->has_station = cpol__record_get_id(a->row, AREA_STATION, &a->station);
 }
 
-int cpol_area_get(cpol_ctx *ctx, const cpol_id *id, cpol_area **out)
+int cpol_area_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_area **out)
 {
     cpol_area *a;
+    area_scope sc;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_area_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_area_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     a = cpol__calloc(1, sizeof *a);
     if (!a)
         return cpol__oom();
-    rc = cpol__load(ctx, &cpol__table_area, id, "area", &a->row);
+    rc = scope_open(ctx, as, &sc);
+    if (rc >= 0)
+        rc = cpol__load(ctx, &cpol__table_area, id, "area", &a->row);
+    if (rc >= 0 && !scope_holds(&sc, a->row))
+        rc = scope_refuse();
+    cpol_free(sc.path);
     if (rc < 0) {
+        cpol__record_free(a->row);
         cpol_free(a);
         return rc;
     }
@@ -380,7 +426,7 @@ int cpol_area_depth(const cpol_area *area)
     return area ? (int)cpol__record_int(area->row, AREA_DEPTH) : 0;
 }
 
-int cpol_area_iter_new(cpol_ctx *ctx, const cpol_id *from, int walk, cpol_area_iter **out)
+int cpol_area_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *from, int walk, cpol_area_iter **out)
 {
     cpol_area_iter *it;
     cpol_record *start = NULL;
@@ -388,14 +434,18 @@ int cpol_area_iter_new(cpol_ctx *ctx, const cpol_id *from, int walk, cpol_area_i
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !from || !out)
-        return cpol__null_arg("cpol_area_iter_new", !ctx ? "ctx" : !from ? "from" : "out");
+    if (!ctx || !as || !from || !out)
+        return cpol__null_arg("cpol_area_iter_new", !ctx ? "ctx" : !as ? "as" : !from ? "from" : "out");
     if (walk < CPOL_AREA_WALK_ANCESTORS || walk > CPOL_AREA_WALK_DESCENDANTS)
         return cpol__error(CPOL_EINVALID, "cpol_area_iter_new: %d is not a walk", walk);
     it = cpol__calloc(1, sizeof *it);
     if (!it)
         return cpol__oom();
-    rc = cpol__load(ctx, &cpol__table_area, from, "area", &start);
+    rc = scope_open(ctx, as, &it->scope);
+    if (rc >= 0)
+        rc = cpol__load(ctx, &cpol__table_area, from, "area", &start);
+    if (rc >= 0 && !scope_holds(&it->scope, start))
+        rc = scope_refuse();
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_area, &it->current.row);
     if (rc >= 0 && walk == CPOL_AREA_WALK_ANCESTORS) {
@@ -448,11 +498,26 @@ int cpol_area_iter_new(cpol_ctx *ctx, const cpol_id *from, int walk, cpol_area_i
     return CPOL_OK;
 }
 
+static int next_row(cpol_area_iter *it);
+
 int cpol_area_iter_next(cpol_area_iter *it, const cpol_area **out)
 {
     int rc;
     if (!it || !out)
         return cpol__null_arg("cpol_area_iter_next", !it ? "it" : "out");
+    do
+        rc = next_row(it);
+    while (rc == CPOL_OK && !scope_holds(&it->scope, it->current.row)); /* a bureau's other stations */
+    if (rc != CPOL_OK)
+        return rc;
+    area_refresh(&it->current);
+    *out = &it->current;
+    return CPOL_OK;
+}
+
+static int next_row(cpol_area_iter *it)
+{
+    int rc;
     if (it->cursor) {
         rc = cpol__cursor_next(it->cursor, it->current.row);
     } else {
@@ -465,11 +530,7 @@ int cpol_area_iter_next(cpol_area_iter *it, const cpol_area **out)
         if (rc == CPOL_ENOTFOUND)
             rc = cpol__error(CPOL_ECORRUPT, "an ancestor area on the path is missing");
     }
-    if (rc != CPOL_OK)
-        return rc;
-    area_refresh(&it->current);
-    *out = &it->current;
-    return CPOL_OK;
+    return rc;
 }
 
 void cpol_area_iter_free(cpol_area_iter *it)
@@ -480,6 +541,7 @@ void cpol_area_iter_free(cpol_area_iter *it)
     if (it->store)
         cpol__store_release(it->store);
     cpol__record_free(it->current.row);
+    cpol_free(it->scope.path);
     cpol_free(it->ancestors);
     cpol_free(it);
 }

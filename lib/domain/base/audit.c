@@ -6,6 +6,7 @@
 
 #include "util/alloc.h"
 #include "domain/base/domain.h"
+#include "domain/base/reader.h"
 #include "domain/base/tables.h"
 
 static const cpol_column_def audit_columns[AUDIT_NCOLS] = {
@@ -20,12 +21,17 @@ static const cpol_column_def audit_columns[AUDIT_NCOLS] = {
     [AUDIT_BEFORE] = {"before", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
     [AUDIT_AFTER] = {"after", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
     [AUDIT_REASON] = {"reason", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+    [AUDIT_CHAIN] = {"chain_id", CPOL_COLUMN_ID, 0},
+    [AUDIT_SEQ] = {"chain_seq", CPOL_COLUMN_INT, 0},
+    [AUDIT_ROWS] = {"rows_written", CPOL_COLUMN_BLOB, 0},
+    [AUDIT_HASH] = {"entry_hash", CPOL_COLUMN_BLOB, 0},
 };
 
 static const cpol_index_def audit_indexes[] = {
     {"audit_object", 0, 1, {AUDIT_OBJECT}},
     {"audit_actor", 0, 1, {AUDIT_ACTOR}},
     {"audit_station", 0, 1, {AUDIT_STATION}},
+    {"audit_chain", 0, 2, {AUDIT_CHAIN, AUDIT_SEQ}},
 };
 
 /* Append-only: cpol__audit() only ever inserts, with an id fresh from
@@ -33,7 +39,7 @@ static const cpol_index_def audit_indexes[] = {
  * unique, so an insert cannot conflict (a backend may batch them). */
 const cpol_table cpol__table_audit = {"audit", AUDIT_NCOLS, audit_columns,
                                       sizeof audit_indexes / sizeof audit_indexes[0], audit_indexes,
-                                      CPOL_TABLE_APPEND_ONLY};
+                                      CPOL_TABLE_APPEND_ONLY | CPOL__TABLE_UNSEALED};
 
 struct cpol_audit_entry {
     cpol_record *row;
@@ -41,10 +47,18 @@ struct cpol_audit_entry {
     int has_actor;
 };
 
+/* For a reader who is not cleared (docs/permissions.md, "Who may learn who
+ * tipped"): entries about a covert person, or about a row of theirs, are
+ * skipped; a covert actor is blanked (no person, role 0), and so is the
+ * actor of every case report; an actor filter matches only actors the
+ * reader is shown. Since rows are skipped, paging is done here, after them. */
 struct cpol_audit_iter {
     cpol_cursor *cursor;
+    cpol_store *store;      /* NULL when the reader is cleared: nothing to look up */
     cpol_audit_entry entry;
-    int hide_reporters;   /* reader lacks person.sensitive: who reported a case stays hidden */
+    cpol__reader reader;
+    int by_actor;           /* the filter names an actor */
+    int64_t skip, left;     /* paging still to apply when not pushed to the query; left < 0: no limit */
 };
 
 int cpol__audit(cpol_ctx *ctx, const cpol_actor *as, const char *kind, const cpol_id *object,
@@ -76,10 +90,13 @@ int cpol__audit(cpol_ctx *ctx, const cpol_actor *as, const char *kind, const cpo
         rc = cpol__record_set_text0(r, AUDIT_AFTER, after ? after : "");
     if (rc >= 0)
         rc = cpol__record_set_text0(r, AUDIT_REASON, reason ? reason : "");
-    if (rc >= 0)
-        rc = cpol__store_insert(ctx->store, r);
-    cpol__record_free(r);
-    return rc;
+    if (rc < 0) {
+        cpol__record_free(r);
+        return rc;
+    }
+    /* Queued: the store chains it when the atomic unit ends, with the rows
+     * the unit wrote (store/seal.h). */
+    return cpol__store_audit(ctx->store, r);
 }
 
 static int add_time_bounds(cpol_query *q, const cpol_audit_filter *f)
@@ -123,8 +140,23 @@ int cpol_audit_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_audit_fi
     it = cpol__calloc(1, sizeof *it);
     if (!it)
         return cpol__oom();
-    it->hide_reporters = !cpol__actor_sees_sensitive(as);
-    rc = cpol__query_new(&cpol__table_audit, &q);
+    it->left = -1;
+    rc = cpol__reader_open(ctx, as, &it->reader);
+    if (rc >= 0 && !it->reader.cleared) {
+        int hidden = 0;
+        it->store = ctx->store;
+        cpol__store_retain(ctx->store);
+        it->by_actor = f.actor_person != NULL;
+        it->skip = f.offset;
+        it->left = f.limit ? f.limit : -1;
+        /* an actor the reader may not see made no entries it may see */
+        if (f.actor_person)
+            rc = cpol__reader_hides(it->store, &it->reader, f.actor_person, &hidden);
+        if (rc >= 0 && hidden)
+            it->left = 0;
+    }
+    if (rc >= 0)
+        rc = cpol__query_new(&cpol__table_audit, &q);
     if (rc >= 0 && bound)
         rc = cpol__query_where_id(q, AUDIT_STATION, CPOL_OP_EQ, &station);
     if (rc >= 0 && f.object)
@@ -134,7 +166,8 @@ int cpol_audit_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_audit_fi
     if (rc >= 0)
         rc = add_time_bounds(q, &f);
     if (rc >= 0) {
-        cpol__query_page(q, f.offset, f.limit ? f.limit : -1);
+        if (!it->store)
+            cpol__query_page(q, f.offset, f.limit ? f.limit : -1);
         rc = cpol__record_new(&cpol__table_audit, &it->entry.row);
     }
     if (rc >= 0)
@@ -148,6 +181,31 @@ int cpol_audit_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_audit_fi
     return CPOL_OK;
 }
 
+/* For an uncleared reader: 1 if the current entry is shown (blanked where
+ * needed), 0 if skipped, negative on a storage error. */
+static int screen(cpol_audit_iter *it)
+{
+    cpol_audit_entry *e = &it->entry;
+    cpol_id subject;
+    int hidden = 0, rc = cpol__audit_subject(it->store, cpol__record_text_or_empty(e->row, AUDIT_KIND),
+                                              &e->object, &subject);
+    if (rc > 0)
+        rc = cpol__reader_hides(it->store, &it->reader, &subject, &hidden);
+    if (rc < 0 || hidden)
+        return rc < 0 ? rc : 0;
+    if (e->has_actor)
+        rc = cpol__reader_hides(it->store, &it->reader, &e->actor, &hidden);
+    if (rc < 0)
+        return rc;
+    /* The reporter of a case (an informant's tip above all) is protected
+     * personal data: the report entry never names its actor to this reader. */
+    if (hidden || strcmp(cpol__record_text_or_empty(e->row, AUDIT_ACTION), "case.report") == 0) {
+        e->has_actor = 0;
+        cpol__value_set_int(&e->row->vals[AUDIT_ROLE], 0);
+    }
+    return !(it->by_actor && !e->has_actor); /* a blanked actor matches no actor filter */
+}
+
 int cpol_audit_iter_next(cpol_audit_iter *it, const cpol_audit_entry **out)
 {
     cpol_audit_entry *e;
@@ -155,18 +213,25 @@ int cpol_audit_iter_next(cpol_audit_iter *it, const cpol_audit_entry **out)
     if (!it || !out)
         return cpol__null_arg("cpol_audit_iter_next", !it ? "it" : "out");
     e = &it->entry;
-    rc = cpol__cursor_next(it->cursor, e->row);
-    if (rc != CPOL_OK)
-        return rc;
-    cpol__record_get_id(e->row, AUDIT_ID, &e->id);
-    cpol__record_get_id(e->row, AUDIT_OBJECT, &e->object);
-    e->has_actor = cpol__record_get_id(e->row, AUDIT_ACTOR, &e->actor);
-    /* The reporter of a case (an informant's tip above all) is protected
-     * personal data: the report entry names its actor only to readers who
-     * may see reporters (person.sensitive). */
-    if (it->hide_reporters && strcmp(cpol__record_text_or_empty(e->row, AUDIT_ACTION), "case.report") == 0) {
-        e->has_actor = 0;
-        cpol__value_set_int(&e->row->vals[AUDIT_ROLE], 0);
+    for (;;) {
+        if (it->left == 0)
+            return CPOL_DONE;
+        rc = cpol__cursor_next(it->cursor, e->row);
+        if (rc != CPOL_OK)
+            return rc;
+        cpol__record_get_id(e->row, AUDIT_ID, &e->id);
+        cpol__record_get_id(e->row, AUDIT_OBJECT, &e->object);
+        e->has_actor = cpol__record_get_id(e->row, AUDIT_ACTOR, &e->actor);
+        if (!it->store)
+            break;
+        rc = screen(it);
+        if (rc < 0)
+            return rc;
+        if (!rc)
+            continue;
+        if (!cpol__page_take(&it->skip, &it->left))
+            continue;
+        break;
     }
     *out = e;
     return CPOL_OK;
@@ -177,6 +242,8 @@ void cpol_audit_iter_free(cpol_audit_iter *it)
     if (!it)
         return;
     cpol__cursor_close(it->cursor);
+    if (it->store)
+        cpol__store_release(it->store);
     cpol__record_free(it->entry.row);
     cpol_free(it);
 }

@@ -89,3 +89,14 @@ int cpol__record_set_id_or_null(cpol_record *r, unsigned int col, const cpol_id 
     }
     return cpol__record_set_id(r, col, id);
 }
+
+int cpol__page_take(int64_t *skip, int64_t *left)
+{
+    if (*skip > 0) {
+        (*skip)--;
+        return 0;
+    }
+    if (*left > 0)
+        (*left)--;
+    return 1;
+}

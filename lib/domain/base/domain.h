@@ -33,6 +33,14 @@ struct cpol_actor {
  * the station mismatch. */
 int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id *station);
 
+/* cpol__authorize() for a read about one object (a person's file, balance,
+ * records): a reader whose role lacks `perm` gets CPOL_EPERM whatever the
+ * object, but an object outside the reader's stations is answered exactly as
+ * an id that names nothing (cpol__not_found(what, id)), so a read is never a
+ * probe for what exists at another station. */
+int cpol__authorize_about(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id *station, const char *what,
+                          const cpol_id *id);
+
 /* `perm` for cpol__authorize() when any active actor in scope may proceed:
  * reads of reference data that names nobody (areas, courses, the catalogue,
  * earning rules, deadlines) still name their actor and obey station scope. */
@@ -43,6 +51,21 @@ int cpol__authorize(cpol_ctx *ctx, const cpol_actor *as, int perm, const cpol_id
  * *bureau_out, if not NULL, is set to the bureau for a bureau-wide one). */
 int cpol__actor_scope(cpol_ctx *ctx, const cpol_actor *as, cpol_id *station_out, cpol_id *bureau_out,
                       int *bureau_wide);
+
+/* cpol__authorize() at the actor's own scope, for listings and lookups that
+ * then return only what lies in that scope: its station for a station-bound
+ * actor (*station_out set, returns 1), no station for the system actor and
+ * bureau-wide actors (returns 0; *bureau_out, if not NULL, set for a
+ * bureau-wide one). Negative when refused. */
+int cpol__authorize_own_scope(cpol_ctx *ctx, const cpol_actor *as, int perm, cpol_id *station_out,
+                              cpol_id *bureau_out);
+
+/* Before looking up anything about `person`: refuse (CPOL_EPERM) an actor
+ * that is not that person and whose role lacks `perm` or is no longer
+ * active, so that for such an actor an unknown id, a covert person and
+ * anyone else all get the same answer. The station is checked afterwards,
+ * with cpol__authorize(), once the row is loaded. */
+int cpol__may_read_person(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int perm);
 
 /* 1 if the actor's role holds person.sensitive. A table lookup only: it does
  * not re-check the assignment. Reads that decide whether to reveal who is an
@@ -81,15 +104,32 @@ int cpol__person_hidden_for(cpol_ctx *ctx, const cpol_actor *as, int cleared, co
  * CPOL_ENOTFOUND "<what> <uuid> does not exist". */
 int cpol__not_found(const char *what, const cpol_id *id);
 
+/* For writes: CPOL_ENOTFOUND "person <uuid> does not exist" when `person` is
+ * hidden from `as`, so a write is no existence oracle either. Call it after
+ * cpol__authorize(), so that an actor without the permission gets the same
+ * CPOL_EPERM for a covert person as for anyone else. */
+int cpol__refuse_hidden_person(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person);
+
 /* Append an audit entry inside the current atomic unit. `station` may be NULL;
  * before/after/reason may be NULL (stored as ""). */
 int cpol__audit(cpol_ctx *ctx, const cpol_actor *as, const char *kind, const cpol_id *object,
                 const cpol_id *station, const char *action, const char *before, const char *after,
                 const char *reason);
 
+/* Whom an audit entry about (`kind`, `object`) is about (lib/domain/
+ * audit_subject.c): 1 and *person_out set for a person's file and for rows
+ * about one person (assignment, sign-up, attendance, certificate, transfer,
+ * redemption), 0 for anything else, negative on a storage error. */
+int cpol__audit_subject(cpol_store *store, const char *kind, const cpol_id *object, cpol_id *person_out);
+
 /* Load the row with primary key `id` into a new record. CPOL_ENOTFOUND says
  * "<what> <uuid> does not exist". */
 int cpol__load(cpol_ctx *ctx, const cpol_table *t, const cpol_id *id, const char *what, cpol_record **out);
+
+/* Paging done by an iterator that skips rows itself (so that pages stay
+ * full): 1 if the row is returned (counted against *left), 0 if it falls
+ * within the offset still to skip. *left < 0 means no limit. */
+int cpol__page_take(int64_t *skip, int64_t *left);
 
 /* Validate a required name-like text: 1..max bytes of UTF-8 without control
  * characters. */

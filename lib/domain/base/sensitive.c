@@ -77,11 +77,15 @@ int cpol__id_card_validate(const char *func, const char *s, cpol_time now, char 
     return CPOL_OK;
 }
 
+/* Digits 7 to 14 are the birth date and 4 to 6 the county: showing either
+ * (or returning the birth date beside the mask) lets a reader rebuild the
+ * number, the check character narrowing the rest. Keep the first three
+ * and the last four only. */
 void cpol__id_card_mask(const char *full, char out[19])
 {
     size_t len = strlen(full), i;
     for (i = 0; i < len && i < 18; i++)
-        out[i] = (i < 6 || i >= len - 4) ? full[i] : '*';
+        out[i] = (i < 3 || i + 4 >= len) ? full[i] : '*';
     out[i] = '\0';
 }
 

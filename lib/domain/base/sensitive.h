@@ -12,7 +12,7 @@
 /* Validate a GB 11643 number against `now`; writes the normalised form
  * (upper-case X) to norm (19 bytes) and the birth date YYYYMMDD. */
 int cpol__id_card_validate(const char *func, const char *s, cpol_time now, char norm[19], int32_t *birth_out);
-/* "350402********1234" */
+/* "350***********1234": first 3 and last 4 kept (see sensitive.c for why). */
 void cpol__id_card_mask(const char *full, char out[19]);
 /* Validate a phone number: mobile 1[3-9] + 9 digits, or landline 0 + area code '-' number. */
 int cpol__phone_validate(const char *func, const char *s, size_t *len_out);

@@ -1,10 +1,14 @@
 #define _POSIX_C_SOURCE 200809L
-/* Station settings: a key/value table stored with the data. */
+/* Settings: a key/value table stored with the data. It belongs to no
+ * station: any active actor reads it; changing it is settings.manage above
+ * the station level (the system actor, a bureau-wide leader), audited. */
+#include <stdio.h>
 #include <string.h>
 
 #include <commpolice/setting.h>
 
 #include "util/alloc.h"
+#include "domain/base/domain.h"
 #include "store/context.h"
 #include "util/error.h"
 #include "store/schema.h"
@@ -13,9 +17,9 @@
 enum { COL_KEY, COL_VALUE, COL_UPDATED_AT, COL_COUNT };
 
 static const cpol_column_def setting_columns[COL_COUNT] = {
-    {"key", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
-    {"value", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
-    {"updated_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
+    [COL_KEY] = {.name = "key", .type = CPOL_COLUMN_TEXT, .flags = CPOL_COLUMN_NOTNULL},
+    [COL_VALUE] = {.name = "value", .type = CPOL_COLUMN_TEXT, .flags = CPOL_COLUMN_NOTNULL},
+    [COL_UPDATED_AT] = {.name = "updated_at", .type = CPOL_COLUMN_TIME, .flags = CPOL_COLUMN_NOTNULL},
 };
 
 const cpol_table cpol__table_setting = {"setting", COL_COUNT, setting_columns, 0, NULL, 0};
@@ -53,17 +57,52 @@ static int check_key(const char *func, const char *key, int is_prefix, size_t *l
 }
 
 typedef struct set_args {
+    const cpol_actor *as;
     const char *key;
     size_t key_len;
     const char *value;
     size_t value_len;
 } set_args;
 
+/* One audit entry per change: object kind "setting", the nil id as object
+ * (settings have no id; the key is in the summaries), no station. */
+static char *key_value(const char *key, const char *value)
+{
+    size_t n = strlen(key) + strlen(value) + 2;
+    char *s = cpol_malloc(n);
+    if (s)
+        snprintf(s, n, "%s=%s", key, value);
+    return s;
+}
+
+static int audit_change(cpol_ctx *ctx, const cpol_actor *as, const char *action, const char *key,
+                        const char *old, const char *value)
+{
+    static const cpol_id none;
+    char *before = NULL, *after = NULL;
+    int rc = CPOL_OK;
+    if (old)
+        before = key_value(key, old);
+    if (value)
+        after = key_value(key, value);
+    if ((old && !before) || (value && !after))
+        rc = cpol__oom();
+    if (rc >= 0)
+        rc = cpol__audit(ctx, as, "setting", &none, NULL, action, before, after, NULL);
+    cpol_free(before);
+    cpol_free(after);
+    return rc;
+}
+
 static int set_body(cpol_ctx *ctx, void *arg)
 {
     set_args *a = arg;
     cpol_record *row;
-    int rc = cpol__record_new(&cpol__table_setting, &row);
+    char *old = NULL;
+    int rc = cpol__authorize(ctx, a->as, CPOL_PERM_SETTINGS_MANAGE, NULL);
+    if (rc < 0)
+        return rc;
+    rc = cpol__record_new(&cpol__table_setting, &row);
     if (rc < 0)
         return rc;
     if (cpol__value_set_text(&row->vals[COL_KEY], a->key, a->key_len) < 0) {
@@ -73,46 +112,62 @@ static int set_body(cpol_ctx *ctx, void *arg)
     rc = cpol__store_get(ctx->store, row);
     if (rc == CPOL_OK || rc == CPOL_ENOTFOUND) {
         int exists = rc == CPOL_OK;
-        if (cpol__value_set_text(&row->vals[COL_VALUE], a->value, a->value_len) < 0) {
+        if (exists && !(old = cpol__strdup(cpol__record_text_or_empty(row, COL_VALUE))))
             rc = cpol__oom();
-        } else {
+        else
+            rc = CPOL_OK;
+        if (rc >= 0 && cpol__value_set_text(&row->vals[COL_VALUE], a->value, a->value_len) < 0) {
+            rc = cpol__oom();
+        } else if (rc >= 0) {
             cpol__value_set_int(&row->vals[COL_UPDATED_AT], cpol_ctx_now(ctx));
             rc = exists ? cpol__store_update(ctx->store, row) : cpol__store_insert(ctx->store, row);
         }
     }
+    if (rc >= 0)
+        rc = audit_change(ctx, a->as, "setting.set", a->key, old, a->value);
+    cpol_free(old);
     cpol__record_free(row);
     return rc;
 }
 
-int cpol_setting_set(cpol_ctx *ctx, const char *key, const char *value)
+int cpol_setting_set(cpol_ctx *ctx, const cpol_actor *as, const char *key, const char *value)
 {
     set_args a;
     int rc;
-    if (!ctx)
-        return cpol__null_arg("cpol_setting_set", "ctx");
+    if (!ctx || !as)
+        return cpol__null_arg("cpol_setting_set", !ctx ? "ctx" : "as");
     rc = check_key("cpol_setting_set", key, 0, &a.key_len);
     if (rc < 0)
         return rc;
     rc = cpol__check_text("cpol_setting_set", "value", value, 0, CPOL_SETTING_VALUE_MAX, &a.value_len);
     if (rc < 0)
         return rc;
+    a.as = as;
     a.key = key;
     a.value = value;
     return cpol__ctx_atomic(ctx, set_body, &a);
 }
 
-int cpol_setting_get(cpol_ctx *ctx, const char *key, char **out)
+/* Reading: any active actor, wherever it is bound. */
+static int read_access(cpol_ctx *ctx, const cpol_actor *as)
+{
+    cpol_id station;
+    int rc = cpol__authorize_own_scope(ctx, as, CPOL__PERM_ANY, &station, NULL);
+    return rc < 0 ? rc : CPOL_OK;
+}
+
+int cpol_setting_get(cpol_ctx *ctx, const cpol_actor *as, const char *key, char **out)
 {
     cpol_record *row;
     size_t key_len;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx)
-        return cpol__null_arg("cpol_setting_get", "ctx");
-    if (!out)
-        return cpol__null_arg("cpol_setting_get", "out");
+    if (!ctx || !as || !out)
+        return cpol__null_arg("cpol_setting_get", !ctx ? "ctx" : !as ? "as" : "out");
     rc = check_key("cpol_setting_get", key, 0, &key_len);
+    if (rc >= 0)
+        rc = read_access(ctx, as);
     if (rc < 0)
         return rc;
     rc = cpol__record_new(&cpol__table_setting, &row);
@@ -136,6 +191,7 @@ int cpol_setting_get(cpol_ctx *ctx, const char *key, char **out)
 }
 
 typedef struct delete_args {
+    const cpol_actor *as;
     const char *key;
     size_t key_len;
 } delete_args;
@@ -144,33 +200,41 @@ static int delete_body(cpol_ctx *ctx, void *arg)
 {
     delete_args *a = arg;
     cpol_record *row;
-    int rc = cpol__record_new(&cpol__table_setting, &row);
+    int rc = cpol__authorize(ctx, a->as, CPOL_PERM_SETTINGS_MANAGE, NULL);
+    if (rc < 0)
+        return rc;
+    rc = cpol__record_new(&cpol__table_setting, &row);
     if (rc < 0)
         return rc;
     if (cpol__value_set_text(&row->vals[COL_KEY], a->key, a->key_len) < 0)
         rc = cpol__oom();
     else
+        rc = cpol__store_get(ctx->store, row); /* the old value, for the audit entry */
+    if (rc >= 0)
         rc = cpol__store_remove(ctx->store, row);
     if (rc == CPOL_ENOTFOUND)
         rc = cpol__error(CPOL_ENOTFOUND, "cpol_setting_delete: setting \"%s\" is not set", a->key);
+    if (rc >= 0)
+        rc = audit_change(ctx, a->as, "setting.delete", a->key, cpol__record_text_or_empty(row, COL_VALUE), NULL);
     cpol__record_free(row);
     return rc;
 }
 
-int cpol_setting_delete(cpol_ctx *ctx, const char *key)
+int cpol_setting_delete(cpol_ctx *ctx, const cpol_actor *as, const char *key)
 {
     delete_args a;
     int rc;
-    if (!ctx)
-        return cpol__null_arg("cpol_setting_delete", "ctx");
+    if (!ctx || !as)
+        return cpol__null_arg("cpol_setting_delete", !ctx ? "ctx" : "as");
     rc = check_key("cpol_setting_delete", key, 0, &a.key_len);
     if (rc < 0)
         return rc;
+    a.as = as;
     a.key = key;
     return cpol__ctx_atomic(ctx, delete_body, &a);
 }
 
-int cpol_setting_iter_new(cpol_ctx *ctx, const char *prefix, cpol_setting_iter **out)
+int cpol_setting_iter_new(cpol_ctx *ctx, const cpol_actor *as, const char *prefix, cpol_setting_iter **out)
 {
     cpol_setting_iter *it;
     cpol_query *q = NULL;
@@ -178,15 +242,16 @@ int cpol_setting_iter_new(cpol_ctx *ctx, const char *prefix, cpol_setting_iter *
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx)
-        return cpol__null_arg("cpol_setting_iter_new", "ctx");
-    if (!out)
-        return cpol__null_arg("cpol_setting_iter_new", "out");
+    if (!ctx || !as || !out)
+        return cpol__null_arg("cpol_setting_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
     if (prefix) {
         rc = check_key("cpol_setting_iter_new", prefix, 1, &len);
         if (rc < 0)
             return rc;
     }
+    rc = read_access(ctx, as);
+    if (rc < 0)
+        return rc;
     it = cpol__calloc(1, sizeof *it);
     if (!it)
         return cpol__oom();

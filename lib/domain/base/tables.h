@@ -36,7 +36,13 @@ extern const cpol_table cpol__table_assignment;
 /* audit.c */
 enum {
     AUDIT_ID, AUDIT_STATION, AUDIT_AT, AUDIT_ACTOR, AUDIT_ROLE, AUDIT_KIND, AUDIT_OBJECT, AUDIT_ACTION,
-    AUDIT_BEFORE, AUDIT_AFTER, AUDIT_REASON, AUDIT_NCOLS
+    AUDIT_BEFORE, AUDIT_AFTER, AUDIT_REASON,
+    /* the tamper-evident chain (audit_chain.c), schema version 4 */
+    AUDIT_CHAIN,    /* the station, or the nil id for entries of no station */
+    AUDIT_SEQ,      /* 1, 2, … within the chain */
+    AUDIT_ROWS,     /* the rows this mutation wrote: table, key, SM3 of the row */
+    AUDIT_HASH,     /* SM3 over the previous entry's hash and this entry */
+    AUDIT_NCOLS
 };
 extern const cpol_table cpol__table_audit;
 

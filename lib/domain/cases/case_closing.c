@@ -80,23 +80,13 @@ static int volunteer_role(int role)
     return !cpol_role_is_staff(role);
 }
 
-/* The source id of a case's outcome award: the case id with its variant
- * bits set to 110, so it is distinct from the lead award (the case id
- * itself) and from that award's reversal (version nibble 8), and a retried
- * close finds it. One outcome award per case, ever. */
-static void outcome_source(const cpol_id *case_id, cpol_id *out)
-{
-    *out = *case_id;
-    out->bytes[8] = (unsigned char)(0xC0 | (out->bytes[8] & 0x1F));
-}
-
 /* Mediated on the spot by a volunteer → the handler earns mediation
  * points; a rectified hazard reported by a volunteer → the reporter earns
  * hazard points. Nobody is awarded for a case they close themselves. */
 static int award_outcome(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, cpol__case_event *ev)
 {
     int outcome = (int)cpol__record_int(row, CASE_OUTCOME), kind = 0, rc;
-    cpol_id person, station, case_id, source;
+    cpol_id person, station, case_id;
     int64_t awarded = 0;
     if (outcome == CPOL_OUTCOME_MEDIATED && cpol__record_int(row, CASE_TIER) == CPOL_TIER_ON_THE_SPOT &&
         cpol__record_get_id(row, CASE_HANDLER, &person))
@@ -111,8 +101,9 @@ static int award_outcome(cpol_ctx *ctx, const cpol_actor *as, const cpol_record 
     if (rc <= 0)
         return rc;
     cpol__record_get_id(row, CASE_ID, &case_id);
-    outcome_source(&case_id, &source);
-    rc = cpol__points_auto_award(ctx, as, &person, kind, &source, &awarded);
+    /* the source is the case: the ledger rewards it once per kind (a lead
+     * award for the same case is of another kind) */
+    rc = cpol__points_auto_award(ctx, as, &person, kind, &case_id, &awarded);
     if (rc >= 0 && awarded > 0)
         snprintf(ev->detail, sizeof ev->detail, "%s points +%lld", cpol_earning_kind_name(kind), (long long)awarded);
     return rc;
@@ -122,7 +113,6 @@ static int check_close(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *r
 {
     const cpol_value *recurred = &row->vals[CASE_RECURRED];
     int tier = (int)cpol__record_int(row, CASE_TIER);
-    (void)ctx;
     if (ev->from == CPOL_CASE_FED_BACK)
         return cpol__error(CPOL_ERULE, "a case is closed only after a follow-up visit (回访); none is recorded");
     if (recurred->type == CPOL_VALUE_INT && recurred->u.i)
@@ -132,9 +122,9 @@ static int check_close(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *r
         return cpol__error(CPOL_ERULE, "a case handled at the station leadership tier is closed only by a station "
                                        "leader, not by a %s",
                            cpol_role_name(as->role));
-    if (cpol__case_is_handler(as, row))
-        return cpol__error(CPOL_ERULE, "nobody closes a case they handled: the evaluation (评价) is someone else's");
-    return CPOL_OK;
+    /* the whole history counts: a handler who reassigned the case away
+     * before it was resolved still evaluates their own work */
+    return cpol__case_check_judge(ctx, as, row, "closes", "the evaluation (评价)");
 }
 
 static int close_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpol__case_event *ev, void *arg)

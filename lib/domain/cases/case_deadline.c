@@ -158,14 +158,17 @@ int cpol_case_deadline_set(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *s
     return cpol__ctx_atomic(ctx, set_body, &a);
 }
 
-int cpol_case_deadline_get(cpol_ctx *ctx, const cpol_id *station, int grade, int stage, int64_t *out)
+int cpol_case_deadline_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int grade, int stage,
+                           int64_t *out)
 {
     int rc;
-    if (!ctx || !station || !out)
-        return cpol__null_arg("cpol_case_deadline_get", !ctx ? "ctx" : !station ? "station" : "out");
+    if (!ctx || !as || !station || !out)
+        return cpol__null_arg("cpol_case_deadline_get", !ctx ? "ctx" : !as ? "as" : !station ? "station" : "out");
     rc = check_grade_stage("cpol_case_deadline_get", grade, stage);
     if (rc >= 0)
         rc = cpol__case_require_station(ctx, "cpol_case_deadline_get", station);
+    if (rc >= 0)
+        rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, station);
     if (rc >= 0)
         rc = cpol__case_deadline(ctx, station, grade, stage, out);
     return rc;

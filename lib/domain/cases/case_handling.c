@@ -83,6 +83,11 @@ static int check_responder(cpol_ctx *ctx, const cpol_actor *as, const cpol_recor
     rc = cpol__load(ctx, &cpol__table_person, responder, "responder", &p);
     if (rc < 0)
         return rc;
+    rc = cpol__case_check_named(ctx, as, responder, "responder");
+    if (rc < 0) {
+        cpol__record_free(p);
+        return rc;
+    }
     snprintf(name, size, "%s", cpol__record_text_or_empty(p, PERSON_NAME));
     cpol__record_get_id(p, PERSON_STATION, &home);
     cpol__record_free(p);
@@ -111,8 +116,8 @@ static int arrive_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, c
     if (first->type == CPOL_VALUE_NULL || at < cpol__record_int(row, CASE_FIRST_ARRIVAL_AT))
         cpol__value_set_int(&row->vals[CASE_FIRST_ARRIVAL_AT], at);
     ev->at = at;
-    ev->subject = a->responder;
-    snprintf(ev->detail, sizeof ev->detail, "%s on the scene %lld s after the report", name,
+    ev->subject = a->responder; /* who arrived: the subject, never the audit summary */
+    snprintf(ev->detail, sizeof ev->detail, "on the scene %lld s after the report",
              (long long)((at - reported) / 1000));
     return CPOL_OK;
 }

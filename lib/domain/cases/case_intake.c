@@ -207,6 +207,8 @@ static int report_body(cpol_ctx *ctx, void *arg)
         cpol_record *p;
         rc = cpol__load(ctx, &cpol__table_person, f->reporter, "reporter", &p);
         cpol__record_free(p);
+        if (rc >= 0)
+            rc = cpol__case_check_named(ctx, a->as, f->reporter, "reporter");
     }
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_case, &r);
@@ -279,21 +281,21 @@ static int party_exists(cpol_ctx *ctx, const cpol_id *case_id, const cpol_id *pe
     return rc < 0 ? rc : n > 0;
 }
 
-static int party_check(cpol_ctx *ctx, const party_args *a, const cpol_record *c, const cpol_id *station,
-                       char *label, size_t size)
+static int party_check(cpol_ctx *ctx, const party_args *a, const cpol_record *c, const cpol_id *station)
 {
+    char label[CPOL_PERSON_NAME_MAX + 1];
     int state = (int)cpol__record_int(c, CASE_STATE), rc;
     rc = cpol__authorize(ctx, a->as, cpol__case_is_reporter(a->as, c) ? CPOL_PERM_CASE_REPORT : CPOL_PERM_CASE_TRIAGE,
                          station);
     if (rc >= 0 && (state == CPOL_CASE_CLOSED || state == CPOL_CASE_REJECTED))
         rc = cpol__error(CPOL_ESTATE, "a case that is %s takes no new parties", cpol_case_state_name(state));
-    if (rc < 0 || !a->person) {
-        snprintf(label, size, "%s", a->name ? a->name : "");
+    if (rc < 0 || !a->person)
         return rc;
-    }
-    cpol__team_person_name(ctx, a->person, label, size);
     rc = cpol__person_exists(ctx, a->person);
+    if (rc >= 0)
+        rc = cpol__case_check_named(ctx, a->as, a->person, "person");
     if (rc >= 0) {
+        cpol__team_person_name(ctx, a->person, label, sizeof label);
         rc = party_exists(ctx, a->case_id, a->person);
         if (rc > 0)
             rc = cpol__error(CPOL_EEXISTS, "%s is already a party to the case", label);
@@ -306,12 +308,12 @@ static int party_body(cpol_ctx *ctx, void *arg)
     party_args *a = arg;
     cpol_record *c, *r = NULL;
     cpol_id station;
-    char label[CPOL_PERSON_NAME_MAX + 1];
+    char party[37], after[64];
     int rc = cpol__case_load(ctx, a->case_id, &c);
     if (rc < 0)
         return rc;
     cpol__record_get_id(c, CASE_STATION, &station);
-    rc = party_check(ctx, a, c, &station, label, sizeof label);
+    rc = party_check(ctx, a, c, &station);
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_case_party, &r);
     if (rc >= 0) {
@@ -329,8 +331,11 @@ static int party_body(cpol_ctx *ctx, void *arg)
     }
     if (rc >= 0)
         rc = cpol__store_insert(ctx->store, r);
-    if (rc >= 0)
-        rc = cpol__audit(ctx, a->as, "case", a->case_id, &station, "case.party.add", "", label, NULL);
+    if (rc >= 0) { /* the party row, not who it is: the trail is read more widely than parties may be */
+        cpol__id_text(&a->id, party);
+        snprintf(after, sizeof after, "party %s (%s)", party, a->person ? "registered person" : "by name");
+        rc = cpol__audit(ctx, a->as, "case", a->case_id, &station, "case.party.add", "", after, NULL);
+    }
     cpol__record_free(r);
     cpol__record_free(c);
     return rc;

@@ -1,6 +1,9 @@
 /* Reading cases: snapshots, listings and a case's history, with the reporter
  * of a protected case (informant tips, confidential reports) hidden from
- * everyone but holders of person.sensitive and the reporter. */
+ * every reader who is not cleared (docs/permissions.md) and not the
+ * reporter, and every field that names a covert person (reporter, handler,
+ * an event's actor or subject) blanked for such a reader. The reader is
+ * fixed when the snapshot or listing is made (domain/base/reader.h). */
 #include <stddef.h>
 #include <string.h>
 
@@ -18,9 +21,8 @@ struct cpol_case {
     cpol_id id, station, area, handler, team, reporter, duplicate_of;
     int has_handler, has_team, has_reporter, has_duplicate;
     int masked;            /* the reporter is hidden from this reader */
-    /* who reads, for masking rows of a listing */
-    int sees_sensitive, viewer_is_person;
-    cpol_id viewer;
+    int confidential;      /* as this reader sees it (see case_refresh()) */
+    cpol__case_reader reader;   /* who reads, fixed when the snapshot or listing was made */
 };
 
 struct cpol_case_iter {
@@ -31,10 +33,12 @@ struct cpol_case_iter {
 struct cpol_case_event {
     cpol_record *row;      /* first member: see snapshot.h */
     cpol_id id, actor, subject;
-    int has_actor, has_subject;
+    int has_actor;         /* 1 shown, 0 none, -1 hidden (its role hidden too) */
+    int has_subject;
     int hide_reporter;     /* set by the iterator: the reader may not see who reported */
     cpol_id reporter;
     int has_reporter;
+    cpol__case_reader reader;
 };
 
 struct cpol_case_event_iter {
@@ -44,21 +48,49 @@ struct cpol_case_event_iter {
 
 /* ---- access ---- */
 
-static int hidden_from(const cpol_actor *as, const cpol_record *row)
-{
-    return cpol__record_int(row, CASE_CONFIDENTIAL) && !cpol__actor_sees_sensitive(as) &&
-           !cpol__case_is_reporter(as, row);
-}
-
-int cpol__case_may_read(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, int *masked_out)
+int cpol__case_may_read(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row)
 {
     cpol_id station;
-    int rc = CPOL_OK;
-    if (!cpol__case_is_reporter(as, row) && !cpol__case_is_handler(as, row)) {
-        cpol__record_get_id(row, CASE_STATION, &station);
-        rc = cpol__authorize(ctx, as, CPOL_PERM_CASE_VIEW, &station);
-    }
-    *masked_out = hidden_from(as, row);
+    int own = cpol__case_is_reporter(as, row) || cpol__case_is_handler(as, row);
+    cpol__record_get_id(row, CASE_STATION, &station);
+    /* one's own case needs no case.view, but still a role that works now */
+    return cpol__authorize(ctx, as, own ? CPOL__PERM_ANY : CPOL_PERM_CASE_VIEW, &station);
+}
+
+int cpol__case_reader_open(cpol_ctx *ctx, const cpol_actor *as, cpol__case_reader *r)
+{
+    int rc = cpol__reader_open(ctx, as, &r->hides);
+    r->cleared = r->hides.cleared;
+    r->has_self = as && !as->system;
+    if (r->has_self)
+        r->self = as->person;
+    return rc;
+}
+
+int cpol__case_reader_hides(cpol_store *store, cpol__case_reader *r, const cpol_id *person, int *hidden)
+{
+    return cpol__reader_hides(store, &r->hides, person, hidden);
+}
+
+int cpol__case_reporter_masked(cpol_store *store, cpol__case_reader *r, const cpol_record *row, int *masked)
+{
+    cpol_id reporter;
+    int hidden = 0, rc = CPOL_OK;
+    int has = cpol__record_get_id(row, CASE_REPORTER, &reporter);
+    *masked = 0;
+    if (has && r->has_self && cpol_id_compare(&reporter, &r->self) == 0)
+        return CPOL_OK;
+    if (has)
+        rc = cpol__case_reader_hides(store, r, &reporter, &hidden);
+    *masked = hidden || (cpol__record_int(row, CASE_CONFIDENTIAL) && !r->cleared);
+    return rc;
+}
+
+int cpol__case_check_named(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, const char *what)
+{
+    int hidden, rc = cpol__person_hidden(ctx, as, person, &hidden);
+    if (rc >= 0 && hidden)
+        rc = cpol__not_found(what, person);
     return rc;
 }
 
@@ -67,8 +99,7 @@ int cpol__case_may_read(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *
 static int case_refresh(cpol_store *store, void *snap)
 {
     cpol_case *c = snap;
-    int confidential = (int)cpol__record_int(c->row, CASE_CONFIDENTIAL);
-    (void)store;
+    int hidden = 0, rc;
     cpol__record_get_id(c->row, CASE_ID, &c->id);
     cpol__record_get_id(c->row, CASE_STATION, &c->station);
     cpol__record_get_id(c->row, CASE_AREA, &c->area);
@@ -76,17 +107,16 @@ static int case_refresh(cpol_store *store, void *snap)
     c->has_team = cpol__record_get_id(c->row, CASE_TEAM, &c->team);
     c->has_reporter = cpol__record_get_id(c->row, CASE_REPORTER, &c->reporter);
     c->has_duplicate = cpol__record_get_id(c->row, CASE_DUPLICATE_OF, &c->duplicate_of);
-    c->masked = confidential && !c->sees_sensitive &&
-                !(c->has_reporter && c->viewer_is_person && cpol_id_compare(&c->reporter, &c->viewer) == 0);
-    return CPOL_OK;
-}
-
-static void set_viewer(cpol_case *c, const cpol_actor *as)
-{
-    c->sees_sensitive = cpol__actor_sees_sensitive(as);
-    c->viewer_is_person = !as->system;
-    if (!as->system)
-        c->viewer = as->person;
+    rc = cpol__case_reporter_masked(store, &c->reader, c->row, &c->masked);
+    /* a covert reporter of a case not marked confidential reads as a
+     * confidential report: a masked reporter on an ordinary case would say
+     * that its reporter is an informant */
+    c->confidential = (int)cpol__record_int(c->row, CASE_CONFIDENTIAL) || c->masked;
+    if (rc >= 0 && c->has_handler) /* an informant handling on the spot */
+        rc = cpol__case_reader_hides(store, &c->reader, &c->handler, &hidden);
+    if (hidden)
+        c->has_handler = 0;
+    return rc;
 }
 
 int cpol_case_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_case **out)
@@ -100,10 +130,11 @@ int cpol_case_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_c
     c = cpol__calloc(1, sizeof *c);
     if (!c)
         return cpol__oom();
-    set_viewer(c, as);
     rc = cpol__case_load(ctx, id, &c->row);
     if (rc >= 0)
-        rc = cpol__case_may_read(ctx, as, c->row, &c->masked);
+        rc = cpol__case_may_read(ctx, as, c->row);
+    if (rc >= 0)
+        rc = cpol__case_reader_open(ctx, as, &c->reader);
     if (rc >= 0)
         rc = case_refresh(ctx->store, c);
     if (rc < 0) {
@@ -140,7 +171,6 @@ GET_INT(state, CASE_STATE)
 GET_INT(risk_grade, CASE_RISK_GRADE)
 GET_INT(tier, CASE_TIER)
 GET_INT(outcome, CASE_OUTCOME)
-GET_INT(confidential, CASE_CONFIDENTIAL)
 GET_INT(satisfaction, CASE_SATISFACTION)
 GET_TIME(reported_at, CASE_REPORTED_AT)
 GET_TIME(resolved_at, CASE_RESOLVED_AT)
@@ -160,6 +190,11 @@ const char *cpol_case_reporter_name(const cpol_case *c)
 int cpol_case_reporter_masked(const cpol_case *c)
 {
     return c ? c->masked : 0;
+}
+
+int cpol_case_confidential(const cpol_case *c)
+{
+    return c ? c->confidential : 0;
 }
 
 const char *cpol_case_address(const cpol_case *c)
@@ -296,6 +331,7 @@ int cpol__case_filter_query(cpol_ctx *ctx, const cpol_actor *as, const cpol_case
 int cpol_case_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *filter, cpol_case_iter **out)
 {
     cpol_case_filter f = CPOL_CASE_FILTER_INIT;
+    cpol__case_reader reader;
     cpol_query *q = NULL;
     void *it = NULL;
     int rc;
@@ -311,12 +347,14 @@ int cpol_case_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filt
     }
     rc = cpol__case_filter_query(ctx, as, &f, &q);
     if (rc >= 0)
+        rc = cpol__case_reader_open(ctx, as, &reader);
+    if (rc >= 0)
         rc = cpol__snapshot_iter_new(ctx, q, sizeof(cpol_case_iter), offsetof(cpol_case_iter, current),
                                      case_refresh, &it);
     cpol__query_free(q);
     if (rc < 0)
         return rc;
-    set_viewer(&((cpol_case_iter *)it)->current, as);
+    ((cpol_case_iter *)it)->current.reader = reader;
     *out = it;
     return CPOL_OK;
 }
@@ -339,21 +377,32 @@ void cpol_case_iter_free(cpol_case_iter *it)
 
 /* ---- history ---- */
 
+/* A person field of an event the reader may not see: the masked reporter
+ * of the case, or anyone covert (an informant recording, handling, arriving). */
+static int event_hides(cpol_store *store, cpol_case_event *e, const cpol_id *person, int *hidden)
+{
+    *hidden = e->hide_reporter && e->has_reporter && cpol_id_compare(person, &e->reporter) == 0;
+    return *hidden ? CPOL_OK : cpol__case_reader_hides(store, &e->reader, person, hidden);
+}
+
 static int event_refresh(cpol_store *store, void *snap)
 {
     cpol_case_event *e = snap;
-    (void)store;
+    int hidden = 0, rc = CPOL_OK;
     cpol__record_get_id(e->row, EVENT_ID, &e->id);
     e->has_actor = cpol__record_get_id(e->row, EVENT_ACTOR, &e->actor);
     e->has_subject = cpol__record_get_id(e->row, EVENT_SUBJECT, &e->subject);
-    if (e->hide_reporter && e->has_reporter) {
-        /* who tipped shows as the report's subject and as whoever recorded it */
-        if (e->has_subject && cpol_id_compare(&e->subject, &e->reporter) == 0)
-            e->has_subject = 0;
-        if (e->has_actor && cpol_id_compare(&e->actor, &e->reporter) == 0)
-            e->has_actor = -1;
-    }
-    return CPOL_OK;
+    if (e->has_actor)
+        rc = event_hides(store, e, &e->actor, &hidden);
+    if (hidden)
+        e->has_actor = -1;
+    hidden = 0;
+    /* subjects that are not people (a referral, the original case) are never covert */
+    if (rc >= 0 && e->has_subject)
+        rc = event_hides(store, e, &e->subject, &hidden);
+    if (hidden)
+        e->has_subject = 0;
+    return rc;
 }
 
 int cpol_case_event_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *case_id,
@@ -361,6 +410,7 @@ int cpol_case_event_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id 
 {
     cpol_record *row = NULL;
     cpol_query *q = NULL;
+    cpol__case_reader reader;
     void *it = NULL;
     int masked = 0, rc;
     if (out)
@@ -369,7 +419,11 @@ int cpol_case_event_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id 
         return cpol__null_arg("cpol_case_event_iter_new", !ctx ? "ctx" : !as ? "as" : !case_id ? "case_id" : "out");
     rc = cpol__case_load(ctx, case_id, &row);
     if (rc >= 0)
-        rc = cpol__case_may_read(ctx, as, row, &masked);
+        rc = cpol__case_may_read(ctx, as, row);
+    if (rc >= 0)
+        rc = cpol__case_reader_open(ctx, as, &reader);
+    if (rc >= 0)
+        rc = cpol__case_reporter_masked(ctx->store, &reader, row, &masked);
     if (rc >= 0)
         rc = cpol__query_new(&cpol__table_case_event, &q);
     if (rc >= 0)
@@ -381,6 +435,7 @@ int cpol_case_event_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id 
         cpol_case_event *e = &((cpol_case_event_iter *)it)->current;
         e->hide_reporter = masked;
         e->has_reporter = cpol__record_get_id(row, CASE_REPORTER, &e->reporter);
+        e->reader = reader;
         *out = it;
     }
     cpol__query_free(q);

@@ -46,6 +46,7 @@ typedef struct rpair {
 
 typedef struct repeat_args {
     const cpol_actor *as;
+    cpol__case_reader reader;   /* persons hidden from it are never a key */
     cpol_case_repeat_query q;
     cpol_id station;
     rcase *cases;
@@ -87,8 +88,7 @@ static int load_cases(cpol_ctx *ctx, repeat_args *a)
     cpol_cursor *c = NULL;
     cpol_record *r = NULL;
     size_t cap = 0;
-    int sees = cpol__actor_sees_sensitive(a->as);
-    int rc = cpol__case_area_query(ctx, a->q.area, a->q.from, a->q.to, &q);
+    int masked = 0, rc = cpol__case_area_query(ctx, a->q.area, a->q.from, a->q.to, &q);
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_case, &r);
     if (rc >= 0)
@@ -104,8 +104,8 @@ static int load_cases(cpol_ctx *ctx, repeat_args *a)
         memset(k, 0, sizeof *k);
         cpol__record_get_id(r, CASE_ID, &k->id);
         cpol__record_get_id(r, CASE_AREA, &k->area);
-        k->has_reporter = cpol__record_get_id(r, CASE_REPORTER, &k->reporter) &&
-                          (sees || !cpol__record_int(r, CASE_CONFIDENTIAL) || cpol__case_is_reporter(a->as, r));
+        rc = cpol__case_reporter_masked(ctx->store, &a->reader, r, &masked);
+        k->has_reporter = cpol__record_get_id(r, CASE_REPORTER, &k->reporter) && !masked;
         k->category = (int)cpol__record_int(r, CASE_CATEGORY);
         k->state = (int)cpol__record_int(r, CASE_STATE);
         k->grade = (int)cpol__record_int(r, CASE_RISK_GRADE);
@@ -120,7 +120,7 @@ static int load_cases(cpol_ctx *ctx, repeat_args *a)
     return rc == CPOL_DONE ? CPOL_OK : rc;
 }
 
-/* Registered parties of case c, each once, and the reporter if visible. */
+/* Registered parties of case c, each once, and the reporter, if visible. */
 static int person_pairs(cpol_ctx *ctx, repeat_args *a, size_t c)
 {
     cpol_query *q;
@@ -140,12 +140,14 @@ static int person_pairs(cpol_ctx *ctx, repeat_args *a, size_t c)
         rc = cpol__cursor_open(ctx->store, q, &cur);
     while (rc >= 0 && (rc = cpol__cursor_next(cur, r)) == CPOL_OK) {
         cpol_id person;
-        int dup = 0;
+        int dup = 0, hidden = 0;
         if (!cpol__record_get_id(r, PARTY_PERSON, &person))
             continue;
         for (i = first; i < a->npairs; i++)
             dup |= cpol_id_compare(&a->pairs[i].key, &person) == 0;
         if (!dup)
+            rc = cpol__case_reader_hides(ctx->store, &a->reader, &person, &hidden);
+        if (rc >= 0 && !dup && !hidden)
             rc = add_pair(a, &person, NULL, 0, c);
     }
     cpol__cursor_close(cur);
@@ -335,6 +337,8 @@ static int repeat_authorize(cpol_ctx *ctx, repeat_args *a)
     int rc = cpol__case_area_scope(ctx, a->as, a->q.area, "repeat analysis", &a->station);
     if (rc >= 0 && a->q.raise_grade)
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_CASE_TRIAGE, &a->station);
+    if (rc >= 0)
+        rc = cpol__case_reader_open(ctx, a->as, &a->reader);
     return rc;
 }
 

@@ -147,8 +147,12 @@ static int duty_body(cpol_ctx *ctx, void *arg)
     cpol_record *p, *r = NULL;
     cpol_id station, id;
     int found = 0, rc = cpol__load(ctx, &cpol__table_person, a->person, "person", &p);
-    if (rc < 0)
+    if (rc >= 0)
+        rc = cpol__case_check_named(ctx, a->as, a->person, "person");
+    if (rc < 0) {
+        cpol__record_free(p);
         return rc;
+    }
     if (!cpol__record_get_id(p, PERSON_STATION, &station))
         rc = cpol__error(CPOL_ERULE, "the person is registered under no police station");
     if (rc >= 0 && (a->as->system || cpol_id_compare(&a->as->person, a->person) != 0))
@@ -247,17 +251,26 @@ static int add_responder(cpol_responder_iter *it, const cpol_responder *r)
     return CPOL_OK;
 }
 
-/* One active membership: rank its person if on duty and not ranked yet. */
-static int consider(cpol_ctx *ctx, cpol_responder_iter *it, const cpol_record *m, double lat, double lon,
-                    seen_set *seen)
+/* Where the ranking starts and who reads it. */
+typedef struct ranking {
+    double lat, lon;
+    cpol__case_reader reader;
+} ranking;
+
+/* One active membership: rank its person if on duty, not ranked yet and
+ * not hidden from the reader (an informant is nobody's nearest responder
+ * to a reader who may not know them). */
+static int consider(cpol_ctx *ctx, cpol_responder_iter *it, const cpol_record *m, ranking *k, seen_set *seen)
 {
     cpol_record *duty = NULL;
     cpol_responder r;
-    int rc;
+    int hidden = 0, rc;
     memset(&r, 0, sizeof r);
     cpol__record_get_id(m, MEMBER_PERSON, &r.person);
     rc = seen_before(seen, &r.person);
-    if (rc != 0)
+    if (rc == 0)
+        rc = cpol__case_reader_hides(ctx->store, &k->reader, &r.person, &hidden);
+    if (rc != 0 || hidden)
         return rc < 0 ? rc : CPOL_OK;
     rc = find_duty(ctx, &r.person, &duty);
     if (rc <= 0 || !cpol__record_int(duty, DUTY_ON_DUTY)) {
@@ -266,13 +279,13 @@ static int consider(cpol_ctx *ctx, cpol_responder_iter *it, const cpol_record *m
     }
     cpol__record_get_id(m, MEMBER_TEAM, &r.team);
     r.team_role = (int)cpol__record_int(m, MEMBER_ROLE);
-    r.distance = haversine_m(lat, lon, duty->vals[DUTY_LATITUDE].u.r, duty->vals[DUTY_LONGITUDE].u.r);
+    r.distance = haversine_m(k->lat, k->lon, duty->vals[DUTY_LATITUDE].u.r, duty->vals[DUTY_LONGITUDE].u.r);
     r.reported_at = cpol__record_int(duty, DUTY_REPORTED_AT);
     cpol__record_free(duty);
     return add_responder(it, &r);
 }
 
-static int rank_members(cpol_ctx *ctx, cpol_responder_iter *it, const cpol_id *station, double lat, double lon)
+static int rank_members(cpol_ctx *ctx, cpol_responder_iter *it, const cpol_id *station, ranking *k)
 {
     cpol_query *q;
     cpol_cursor *c = NULL;
@@ -288,7 +301,7 @@ static int rank_members(cpol_ctx *ctx, cpol_responder_iter *it, const cpol_id *s
     if (rc >= 0)
         rc = cpol__cursor_open(ctx->store, q, &c);
     while (rc >= 0 && (rc = cpol__cursor_next(c, m)) == CPOL_OK)
-        rc = consider(ctx, it, m, lat, lon, &seen);
+        rc = consider(ctx, it, m, k, &seen);
     cpol__cursor_close(c);
     cpol__record_free(m);
     cpol__query_free(q);
@@ -310,6 +323,7 @@ int cpol_case_responders(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *cas
     cpol_record *row = NULL;
     cpol_responder_iter *it;
     cpol_id station;
+    ranking k;
     int rc;
     if (out)
         *out = NULL;
@@ -328,7 +342,12 @@ int cpol_case_responders(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *cas
     if (rc >= 0 && row->vals[CASE_LATITUDE].type != CPOL_VALUE_REAL)
         rc = cpol__error(CPOL_ERULE, "the case has no coordinates to measure distances from");
     if (rc >= 0)
-        rc = rank_members(ctx, it, &station, row->vals[CASE_LATITUDE].u.r, row->vals[CASE_LONGITUDE].u.r);
+        rc = cpol__case_reader_open(ctx, as, &k.reader);
+    if (rc >= 0) {
+        k.lat = row->vals[CASE_LATITUDE].u.r;
+        k.lon = row->vals[CASE_LONGITUDE].u.r;
+        rc = rank_members(ctx, it, &station, &k);
+    }
     cpol__record_free(row);
     if (rc < 0) {
         cpol_responder_iter_free(it);

@@ -36,11 +36,24 @@ static int award_lead(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *ro
     return rc;
 }
 
+/* 1 if the acting person recorded the report (the actor of its report step). */
+static int recorded_it(const cpol_actor *as, const cpol_record *row)
+{
+    cpol_id recorder;
+    return !as->system && cpol__record_get_id(row, CASE_RECORDED_BY, &recorder) &&
+           cpol_id_compare(&recorder, &as->person) == 0;
+}
+
 static int verify_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpol__case_event *ev, void *arg)
 {
     (void)arg;
     if (cpol__case_is_reporter(as, row))
         return cpol__error(CPOL_ERULE, "nobody verifies their own report: screening is done by someone else");
+    /* naming someone else as the reporter would otherwise let the recorder
+     * verify a lead they made up and award its points to that person */
+    if (recorded_it(as, row))
+        return cpol__error(CPOL_ERULE, "nobody verifies a report they recorded, whatever reporter it names: "
+                                       "screening is done by someone else");
     return award_lead(ctx, as, row, ev);
 }
 
@@ -92,7 +105,7 @@ static int reject_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, c
              a->reason == CPOL_REJECT_DUPLICATE ? "duplicate" : "unfounded");
     /* a verified lead that proves false or repeated earns nothing */
     if (rc >= 0 && ev->from != CPOL_CASE_REPORTED)
-        rc = cpol__points_auto_reverse(ctx, as, &case_id, ev->note);
+        rc = cpol__points_auto_reverse(ctx, as, CPOL_EARN_CASE_LEAD, &case_id, ev->note);
     return rc;
 }
 

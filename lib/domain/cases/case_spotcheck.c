@@ -263,19 +263,25 @@ typedef struct decide_args {
     const char *note;
 } decide_args;
 
+/* A check is independent or worthless. */
+static int check_checker(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row)
+{
+    return cpol__case_check_judge(ctx, as, row, "spot-checks", "the check (抽查)");
+}
+
 static int confirm_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpol__case_event *ev, void *arg)
 {
-    (void)ctx;
-    (void)as;
-    (void)row;
+    int rc = check_checker(ctx, as, row);
     ev->subject = arg;
     snprintf(ev->detail, sizeof ev->detail, "spot check confirmed the result");
-    return CPOL_OK;
+    return rc;
 }
 
 static int reopen_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpol__case_event *ev, void *arg)
 {
-    (void)as;
+    int rc = check_checker(ctx, as, row);
+    if (rc < 0)
+        return rc;
     cpol__case_apply_reopen(ctx, row, ev);
     ev->subject = arg;
     return CPOL_OK;

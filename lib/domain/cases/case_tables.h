@@ -8,6 +8,7 @@
  *   case_handling.c  case_referral; arrivals, resolving, referrals
  *   case_closing.c   feedback, follow-up visits, closing (outcome points), reopening
  *   case_read.c      snapshots, masking, listings, the history
+ *   case_insiders.c  who may not judge their own work; lowering a case's tier
  *   case_deadline.c  case_deadline; deadlines and the overdue tick
  *   case_responders.c duty_position; nearest on-duty responders
  *   case_spotcheck.c case_spot_check and the seeded sampler (case_rng.c)
@@ -22,6 +23,7 @@
 #include <commpolice/case_analysis.h>
 #include <commpolice/case_metrics.h>
 
+#include "domain/base/reader.h"
 #include "store/record.h"
 #include "store/store.h"
 
@@ -152,9 +154,10 @@ void cpol__case_apply_reopen(cpol_ctx *ctx, cpol_record *row, cpol__case_event *
 /* ---- tiers (case_tiers.c) ---- */
 
 /* CPOL_ERULE unless `person` holds an active role fitting `tier` at the
- * station (and, at the team tier, is an active member of `team`). */
-int cpol__case_check_handler(cpol_ctx *ctx, const cpol_id *person, int tier, const cpol_id *team,
-                             const cpol_id *station);
+ * station (and, at the team tier, is an active member of `team`);
+ * CPOL_ENOTFOUND for an unknown person or one hidden from `as`. */
+int cpol__case_check_handler(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int tier,
+                             const cpol_id *team, const cpol_id *station);
 
 /* 1 if the person holds an active assignment at the station whose role
  * satisfies pred (NULL: any role), 0 if not, <0 on error. */
@@ -167,9 +170,35 @@ int cpol__case_apply_grade(cpol_ctx *ctx, cpol_record *row, int grade, cpol__cas
 
 /* ---- reading (case_read.c) ---- */
 
-/* May `as` read the case (case.view at its station, or reporter/handler)?
- * *masked_out: whether the reporter must be hidden from it. */
-int cpol__case_may_read(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, int *masked_out);
+/* Who reads a case, a listing or a history, fixed when it is opened (an
+ * iterator outlives the call and the actor handle): the reader of
+ * domain/base/reader.h, which decides who is hidden, plus what the case
+ * rules need. */
+typedef struct cpol__case_reader {
+    cpol__reader hides;
+    int cleared;       /* may learn who tipped (docs/permissions.md) */
+    int has_self;      /* a person, not the system actor */
+    cpol_id self;
+} cpol__case_reader;
+int cpol__case_reader_open(cpol_ctx *ctx, const cpol_actor *as, cpol__case_reader *r);
+/* *hidden = 1 if `person` is hidden from the reader (covert, see reader.h). */
+int cpol__case_reader_hides(cpol_store *store, cpol__case_reader *r, const cpol_id *person, int *hidden);
+
+/* May `as` read the case (case.view at its station, or its reporter or
+ * handler through an active assignment)? */
+int cpol__case_may_read(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row);
+
+/* *masked = 1 if the case's reporter must not be shown to the reader: the
+ * case is protected (informant tip, confidential) and the reader is neither
+ * cleared nor the reporter, or the reporter is a person hidden from the
+ * reader (covert), whatever the case says. */
+int cpol__case_reporter_masked(cpol_store *store, cpol__case_reader *r, const cpol_record *row, int *masked);
+
+/* Writes by `as` that name `person` (as reporter, party, handler,
+ * responder...): a person hidden from `as` is answered exactly as an unknown
+ * one, CPOL_ENOTFOUND "<what> <uuid> does not exist", so a write is no
+ * oracle for who is covert. */
+int cpol__case_check_named(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, const char *what);
 
 /* Check a listing filter (CPOL_EVERSION, CPOL_EINVALID naming func), and
  * build its query after authorising case.view, limited to the actor's
@@ -188,6 +217,28 @@ int cpol__case_area_scope(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *ar
 
 /* A query over the cases at an area or below, reported in [from, to). */
 int cpol__case_area_query(cpol_ctx *ctx, const cpol_id *area, cpol_time from, cpol_time to, cpol_query **out);
+
+/* ---- insiders (case_insiders.c) ---- */
+
+/* Nobody judges their own work: CPOL_ERULE if the acting person, at any
+ * point of the case's history, handled it (its handler now, a handler named
+ * by an assignment, escalation or de-escalation, a responder on the scene,
+ * who resolved it) or recorded an arrival on its scene. The message says
+ * "nobody <does> a case they handled: <judgement> is someone else's". The
+ * system actor judges anything. */
+int cpol__case_check_judge(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, const char *does,
+                           const char *judgement);
+
+/* The tier the case was last at before it returned to triage (0 if never
+ * assigned): a first assignment below it lowers the case. */
+int cpol__case_prior_tier(cpol_ctx *ctx, const cpol_record *row, int *tier);
+
+/* Lowering a case (its tier, or the risk grade that sets its minimum tier)
+ * is a de-escalation: CPOL_EPERM unless `as` holds case.deescalate at the
+ * case's station (the message says what is lowered, `what`), CPOL_EINVALID
+ * without a reason. */
+int cpol__case_check_lowering(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, const char *func,
+                              const char *what, const char *reason);
 
 /* ---- deadlines (case_deadline.c) ---- */
 

@@ -101,14 +101,19 @@ static int check_team(cpol_ctx *ctx, const cpol_id *team, const cpol_id *person,
     return rc < 0 ? rc : CPOL_OK;
 }
 
-int cpol__case_check_handler(cpol_ctx *ctx, const cpol_id *person, int tier, const cpol_id *team,
-                             const cpol_id *station)
+int cpol__case_check_handler(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int tier,
+                             const cpol_id *team, const cpol_id *station)
 {
     cpol_record *p;
     char name[CPOL_PERSON_NAME_MAX + 1];
     int rc = cpol__load(ctx, &cpol__table_person, person, "handler", &p);
     if (rc < 0)
         return rc;
+    rc = cpol__case_check_named(ctx, as, person, "handler");
+    if (rc < 0) {
+        cpol__record_free(p);
+        return rc;
+    }
     snprintf(name, sizeof name, "%s", cpol__record_text_or_empty(p, PERSON_NAME));
     cpol__record_free(p);
     rc = cpol__case_holds_role(ctx, person, station, tier_rules[tier].fits);
@@ -142,11 +147,16 @@ int cpol__case_apply_grade(cpol_ctx *ctx, cpol_record *row, int grade, cpol__cas
 
 static int assess_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpol__case_event *ev, void *arg)
 {
-    int grade = *(const int *)arg;
-    (void)as;
-    if (cpol__record_int(row, CASE_RISK_GRADE) == grade)
+    int grade = *(const int *)arg, before = (int)cpol__record_int(row, CASE_RISK_GRADE), rc = CPOL_OK;
+    char what[96];
+    if (before == grade)
         return CPOL_ALREADY;
-    return cpol__case_apply_grade(ctx, row, grade, ev);
+    if (grade < before) { /* a lower grade lowers the minimum tier: the way round de-escalation */
+        snprintf(what, sizeof what, "reassessing from risk grade %s to %s", cpol_risk_grade_name(before),
+                 cpol_risk_grade_name(grade));
+        rc = cpol__case_check_lowering(ctx, as, row, "cpol_case_assess", what, ev->note);
+    }
+    return rc < 0 ? rc : cpol__case_apply_grade(ctx, row, grade, ev);
 }
 
 int cpol_case_assess(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *case_id, int grade, const char *note)
@@ -168,6 +178,24 @@ typedef struct tier_args {
     int tier;
     const cpol_id *handler, *team;
 } tier_args;
+
+/* A first assignment after the case returned to triage (a declined
+ * referral, a reopening) may not quietly land below the tier the case was
+ * at: that is a de-escalation. */
+static int check_reassignment(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, int tier,
+                              const char *note)
+{
+    char what[128];
+    int prior, rc;
+    if (cpol__record_int(row, CASE_TIER))
+        return CPOL_OK; /* assigned now: check_tier_move() refuses lowering */
+    rc = cpol__case_prior_tier(ctx, row, &prior);
+    if (rc < 0 || tier >= prior)
+        return rc;
+    snprintf(what, sizeof what, "assigning at the %s tier a case that was at the %s tier", cpol_case_tier_name(tier),
+             cpol_case_tier_name(prior));
+    return cpol__case_check_lowering(ctx, as, row, "cpol_case_assign", what, note);
+}
 
 /* The tier rules of each of the three steps. */
 static int check_tier_move(int step, const cpol_record *row, int tier)
@@ -196,26 +224,27 @@ static int tier_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpo
 {
     tier_args *a = arg;
     cpol_id station;
-    char name[CPOL_PERSON_NAME_MAX + 1];
     int before = (int)cpol__record_int(row, CASE_TIER), rc;
-    (void)as;
     cpol__record_get_id(row, CASE_STATION, &station);
     rc = check_tier_move(ev->step, row, a->tier);
+    if (rc >= 0 && ev->step == CPOL_STEP_ASSIGN)
+        rc = check_reassignment(ctx, as, row, a->tier, ev->note);
     if (rc >= 0)
-        rc = cpol__case_check_handler(ctx, a->handler, a->tier, a->team, &station);
+        rc = cpol__case_check_handler(ctx, as, a->handler, a->tier, a->team, &station);
     if (rc < 0)
         return rc;
     cpol__value_set_int(&row->vals[CASE_TIER], a->tier);
     rc = cpol__record_set_id(row, CASE_HANDLER, a->handler);
     if (rc >= 0 && a->team)
         rc = cpol__record_set_id(row, CASE_TEAM, a->team);
+    /* the handler is the event's subject; the audit summary names nobody
+     * (the trail is read more widely than who handles may be) */
     ev->subject = a->handler;
-    cpol__team_person_name(ctx, a->handler, name, sizeof name);
     if (before && before != a->tier)
-        snprintf(ev->detail, sizeof ev->detail, "tier %s (was %s), handler %s", cpol_case_tier_name(a->tier),
-                 cpol_case_tier_name(before), name);
+        snprintf(ev->detail, sizeof ev->detail, "tier %s (was %s)", cpol_case_tier_name(a->tier),
+                 cpol_case_tier_name(before));
     else
-        snprintf(ev->detail, sizeof ev->detail, "tier %s, handler %s", cpol_case_tier_name(a->tier), name);
+        snprintf(ev->detail, sizeof ev->detail, "tier %s", cpol_case_tier_name(a->tier));
     return rc;
 }
 

@@ -40,6 +40,31 @@ struct cpol_assignment_iter {
     cpol_assignment current;
 };
 
+/* 1 if the assignment's person is hidden from `as` (0 on error, *rc set). */
+static int hidden_assignment(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, int *rc)
+{
+    cpol_id person;
+    int hidden;
+    cpol__record_get_id(row, ASSIGN_PERSON, &person);
+    *rc = cpol__person_hidden(ctx, as, &person, &hidden);
+    return *rc >= 0 && hidden;
+}
+
+/* Whoever records that someone becomes an informant learns who they are:
+ * only a cleared actor may, so the role is never known to an uncleared one. */
+static int check_informant_enrolment(cpol_ctx *ctx, const cpol_actor *as, int role)
+{
+    int cleared;
+    if (role != CPOL_ROLE_INFORMANT)
+        return CPOL_OK;
+    cleared = cpol__reader_cleared(ctx, as);
+    if (cleared < 0)
+        return cleared;
+    return cleared ? CPOL_OK
+                   : cpol__error(CPOL_EPERM, "enrolling a %s needs %s: the role is covert", cpol_role_name(role),
+                                 cpol_permission_name(CPOL_PERM_PERSON_SENSITIVE));
+}
+
 /* The lifecycle: which step leads where, who may take it, whether a reason
  * is required, and the action recorded in the audit trail. */
 typedef struct step_rule {
@@ -148,6 +173,10 @@ static int open_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0)
         rc = cpol__authorize(ctx, a->as, a->staff ? CPOL_PERM_ROLE_APPOINT : CPOL_PERM_VOLUNTEER_ENROL,
                              has_station ? &station : NULL);
+    if (rc >= 0)
+        rc = cpol__refuse_hidden_person(ctx, a->as, a->person);
+    if (rc >= 0)
+        rc = check_informant_enrolment(ctx, a->as, a->role);
     if (rc >= 0) {
         rc = live_duplicate(ctx, a->person, a->role, a->area);
         if (rc > 0)
@@ -174,8 +203,8 @@ static int open_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0)
         rc = cpol__store_insert(ctx->store, r);
     if (rc >= 0) {
-        snprintf(after, sizeof after, "%s %s %s", cpol__record_text_or_empty(person, PERSON_NAME),
-                 cpol_role_name(a->role), a->staff ? "active" : "applied");
+        /* no name: the assignment (the entry's object) says whose it is */
+        snprintf(after, sizeof after, "%s %s", cpol_role_name(a->role), a->staff ? "active" : "applied");
         rc = cpol__audit(ctx, a->as, "assignment", &a->id, has_station ? &station : NULL,
                          a->staff ? "role.appoint" : "volunteer.apply", NULL, after, a->reason);
     }
@@ -261,6 +290,8 @@ static int step_body(cpol_ctx *ctx, void *arg)
         int perm = staff ? CPOL_PERM_ROLE_APPOINT
                          : rule->review ? CPOL_PERM_VOLUNTEER_REVIEW : CPOL_PERM_VOLUNTEER_MANAGE;
         rc = cpol__authorize(ctx, a->as, perm, has_station ? &station : NULL);
+        if (rc >= 0 && hidden_assignment(ctx, a->as, r, &rc))
+            rc = cpol__not_found("assignment", a->assignment);
         if (rc >= 0 && !a->as->system && cpol_id_compare(&a->as->person, &person) == 0)
             rc = cpol__error(CPOL_ERULE, "nobody may %s their own assignment", rule->verb);
     }
@@ -308,23 +339,33 @@ static void assignment_refresh(cpol_assignment *a)
     cpol__record_get_id(a->row, ASSIGN_AREA, &a->area);
 }
 
-int cpol_assignment_get(cpol_ctx *ctx, const cpol_id *id, cpol_assignment **out)
+int cpol_assignment_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_assignment **out)
 {
     cpol_assignment *a;
+    cpol_id station;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_assignment_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_assignment_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     a = cpol__calloc(1, sizeof *a);
     if (!a)
         return cpol__oom();
     rc = cpol__load(ctx, &cpol__table_assignment, id, "assignment", &a->row);
+    if (rc >= 0) {
+        assignment_refresh(a);
+        /* one's own assignment; else person.view where it is held */
+        if (as->system || cpol_id_compare(&as->person, &a->person) != 0)
+            rc = cpol__authorize_about(ctx, as, CPOL_PERM_PERSON_VIEW,
+                                       cpol__record_get_id(a->row, ASSIGN_STATION, &station) ? &station : NULL,
+                                       "assignment", id);
+        if (rc >= 0 && hidden_assignment(ctx, as, a->row, &rc))
+            rc = cpol__not_found("assignment", id);
+    }
     if (rc < 0) {
-        cpol_free(a);
+        cpol_assignment_free(a);
         return rc;
     }
-    assignment_refresh(a);
     *out = a;
     return CPOL_OK;
 }
@@ -344,18 +385,21 @@ const cpol_id *cpol_assignment_area(const cpol_assignment *a) { return a ? &a->a
 int cpol_assignment_status(const cpol_assignment *a) { return a ? (int)cpol__record_int(a->row, ASSIGN_STATUS) : 0; }
 cpol_time cpol_assignment_since(const cpol_assignment *a) { return a ? cpol__record_int(a->row, ASSIGN_SINCE) : 0; }
 
-int cpol_assignment_iter_new(cpol_ctx *ctx, const cpol_id *person, cpol_assignment_iter **out)
+int cpol_assignment_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
+                             cpol_assignment_iter **out)
 {
     cpol_assignment_iter *it;
-    cpol_record *p = NULL;
+    cpol_person *p = NULL;
     cpol_query *q = NULL;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !person || !out)
-        return cpol__null_arg("cpol_assignment_iter_new", !ctx ? "ctx" : !person ? "person" : "out");
-    rc = cpol__load(ctx, &cpol__table_person, person, "person", &p);
-    cpol__record_free(p);
+    if (!ctx || !as || !person || !out)
+        return cpol__null_arg("cpol_assignment_iter_new", !ctx ? "ctx" : !as ? "as" : !person ? "person" : "out");
+    /* whoever may read the file may list its roles: a covert person's file,
+     * and so every assignment of theirs, does not exist for an uncleared reader */
+    rc = cpol_person_get(ctx, as, person, &p);
+    cpol_person_free(p);
     if (rc < 0)
         return rc;
     it = cpol__calloc(1, sizeof *it);

@@ -16,11 +16,11 @@ struct cpol_dossier {
     int64_t patrol_minutes, publicity_minutes, activity_minutes, points, commendations, discipline;
 };
 
-static int count_roles(cpol_ctx *ctx, const cpol_id *person, cpol_dossier *d)
+static int count_roles(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_dossier *d)
 {
     cpol_assignment_iter *it;
     const cpol_assignment *a;
-    int rc = cpol_assignment_iter_new(ctx, person, &it);
+    int rc = cpol_assignment_iter_new(ctx, as, person, &it);
     while (rc >= 0 && (rc = cpol_assignment_iter_next(it, &a)) == CPOL_OK) {
         d->assignments++;
         d->active_roles += cpol_assignment_status(a) == CPOL_ASSIGNMENT_ACTIVE;
@@ -29,33 +29,47 @@ static int count_roles(cpol_ctx *ctx, const cpol_id *person, cpol_dossier *d)
     return rc == CPOL_DONE ? CPOL_OK : rc;
 }
 
-static int count_teams(cpol_ctx *ctx, const cpol_id *person, cpol_dossier *d)
+static int count_teams(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_dossier *d)
 {
     cpol_membership_iter *it;
     const cpol_membership *m;
-    int rc = cpol_person_team_iter_new(ctx, person, &it);
+    int rc = cpol_person_team_iter_new(ctx, as, person, &it);
     while (rc >= 0 && (rc = cpol_membership_iter_next(it, &m)) == CPOL_OK)
         d->active_teams += cpol_membership_active(m) != 0;
     cpol_membership_iter_free(it);
     return rc == CPOL_DONE ? CPOL_OK : rc;
 }
 
-static int count_certificates(cpol_ctx *ctx, const cpol_id *person, cpol_dossier *d)
+static int count_certificates(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_dossier *d)
 {
     cpol_certificate_iter *it;
     const cpol_certificate *c;
     cpol_time now = cpol_ctx_now(ctx);
-    int rc = cpol_certificate_iter_new(ctx, person, &it);
+    int rc = cpol_certificate_iter_new(ctx, as, person, &it);
     while (rc >= 0 && (rc = cpol_certificate_iter_next(it, &c)) == CPOL_OK)
         d->valid_certificates += cpol_certificate_issued_at(c) <= now && now < cpol_certificate_expires_at(c);
     cpol_certificate_iter_free(it);
     return rc == CPOL_DONE ? CPOL_OK : rc;
 }
 
-static int read_points(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station, cpol_dossier *d)
+/* A figure the reader may not see is -1, "not shown", rather than a 0 that
+ * would read as "none": notes need person.note, the balance points.view
+ * (the person always sees their own). */
+static int may_see(const cpol_actor *as, const cpol_id *person, int perm)
+{
+    return (!as->system && cpol_id_compare(&as->person, person) == 0) || cpol_actor_can(as, perm);
+}
+
+static int read_points(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, const cpol_id *station,
+                       cpol_dossier *d)
 {
     cpol_record *account;
-    int rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, person, station, 0, &account);
+    int rc;
+    if (!may_see(as, person, CPOL_PERM_POINTS_VIEW)) {
+        d->points = -1;
+        return CPOL_OK;
+    }
+    rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, person, station, 0, &account);
     if (rc == CPOL_ENOTFOUND)
         return CPOL_OK;
     if (rc < 0)
@@ -63,6 +77,19 @@ static int read_points(cpol_ctx *ctx, const cpol_id *person, const cpol_id *stat
     d->points = cpol__record_int(account, ACCOUNT_BALANCE);
     cpol__record_free(account);
     return CPOL_OK;
+}
+
+static int count_notes(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_dossier *d)
+{
+    int rc;
+    if (!may_see(as, person, CPOL_PERM_PERSON_NOTE)) {
+        d->commendations = d->discipline = -1;
+        return CPOL_OK;
+    }
+    rc = cpol_person_note_count(ctx, as, person, CPOL_NOTE_COMMENDATION, &d->commendations);
+    if (rc >= 0)
+        rc = cpol_person_note_count(ctx, as, person, CPOL_NOTE_DISCIPLINE, &d->discipline);
+    return rc;
 }
 
 int cpol_dossier_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_dossier **out)
@@ -79,25 +106,23 @@ int cpol_dossier_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
     /* reading the file checks the actor's right to see this person at all */
     rc = cpol_person_get(ctx, as, person, &d->person);
     if (rc >= 0)
-        rc = count_roles(ctx, person, d);
+        rc = count_roles(ctx, as, person, d);
     if (rc >= 0)
-        rc = count_teams(ctx, person, d);
+        rc = count_teams(ctx, as, person, d);
     if (rc >= 0)
-        rc = cpol_training_minutes(ctx, person, 0, 0, &d->training_minutes);
+        rc = cpol_training_minutes(ctx, as, person, 0, 0, &d->training_minutes);
     if (rc >= 0)
-        rc = count_certificates(ctx, person, d);
+        rc = count_certificates(ctx, as, person, d);
     if (rc >= 0)
-        rc = cpol_activity_minutes(ctx, person, CPOL_SHIFT_PATROL, 0, 0, &d->patrol_minutes);
+        rc = cpol_activity_minutes(ctx, as, person, CPOL_SHIFT_PATROL, 0, 0, &d->patrol_minutes);
     if (rc >= 0)
-        rc = cpol_activity_minutes(ctx, person, CPOL_SHIFT_PUBLICITY, 0, 0, &d->publicity_minutes);
+        rc = cpol_activity_minutes(ctx, as, person, CPOL_SHIFT_PUBLICITY, 0, 0, &d->publicity_minutes);
     if (rc >= 0)
-        rc = cpol_activity_minutes(ctx, person, 0, 0, 0, &d->activity_minutes);
+        rc = cpol_activity_minutes(ctx, as, person, 0, 0, 0, &d->activity_minutes);
     if (rc >= 0)
-        rc = read_points(ctx, person, cpol_person_station(d->person), d);
+        rc = read_points(ctx, as, person, cpol_person_station(d->person), d);
     if (rc >= 0)
-        rc = cpol_person_note_count(ctx, person, CPOL_NOTE_COMMENDATION, &d->commendations);
-    if (rc >= 0)
-        rc = cpol_person_note_count(ctx, person, CPOL_NOTE_DISCIPLINE, &d->discipline);
+        rc = count_notes(ctx, as, person, d);
     if (rc < 0) {
         cpol_dossier_free(d);
         return rc;

@@ -25,8 +25,14 @@ static const cpol_column_def person_columns[PERSON_NCOLS] = {
     [PERSON_UPDATED_AT] = {"updated_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
 };
 
+/* An ID-card number is unique per station, not in the database: a person may
+ * have a file at two stations, and a uniqueness error must never tell one
+ * station about another's files. (The unique index "person_id_card" of
+ * schema 2 was database-wide; it has a new name so its narrower successor is
+ * created beside it.) */
 static const cpol_index_def person_indexes[] = {
-    {"person_id_card", 1, 1, {PERSON_ID_CARD}},
+    {"person_station_id_card", 1, 2, {PERSON_STATION, PERSON_ID_CARD}},
+    {"person_card", 0, 1, {PERSON_ID_CARD}},
     {"person_station", 0, 1, {PERSON_STATION}},
     {"person_home_path", 0, 1, {PERSON_HOME_PATH}},
 };
@@ -90,21 +96,35 @@ static int check_fields(cpol_ctx *ctx, const char *func, const cpol_person_field
     return CPOL_OK;
 }
 
-/* A short summary for the audit trail: never the full numbers. */
+/* A short summary for the audit trail: no personal data at all (no name, no
+ * number, masked or not); the entry's object id says whose file it is. */
 static void summarize(const cpol_record *r, char *buf, size_t size)
 {
-    char masked[19];
-    cpol__id_card_mask(cpol__record_text_or_empty(r, PERSON_ID_CARD), masked);
-    snprintf(buf, size, "%s %s categories=0x%x", cpol__record_text_or_empty(r, PERSON_NAME), masked,
-             (unsigned)cpol__record_int(r, PERSON_CATEGORIES));
+    char area[37];
+    cpol_id home;
+    cpol__record_get_id(r, PERSON_HOME_AREA, &home);
+    cpol__id_text(&home, area);
+    snprintf(buf, size, "home area %s, categories 0x%x", area, (unsigned)cpol__record_int(r, PERSON_CATEGORIES));
 }
 
-static int id_card_taken(cpol_ctx *ctx, const char *id_card, const cpol_id *except)
+/* The fields an update names, for its audit entry ("name, phone"). */
+static void changed_fields(const cpol_person_fields *f, char *buf, size_t size)
+{
+    snprintf(buf, size, "; changed:%s%s%s%s%s%s", f->name ? " name" : "", f->id_card ? " id_card" : "",
+             f->phone ? " phone" : "", f->home_area ? " home_area" : "", f->skills ? " skills" : "",
+             f->categories != -1 ? " categories" : "");
+}
+
+/* Is the number taken at `station` by another file? The refusal talks about
+ * that station only and names nothing but the (masked) number given. */
+static int id_card_taken(cpol_ctx *ctx, const char *id_card, const cpol_id *station, const cpol_id *except)
 {
     cpol_query *q;
     cpol_cursor *c = NULL;
     cpol_record *r = NULL;
     int rc = cpol__query_new(&cpol__table_person, &q), found = 0;
+    if (rc >= 0)
+        rc = cpol__query_where_id(q, PERSON_STATION, CPOL_OP_EQ, station);
     if (rc >= 0)
         rc = cpol__query_where_text(q, PERSON_ID_CARD, CPOL_OP_EQ, id_card, strlen(id_card));
     if (rc >= 0)
@@ -124,7 +144,8 @@ static int id_card_taken(cpol_ctx *ctx, const char *id_card, const cpol_id *exce
     if (found) {
         char masked[19];
         cpol__id_card_mask(id_card, masked);
-        return cpol__error(CPOL_EEXISTS, "a person with ID-card number %s is already registered", masked);
+        return cpol__error(CPOL_EEXISTS, "a person with ID-card number %s is already registered at this station",
+                           masked);
     }
     return CPOL_OK;
 }
@@ -186,7 +207,7 @@ static int register_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0)
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_PERSON_REGISTER, &station);
     if (rc >= 0)
-        rc = id_card_taken(ctx, a->c.id_card, NULL);
+        rc = id_card_taken(ctx, a->c.id_card, &station, NULL);
     if (rc >= 0) {
         cpol_time now = cpol_ctx_now(ctx);
         cpol_id_new(ctx, &a->id);
@@ -228,14 +249,17 @@ static int update_body(cpol_ctx *ctx, void *arg)
 {
     person_args *a = arg;
     cpol_record *r;
-    cpol_id station;
-    char before[256], after[256];
+    cpol_id station, old_station;
+    char before[256], after[384];
     int rc = cpol__load(ctx, &cpol__table_person, a->person, "person", &r);
     if (rc < 0)
         return rc;
     cpol__record_get_id(r, PERSON_STATION, &station);
+    old_station = station;
     summarize(r, before, sizeof before);
     rc = cpol__authorize(ctx, a->as, CPOL_PERM_PERSON_REGISTER, &station);
+    if (rc >= 0)
+        rc = cpol__refuse_hidden_person(ctx, a->as, a->person);
     if (rc >= 0 && a->f->home_area) {
         cpol_id new_station;
         rc = set_home(ctx, r, a->f->home_area, &new_station);
@@ -244,8 +268,10 @@ static int update_body(cpol_ctx *ctx, void *arg)
             rc = cpol__authorize(ctx, a->as, CPOL_PERM_PERSON_REGISTER, &new_station);
         station = new_station;
     }
-    if (rc >= 0 && a->f->id_card)
-        rc = id_card_taken(ctx, a->c.id_card, a->person);
+    /* a new number, or the old one at a new station, must be free there */
+    if (rc >= 0 && (a->f->id_card || cpol_id_compare(&old_station, &station) != 0))
+        rc = id_card_taken(ctx, a->f->id_card ? a->c.id_card : cpol__record_text_or_empty(r, PERSON_ID_CARD),
+                           &station, a->person);
     if (rc >= 0)
         rc = apply_fields(r, a->f, &a->c);
     cpol__value_set_int(&r->vals[PERSON_UPDATED_AT], cpol_ctx_now(ctx));
@@ -253,6 +279,7 @@ static int update_body(cpol_ctx *ctx, void *arg)
         rc = cpol__store_update(ctx->store, r);
     if (rc >= 0) {
         summarize(r, after, sizeof after);
+        changed_fields(a->f, after + strlen(after), sizeof after - strlen(after));
         rc = cpol__audit(ctx, a->as, "person", a->person, &station, "person.update", before, after, NULL);
     }
     cpol__record_free(r);
@@ -293,31 +320,35 @@ void cpol__person_refresh(cpol_person *p, int sensitive)
     }
 }
 
-/* May `as` read this person, and in full? Returns <0 when refused. */
-static int read_access(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, int *sensitive)
+/* May `as` read this person, and in full? <0 when refused; *hidden set when
+ * the person is covert and `as` not cleared (the caller answers "not found"
+ * in its own words). Authorisation comes first, so that an actor without
+ * person.view gets the same refusal for a covert person as for anyone. */
+static int read_access(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, int *sensitive, int *hidden)
 {
     cpol_id id, station;
-    int rc;
+    int rc, cleared;
     cpol__record_get_id(row, PERSON_ID, &id);
     cpol__record_get_id(row, PERSON_STATION, &station);
+    *hidden = 0;
     if (!as->system && cpol_id_compare(&id, &as->person) == 0) {
         *sensitive = 1; /* one's own file */
         return CPOL_OK;
     }
-    rc = cpol__authorize(ctx, as, CPOL_PERM_PERSON_VIEW, &station);
-    *sensitive = cpol__actor_sees_sensitive(as);
-    return rc;
+    rc = cpol__authorize_about(ctx, as, CPOL_PERM_PERSON_VIEW, &station, "person", &id);
+    if (rc < 0)
+        return rc;
+    cleared = cpol__reader_cleared(ctx, as);
+    if (cleared < 0)
+        return cleared;
+    *sensitive = cleared;
+    return cpol__person_hidden_for(ctx, as, cleared, &id, hidden);
 }
 
-static int finish_get(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpol_person **out)
+/* Wrap an authorised row into a snapshot (takes the row). */
+static int snapshot(cpol_record *row, int sensitive, cpol_person **out)
 {
-    cpol_person *p;
-    int sensitive, rc = read_access(ctx, as, row, &sensitive);
-    if (rc < 0) {
-        cpol__record_free(row);
-        return rc;
-    }
-    p = cpol__calloc(1, sizeof *p);
+    cpol_person *p = cpol__calloc(1, sizeof *p);
     if (!p) {
         cpol__record_free(row);
         return cpol__oom();
@@ -331,24 +362,97 @@ static int finish_get(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpo
 int cpol_person_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_person **out)
 {
     cpol_record *row;
-    int rc;
+    int rc, sensitive, hidden;
     if (out)
         *out = NULL;
     if (!ctx || !as || !id || !out)
         return cpol__null_arg("cpol_person_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
-    rc = cpol__load(ctx, &cpol__table_person, id, "person", &row);
+    rc = cpol__may_read_person(ctx, as, id, CPOL_PERM_PERSON_VIEW);
+    if (rc >= 0)
+        rc = cpol__load(ctx, &cpol__table_person, id, "person", &row);
     if (rc < 0)
         return rc;
-    return finish_get(ctx, as, row, out);
+    rc = read_access(ctx, as, row, &sensitive, &hidden);
+    if (rc >= 0 && hidden)
+        rc = cpol__not_found("person", id);
+    if (rc < 0) {
+        cpol__record_free(row);
+        return rc;
+    }
+    return snapshot(row, sensitive, out);
+}
+
+/* May `as` (bureau-wide, for `bureau`) see a file of `station`? */
+static int station_under(cpol_ctx *ctx, const cpol_id *station, const cpol_id *bureau)
+{
+    cpol_record *st;
+    cpol_id parent;
+    int under, rc = cpol__load(ctx, &cpol__table_area, station, "station", &st);
+    if (rc < 0)
+        return rc;
+    under = cpol__record_get_id(st, AREA_PARENT, &parent) && cpol_id_compare(&parent, bureau) == 0;
+    cpol__record_free(st);
+    return under;
+}
+
+/* The first file holding `norm` within the actor's scope (in registration
+ * order), into row: CPOL_OK, CPOL_DONE if none. Another station's files are
+ * never looked at, so the answer says nothing about them. */
+static int find_in_scope(cpol_ctx *ctx, const cpol_actor *as, const char *norm, cpol_record *row)
+{
+    cpol_query *q = NULL;
+    cpol_cursor *c = NULL;
+    cpol_id station, bureau;
+    int rc = cpol__authorize_own_scope(ctx, as, CPOL_PERM_PERSON_VIEW, &station, &bureau), bound = rc;
+    if (rc < 0)
+        return rc;
+    rc = cpol__query_new(&cpol__table_person, &q);
+    if (rc >= 0 && bound)
+        rc = cpol__query_where_id(q, PERSON_STATION, CPOL_OP_EQ, &station);
+    if (rc >= 0)
+        rc = cpol__query_where_text(q, PERSON_ID_CARD, CPOL_OP_EQ, norm, 18);
+    if (rc >= 0) {
+        cpol__query_order(q, PERSON_ID, 0);
+        rc = cpol__cursor_open(ctx->store, q, &c);
+    }
+    while (rc >= 0 && (rc = cpol__cursor_next(c, row)) == CPOL_OK) {
+        cpol_id at;
+        if (bound || as->system)
+            break;
+        cpol__record_get_id(row, PERSON_STATION, &at);
+        rc = station_under(ctx, &at, &bureau);
+        if (rc != 0) {
+            rc = rc > 0 ? CPOL_OK : rc;
+            break;
+        }
+    }
+    cpol__cursor_close(c);
+    cpol__query_free(q);
+    return rc;
+}
+
+/* One's own number finds one's own file, whatever one's permissions. */
+static int own_file(cpol_ctx *ctx, const cpol_actor *as, const char *norm, cpol_record **row)
+{
+    int rc;
+    *row = NULL;
+    if (as->system)
+        return 0;
+    rc = cpol__load(ctx, &cpol__table_person, &as->person, "person", row);
+    if (rc < 0)
+        return rc;
+    if (strcmp(cpol__record_text_or_empty(*row, PERSON_ID_CARD), norm) == 0)
+        return 1;
+    cpol__record_free(*row);
+    *row = NULL;
+    return 0;
 }
 
 int cpol_person_find_by_id_card(cpol_ctx *ctx, const cpol_actor *as, const char *id_card, cpol_person **out)
 {
     char norm[19];
-    cpol_query *q = NULL;
-    cpol_cursor *c = NULL;
     cpol_record *row = NULL;
-    int rc;
+    int rc, sensitive = 0, hidden = 0;
     if (out)
         *out = NULL;
     if (!ctx || !as || !out)
@@ -356,18 +460,17 @@ int cpol_person_find_by_id_card(cpol_ctx *ctx, const cpol_actor *as, const char 
     rc = cpol__id_card_validate("cpol_person_find_by_id_card", id_card, cpol_ctx_now(ctx), norm, NULL);
     if (rc < 0)
         return rc;
-    rc = cpol__query_new(&cpol__table_person, &q);
-    if (rc >= 0)
-        rc = cpol__query_where_text(q, PERSON_ID_CARD, CPOL_OP_EQ, norm, 18);
+    rc = own_file(ctx, as, norm, &row);
+    if (rc > 0)
+        return snapshot(row, 1, out);
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_person, &row);
     if (rc >= 0)
-        rc = cpol__cursor_open(ctx->store, q, &c);
-    if (rc >= 0)
-        rc = cpol__cursor_next(c, row);
-    cpol__cursor_close(c);
-    cpol__query_free(q);
-    if (rc == CPOL_DONE) {
+        rc = find_in_scope(ctx, as, norm, row);
+    if (rc == CPOL_OK)
+        rc = read_access(ctx, as, row, &sensitive, &hidden);
+    /* nobody in scope, or a covert holder: the same words either way */
+    if (rc == CPOL_DONE || (rc >= 0 && hidden)) {
         char masked[19];
         cpol__id_card_mask(norm, masked);
         rc = cpol__error(CPOL_ENOTFOUND, "no person with ID-card number %s is registered", masked);
@@ -376,7 +479,7 @@ int cpol_person_find_by_id_card(cpol_ctx *ctx, const cpol_actor *as, const char 
         cpol__record_free(row);
         return rc;
     }
-    return finish_get(ctx, as, row, out);
+    return snapshot(row, sensitive, out);
 }
 
 void cpol_person_free(cpol_person *person)
@@ -396,5 +499,7 @@ const cpol_id *cpol_person_home_area(const cpol_person *p) { return p ? &p->home
 const cpol_id *cpol_person_station(const cpol_person *p) { return p ? &p->station : NULL; }
 const char *cpol_person_skills(const cpol_person *p) { return p ? cpol__record_text_or_empty(p->row, PERSON_SKILLS) : ""; }
 int32_t cpol_person_categories(const cpol_person *p) { return p ? (int32_t)cpol__record_int(p->row, PERSON_CATEGORIES) : 0; }
-int32_t cpol_person_birth_date(const cpol_person *p) { return p ? (int32_t)cpol__record_int(p->row, PERSON_BIRTH_DATE) : 0; }
+/* The full date would give back the digits the mask hides. */
+int32_t cpol_person_birth_date(const cpol_person *p) { return p && !p->masked ? (int32_t)cpol__record_int(p->row, PERSON_BIRTH_DATE) : 0; }
+int32_t cpol_person_birth_year(const cpol_person *p) { return p ? (int32_t)(cpol__record_int(p->row, PERSON_BIRTH_DATE) / 10000) : 0; }
 cpol_time cpol_person_registered_at(const cpol_person *p) { return p ? cpol__record_int(p->row, PERSON_REGISTERED_AT) : 0; }

@@ -38,6 +38,8 @@ static int note_body(cpol_ctx *ctx, void *arg)
     cpol__record_get_id(p, PERSON_STATION, &station);
     rc = cpol__authorize(ctx, a->as, CPOL_PERM_PERSON_NOTE, &station);
     if (rc >= 0)
+        rc = cpol__refuse_hidden_person(ctx, a->as, a->person);
+    if (rc >= 0)
         rc = cpol__record_new(&cpol__table_note, &r);
     if (rc >= 0) {
         cpol_id_new(ctx, &a->id);
@@ -84,17 +86,33 @@ int cpol_person_note_add(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *per
     return rc;
 }
 
-int cpol_person_note_count(cpol_ctx *ctx, const cpol_id *person, int kind, int64_t *out)
+/* Notes are personal data: person.note at the person's station, or one's
+ * own; a person hidden from the reader has no notes to count. */
+static int count_access(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person)
 {
     cpol_record *p;
+    cpol_id station;
+    int rc = cpol__may_read_person(ctx, as, person, CPOL_PERM_PERSON_NOTE);
+    if (rc >= 0)
+        rc = cpol__load(ctx, &cpol__table_person, person, "person", &p);
+    if (rc < 0)
+        return rc;
+    cpol__record_get_id(p, PERSON_STATION, &station);
+    cpol__record_free(p);
+    if (as->system || cpol_id_compare(&as->person, person) != 0)
+        rc = cpol__authorize_about(ctx, as, CPOL_PERM_PERSON_NOTE, &station, "person", person);
+    return rc < 0 ? rc : cpol__refuse_hidden_person(ctx, as, person);
+}
+
+int cpol_person_note_count(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int kind, int64_t *out)
+{
     cpol_query *q;
     int rc;
-    if (!ctx || !person || !out)
-        return cpol__null_arg("cpol_person_note_count", !ctx ? "ctx" : !person ? "person" : "out");
+    if (!ctx || !as || !person || !out)
+        return cpol__null_arg("cpol_person_note_count", !ctx ? "ctx" : !as ? "as" : !person ? "person" : "out");
     if (kind < 0 || kind > CPOL_NOTE_EXIT)
         return cpol__error(CPOL_EINVALID, "cpol_person_note_count: %d is not a note kind", kind);
-    rc = cpol__load(ctx, &cpol__table_person, person, "person", &p);
-    cpol__record_free(p);
+    rc = count_access(ctx, as, person);
     if (rc < 0)
         return rc;
     rc = cpol__query_new(&cpol__table_note, &q);

@@ -6,6 +6,7 @@
 
 #include "util/alloc.h"
 #include "domain/base/domain.h"
+#include "domain/base/reader.h"
 #include "domain/people/person_internal.h"
 #include "domain/base/tables.h"
 
@@ -17,8 +18,10 @@ struct cpol_person_iter {
     cpol_id last_person;     /* by role: the same person may hold the role twice */
     int have_last;
     char *path_lo, *path_hi; /* area subtree bounds, checked per row when driven by role */
+    char *scope_lo, *scope_hi; /* a bureau-wide reader: its bureau's subtree, checked per row */
     int32_t categories;
     int64_t skip, left;      /* paging still to apply; left < 0: no limit */
+    cpol__reader reader;     /* covert people are skipped unless cleared (before paging: pages stay full) */
     cpol_person current;
 };
 
@@ -46,7 +49,7 @@ int cpol_person_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_person_
     cpol_person_iter *it;
     cpol_query *q = NULL;
     cpol_id station, bureau;
-    int rc, bound = 0, bureau_wide = 0;
+    int rc, bound;
     if (out)
         *out = NULL;
     if (!ctx || !as || !out)
@@ -62,20 +65,20 @@ int cpol_person_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_person_
         (f.categories & ~(int32_t)CPOL_CATEGORY_ALL))
         return cpol__error(CPOL_EINVALID, "cpol_person_iter_new: a filter value is out of range "
                                           "(status needs a role; offset and limit must not be negative)");
-    bound = cpol__actor_scope(ctx, as, &station, &bureau, &bureau_wide);
+    bound = cpol__authorize_own_scope(ctx, as, CPOL_PERM_PERSON_VIEW, &station, &bureau);
     if (bound < 0)
         return bound;
-    rc = cpol__authorize(ctx, as, CPOL_PERM_PERSON_VIEW, bound ? &station : NULL);
-    if (rc < 0)
-        return rc;
     it = cpol__calloc(1, sizeof *it);
     if (!it)
         return cpol__oom();
+    rc = cpol__reader_open(ctx, as, &it->reader);
     it->categories = f.categories;
     it->skip = f.offset;
     it->left = f.limit ? f.limit : -1;
     it->by_role = f.role != 0;
-    if (f.area)
+    if (rc >= 0 && !bound && !as->system)
+        rc = subtree_bounds(ctx, &bureau, &it->scope_lo, &it->scope_hi);
+    if (rc >= 0 && f.area)
         rc = subtree_bounds(ctx, f.area, &it->path_lo, &it->path_hi);
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_person, &it->current.row);
@@ -111,7 +114,7 @@ int cpol_person_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_person_
         cpol_person_iter_free(it);
         return rc;
     }
-    it->current.masked = !cpol__actor_sees_sensitive(as);
+    it->current.masked = !it->reader.cleared;
     *out = it;
     return CPOL_OK;
 }
@@ -142,9 +145,12 @@ static int next_candidate(cpol_person_iter *it)
     }
 }
 
-static int wanted(const cpol_person_iter *it)
+/* 1 if the current row is listed, 0 if not, <0 on a storage error. */
+static int wanted(cpol_person_iter *it)
 {
     const cpol_record *r = it->current.row;
+    cpol_id id;
+    int hidden, rc;
     if (it->categories && !(cpol__record_int(r, PERSON_CATEGORIES) & it->categories))
         return 0;
     if (it->by_role && it->path_lo) {
@@ -152,7 +158,14 @@ static int wanted(const cpol_person_iter *it)
         if (strcmp(path, it->path_lo) < 0 || strcmp(path, it->path_hi) >= 0)
             return 0;
     }
-    return 1;
+    if (it->scope_lo) {
+        const char *path = cpol__record_text_or_empty(r, PERSON_HOME_PATH);
+        if (strcmp(path, it->scope_lo) < 0 || strcmp(path, it->scope_hi) >= 0)
+            return 0;
+    }
+    cpol__record_get_id(r, PERSON_ID, &id);
+    rc = cpol__reader_hides(it->store, &it->reader, &id, &hidden);
+    return rc < 0 ? rc : !hidden;
 }
 
 int cpol_person_iter_next(cpol_person_iter *it, const cpol_person **out)
@@ -166,14 +179,13 @@ int cpol_person_iter_next(cpol_person_iter *it, const cpol_person **out)
         rc = next_candidate(it);
         if (rc != CPOL_OK)
             return rc;
-        if (!wanted(it))
+        rc = wanted(it);
+        if (rc < 0)
+            return rc;
+        if (!rc)
             continue;
-        if (it->skip > 0) {
-            it->skip--;
+        if (!cpol__page_take(&it->skip, &it->left))
             continue;
-        }
-        if (it->left > 0)
-            it->left--;
         cpol__person_refresh(&it->current, !it->current.masked);
         *out = &it->current;
         return CPOL_OK;
@@ -191,5 +203,7 @@ void cpol_person_iter_free(cpol_person_iter *it)
     cpol__record_free(it->current.row);
     cpol_free(it->path_lo);
     cpol_free(it->path_hi);
+    cpol_free(it->scope_lo);
+    cpol_free(it->scope_hi);
     cpol_free(it);
 }

@@ -131,16 +131,19 @@ int cpol_earning_rule_set(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *st
     return cpol__ctx_atomic(ctx, rule_body, &a);
 }
 
-int cpol_earning_rule_get(cpol_ctx *ctx, const cpol_id *station, int kind, int64_t *points_out,
-                          int64_t *daily_cap_out, int64_t *monthly_cap_out)
+int cpol_earning_rule_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int kind,
+                          int64_t *points_out, int64_t *daily_cap_out, int64_t *monthly_cap_out)
 {
-    cpol_record *r;
+    cpol_record *r = NULL;
     int rc;
-    if (!ctx || !station || !points_out)
-        return cpol__null_arg("cpol_earning_rule_get", !ctx ? "ctx" : !station ? "station" : "points_out");
+    if (!ctx || !as || !station || !points_out)
+        return cpol__null_arg("cpol_earning_rule_get",
+                              !ctx ? "ctx" : !as ? "as" : !station ? "station" : "points_out");
     if (!valid_kind(kind))
         return cpol__error(CPOL_EINVALID, "cpol_earning_rule_get: %d is not an earning kind", kind);
-    rc = load_rule(ctx, station, kind, &r);
+    rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, station); /* rules name nobody */
+    if (rc >= 0)
+        rc = load_rule(ctx, station, kind, &r);
     *points_out = rc >= 0 ? cpol__record_int(r, RULE_POINTS) : 0;
     if (daily_cap_out)
         *daily_cap_out = rc >= 0 ? cpol__record_int(r, RULE_DAILY_CAP) : 0;
@@ -276,51 +279,85 @@ typedef struct award_args {
 } award_args;
 
 /* A repeated award request: same content → CPOL_ALREADY, else CPOL_ECONFLICT. */
-static int replay_award(const cpol_record *t, award_args *a)
+static int replay_award(cpol_ctx *ctx, award_args *a)
 {
-    int rc = cpol__same_int(t, TRANSFER_KIND, CPOL_TRANSFER_AWARD, "transfer", "kind");
-    if (rc >= 0)
-        rc = cpol__same_id(t, TRANSFER_PERSON, a->person, "award", "person");
+    cpol_record *t;
+    int rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &t);
+    if (rc < 0)
+        return rc;
+    rc = cpol__same_id(t, TRANSFER_PERSON, a->person, "award", "person");
     if (rc >= 0)
         rc = cpol__same_int(t, TRANSFER_EARNING_KIND, a->kind, "award", "earning kind");
     if (rc >= 0)
         rc = cpol__same_id(t, TRANSFER_SOURCE, a->source, "award", "source");
     if (rc >= 0 && strcmp(cpol__record_text_or_empty(t, TRANSFER_MEMO), a->memo ? a->memo : "") != 0)
         rc = cpol__error(CPOL_ECONFLICT, "request id already used for an award with a different memo");
+    if (rc >= 0) {
+        a->amount = cpol__record_int(t, TRANSFER_AMOUNT);
+        a->already = 1;
+    }
+    cpol__record_free(t);
+    return rc;
+}
+
+int cpol__award_for_source(cpol_ctx *ctx, int earning_kind, const cpol_id *source, cpol_record **out)
+{
+    cpol_query *q;
+    int rc = cpol__query_new(&cpol__table_transfer, &q);
+    *out = NULL;
     if (rc < 0)
         return rc;
-    a->amount = cpol__record_int(t, TRANSFER_AMOUNT);
-    a->already = 1;
-    return CPOL_OK;
+    rc = cpol__query_where_id(q, TRANSFER_SOURCE, CPOL_OP_EQ, source);
+    if (rc >= 0)
+        rc = cpol__query_where_int(q, TRANSFER_EARNING_KIND, CPOL_OP_EQ, earning_kind);
+    if (rc < 0) {
+        cpol__query_free(q);
+        return rc;
+    }
+    return cpol__query_first(ctx, q, out);
+}
+
+/* One source earns at most one award of a kind, whatever the request id. */
+static int check_unrewarded(cpol_ctx *ctx, int kind, const cpol_id *source)
+{
+    cpol_record *prev;
+    int rc = cpol__award_for_source(ctx, kind, source, &prev);
+    cpol__record_free(prev);
+    if (rc > 0)
+        return cpol__error(CPOL_ECONFLICT, "that source was already rewarded for %s", cpol_earning_kind_name(kind));
+    return rc;
 }
 
 static int award_body(cpol_ctx *ctx, void *arg)
 {
     award_args *a = arg;
-    cpol_record *prev = NULL, *rule = NULL;
+    cpol_record *rule = NULL;
     cpol_id station;
-    int rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &prev);
-    if (rc == CPOL_OK) {
-        rc = replay_award(prev, a);
-        cpol__record_free(prev);
-        return rc;
-    }
-    if (rc != CPOL_ENOTFOUND)
-        return rc;
-    rc = cpol__person_station(ctx, a->person, &station);
+    int rc = cpol__points_person(ctx, a->as, a->person, &station);
     if (rc >= 0)
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_AWARD, &station);
-    if (rc >= 0 && !a->as->system && cpol_id_compare(&a->as->person, a->person) == 0)
+    if (rc >= 0)
+        rc = cpol__request_seen(ctx, a->request, CPOL__REQUEST_AWARD);
+    if (rc != 0)
+        return rc > 0 ? replay_award(ctx, a) : rc;
+    if (!a->as->system && cpol_id_compare(&a->as->person, a->person) == 0)
         rc = cpol__error(CPOL_ERULE, "nobody may award points to themselves");
     if (rc >= 0) {
         rc = load_rule(ctx, &station, a->kind, &rule);
         if (rc == CPOL_ENOTFOUND || (rc >= 0 && cpol__record_int(rule, RULE_POINTS) == 0))
             rc = cpol__error(CPOL_ERULE, "the station has no earning rule for %s", cpol_earning_kind_name(a->kind));
     }
+    /* the system actor may import points whose source lives outside the library */
+    if (rc >= 0 && !a->as->system)
+        rc = cpol__award_source_check(ctx, a->kind, a->source, a->person, &station);
+    if (rc >= 0)
+        rc = check_unrewarded(ctx, a->kind, a->source);
     if (rc >= 0) {
         a->amount = cpol__record_int(rule, RULE_POINTS);
         rc = check_caps(ctx, a->person, a->kind, rule, a->amount);
     }
+    if (rc >= 0)
+        rc = cpol__request_reserve(ctx, a->request, CPOL__REQUEST_AWARD, &station);
     if (rc >= 0)
         rc = write_award(ctx, a->as, a->request, &station, a->person, a->kind, a->source, a->memo, a->amount);
     cpol__record_free(rule);
@@ -418,29 +455,41 @@ typedef struct reverse_args {
     int already;
 } reverse_args;
 
+/* A repeated reversal request: the same award → CPOL_ALREADY. */
+static int replay_reversal(cpol_ctx *ctx, reverse_args *a)
+{
+    cpol_record *prev;
+    int rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &prev);
+    if (rc >= 0)
+        rc = cpol__same_id(prev, TRANSFER_REVERSES, a->award, "reversal", "award");
+    a->already = rc >= 0;
+    cpol__record_free(prev);
+    return rc;
+}
+
 static int reverse_body(cpol_ctx *ctx, void *arg)
 {
     reverse_args *a = arg;
-    cpol_record *prev = NULL, *orig = NULL;
-    int rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &prev);
-    if (rc == CPOL_OK) {
-        rc = cpol__same_int(prev, TRANSFER_KIND, CPOL_TRANSFER_REVERSAL, "transfer", "kind");
-        if (rc >= 0)
-            rc = cpol__same_id(prev, TRANSFER_REVERSES, a->award, "reversal", "award");
-        a->already = rc >= 0;
-        cpol__record_free(prev);
-        return rc;
+    cpol_record *orig = NULL;
+    cpol_id station, person;
+    int rc = cpol__load(ctx, &cpol__table_transfer, a->award, "award", &orig);
+    if (rc >= 0) {
+        cpol__record_get_id(orig, TRANSFER_STATION, &station);
+        cpol__record_get_id(orig, TRANSFER_PERSON, &person);
+        rc = cpol__points_conceal(ctx, a->as, &person, "award", a->award);
     }
-    if (rc != CPOL_ENOTFOUND)
-        return rc;
-    rc = cpol__load(ctx, &cpol__table_transfer, a->award, "award", &orig);
     if (rc >= 0 && cpol__record_int(orig, TRANSFER_KIND) != CPOL_TRANSFER_AWARD)
         rc = cpol__error(CPOL_EINVALID, "only awards can be reversed; refund redemptions instead");
-    if (rc >= 0) {
-        cpol_id station;
-        cpol__record_get_id(orig, TRANSFER_STATION, &station);
+    if (rc >= 0)
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_ADMIN, &station);
+    if (rc >= 0)
+        rc = cpol__request_seen(ctx, a->request, CPOL__REQUEST_REVERSAL);
+    if (rc > 0) {
+        cpol__record_free(orig);
+        return replay_reversal(ctx, a);
     }
+    if (rc >= 0)
+        rc = cpol__request_reserve(ctx, a->request, CPOL__REQUEST_REVERSAL, &station);
     if (rc >= 0)
         rc = write_reversal(ctx, a->as, a->request, orig, a->reason);
     cpol__record_free(orig);
@@ -471,17 +520,15 @@ int cpol__points_auto_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *
                             const cpol_id *source, int64_t *awarded_out)
 {
     cpol_record *rule = NULL, *prev = NULL;
-    cpol_id station;
+    cpol_id station, id;
     int64_t room = 0, amount = 0;
     int daily, rc;
     if (awarded_out)
         *awarded_out = 0;
-    rc = cpol__load(ctx, &cpol__table_transfer, source, "transfer", &prev);
+    rc = cpol__award_for_source(ctx, earning_kind, source, &prev);
     cpol__record_free(prev);
-    if (rc == CPOL_OK)
-        return CPOL_OK; /* already awarded for this source */
-    if (rc != CPOL_ENOTFOUND)
-        return rc;
+    if (rc != 0)
+        return rc < 0 ? rc : CPOL_OK; /* already awarded for this source */
     rc = cpol__person_station(ctx, person, &station);
     if (rc >= 0)
         rc = load_rule(ctx, &station, earning_kind, &rule);
@@ -494,7 +541,9 @@ int cpol__points_auto_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *
         if (amount > room)
             amount = room;
         if (amount > 0)
-            rc = write_award(ctx, as, source, &station, person, earning_kind, source, "automatic", amount);
+            rc = cpol__request_fresh(ctx, CPOL__REQUEST_AUTO_AWARD, &station, &id);
+        if (rc >= 0 && amount > 0)
+            rc = write_award(ctx, as, &id, &station, person, earning_kind, source, "automatic", amount);
     }
     cpol__record_free(rule);
     if (rc >= 0 && awarded_out)
@@ -502,27 +551,26 @@ int cpol__points_auto_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *
     return rc;
 }
 
-int cpol__points_auto_reverse(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *source, const char *reason)
+int cpol__points_auto_reverse(cpol_ctx *ctx, const cpol_actor *as, int earning_kind, const cpol_id *source,
+                              const char *reason)
 {
     cpol_record *orig;
     cpol_query *q;
     int64_t n = 0;
-    cpol_id id;
-    int rc = cpol__load(ctx, &cpol__table_transfer, source, "award", &orig);
-    if (rc == CPOL_ENOTFOUND)
-        return CPOL_OK; /* nothing was awarded for it */
-    if (rc < 0)
-        return rc;
+    cpol_id award, station, id;
+    int rc = cpol__award_for_source(ctx, earning_kind, source, &orig);
+    if (rc <= 0)
+        return rc; /* nothing was awarded for it */
+    cpol__record_get_id(orig, TRANSFER_ID, &award);
+    cpol__record_get_id(orig, TRANSFER_STATION, &station);
     rc = cpol__query_new(&cpol__table_transfer, &q);
     if (rc >= 0)
-        rc = cpol__count_rows(ctx, q, cpol__query_where_id(q, TRANSFER_REVERSES, CPOL_OP_EQ, source), &n);
-    if (rc >= 0 && n == 0) {
-        /* the reversal's id: the source's id with its version nibble set to 8,
-         * so a retried step finds the same reversal */
-        id = *source;
-        id.bytes[6] = (unsigned char)(0x80 | (id.bytes[6] & 0x0F));
+        rc = cpol__count_rows(ctx, q, cpol__query_where_id(q, TRANSFER_REVERSES, CPOL_OP_EQ, &award), &n);
+    /* a fresh id, like the award's: found again by its award, not its id */
+    if (rc >= 0 && n == 0)
+        rc = cpol__request_fresh(ctx, CPOL__REQUEST_AUTO_REVERSAL, &station, &id);
+    if (rc >= 0 && n == 0)
         rc = write_reversal(ctx, as, &id, orig, reason);
-    }
     cpol__record_free(orig);
     return rc;
 }

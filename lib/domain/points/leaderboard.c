@@ -6,6 +6,7 @@
 
 #include "domain/points/ledger_internal.h"
 #include "domain/base/tables.h"
+#include "domain/teams/team_tables.h"
 
 struct cpol_leaderboard_entry {
     cpol_id person;
@@ -94,25 +95,26 @@ static int collect(cpol_ctx *ctx, const cpol_leaderboard_filter *f, cpol_leaderb
     return CPOL_OK;
 }
 
-/* Is the person an active member of the team? */
+/* Is the person an active member of the team? (An internal check: the
+ * leaderboard's reader was authorized already and hidden people are dropped
+ * from its entries, so no roster read is needed.) */
 static int in_team(cpol_ctx *ctx, const cpol_id *team, const cpol_id *person, int *yes)
 {
-    cpol_membership_iter *mi;
-    const cpol_membership *m;
-    int rc = cpol_team_roster_iter_new(ctx, team, 0, &mi);
-    *yes = 0;
-    while (rc >= 0 && !*yes && (rc = cpol_membership_iter_next(mi, &m)) == CPOL_OK)
-        *yes = cpol_id_compare(cpol_membership_person(m), person) == 0;
-    cpol_membership_iter_free(mi);
-    return rc == CPOL_DONE || rc == CPOL_OK ? CPOL_OK : rc;
+    cpol_record *m = NULL;
+    int rc = cpol__membership_find_active(ctx, team, person, &m);
+    cpol__record_free(m);
+    *yes = rc > 0;
+    return rc < 0 ? rc : CPOL_OK;
 }
 
-/* Drop people outside the area or team; fill in names. */
-static int scope(cpol_ctx *ctx, const cpol_leaderboard_filter *f, cpol_leaderboard_iter *it)
+/* Drop people outside the area or team, and covert people the reader may
+ * not see (before ranking, so no gap in the ranks betrays them); fill in
+ * names. */
+static int scope(cpol_ctx *ctx, const cpol_actor *as, const cpol_leaderboard_filter *f, cpol_leaderboard_iter *it)
 {
     char *lo = NULL;
     size_t i, out = 0, lo_len = 0;
-    int rc = CPOL_OK;
+    int cleared = cpol__reader_cleared(ctx, as), rc = cleared < 0 ? cleared : CPOL_OK;
     if (f->area) {
         cpol_id st;
         int has;
@@ -132,6 +134,11 @@ static int scope(cpol_ctx *ctx, const cpol_leaderboard_filter *f, cpol_leaderboa
         }
         if (keep && f->team)
             rc = in_team(ctx, f->team, &e->person, &keep);
+        if (rc >= 0 && keep) {
+            int hidden;
+            rc = cpol__person_hidden_for(ctx, as, cleared, &e->person, &hidden);
+            keep = !hidden;
+        }
         if (rc >= 0 && keep) {
             e->name = cpol__strdup(cpol__record_text_or_empty(p, PERSON_NAME));
             if (!e->name)
@@ -173,7 +180,7 @@ int cpol_leaderboard_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_le
         return cpol__oom();
     rc = collect(ctx, &f, it);
     if (rc >= 0)
-        rc = scope(ctx, &f, it);
+        rc = scope(ctx, as, &f, it);
     if (rc < 0) {
         cpol_leaderboard_iter_free(it);
         return rc;

@@ -40,7 +40,9 @@ static const cpol_column_def transfer_columns[TRANSFER_NCOLS] = {
     [TRANSFER_FLAGGED] = {"flagged", CPOL_COLUMN_BOOL, 0},
 };
 static const cpol_index_def transfer_indexes[] = {
-    {"transfer_source", 1, 1, {TRANSFER_SOURCE}},     /* one award per verified source */
+    /* one award of a kind per verified source (a case may earn its reporter a
+     * lead and its handler a mediation award, each once) */
+    {"transfer_source_kind", 1, 2, {TRANSFER_SOURCE, TRANSFER_EARNING_KIND}},
     {"transfer_reverses", 1, 1, {TRANSFER_REVERSES}}, /* one reversal or refund per transfer */
     {"transfer_person_kind_at", 0, 3, {TRANSFER_PERSON, TRANSFER_EARNING_KIND, TRANSFER_AT}},
     {"transfer_station_at", 0, 2, {TRANSFER_STATION, TRANSFER_AT}},
@@ -245,9 +247,10 @@ int cpol__ledger_move(cpol_ctx *ctx, const cpol__move *m)
     cpol__value_set_int(&t->vals[TRANSFER_FLAGGED], above_soft_limit(m->credit, m->amount));
     if (rc >= 0)
         rc = cpol__store_insert(ctx->store, t);
-    if (rc == CPOL_EEXISTS)
+    if (rc == CPOL_EEXISTS) /* the callers look first; the unique indexes are the backstop */
         rc = cpol__error(CPOL_ECONFLICT, m->reverses ? "that transfer was already reversed or refunded"
-                                                     : "that source was already rewarded");
+                                                     : "that source was already rewarded for %s",
+                         cpol_earning_kind_name(m->earning_kind));
     if (rc >= 0)
         rc = add_posting(ctx, m, m->debit, -m->amount, now);
     if (rc >= 0)
@@ -271,14 +274,11 @@ int cpol_points_balance(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *pers
     int rc;
     if (!ctx || !as || !person)
         return cpol__null_arg("cpol_points_balance", !ctx ? "ctx" : !as ? "as" : "person");
-    rc = cpol__person_station(ctx, person, &station);
+    rc = cpol__points_person(ctx, as, person, &station);
+    if (rc >= 0)
+        rc = cpol__points_authorize_read(ctx, as, person, &station, "person", person);
     if (rc < 0)
         return rc;
-    if (as->system || cpol_id_compare(&as->person, person) != 0) {
-        rc = cpol__authorize(ctx, as, CPOL_PERM_POINTS_VIEW, &station);
-        if (rc < 0)
-            return rc;
-    }
     rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, person, &station, 0, &a);
     if (rc == CPOL_ENOTFOUND) {
         if (balance_out)
@@ -305,25 +305,32 @@ struct cpol_transfer {
     int has_reverses;
 };
 
-int cpol_transfer_get(cpol_ctx *ctx, const cpol_id *id, cpol_transfer **out)
+int cpol_transfer_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_transfer **out)
 {
     cpol_transfer *t;
+    cpol_id station;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_transfer_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_transfer_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     t = cpol__calloc(1, sizeof *t);
     if (!t)
         return cpol__oom();
     rc = cpol__load(ctx, &cpol__table_transfer, id, "transfer", &t->row);
+    if (rc >= 0) {
+        cpol__record_get_id(t->row, TRANSFER_ID, &t->id);
+        cpol__record_get_id(t->row, TRANSFER_PERSON, &t->person);
+        cpol__record_get_id(t->row, TRANSFER_STATION, &station);
+        t->has_reverses = cpol__record_get_id(t->row, TRANSFER_REVERSES, &t->reverses);
+        rc = cpol__points_conceal(ctx, as, &t->person, "transfer", id);
+    }
+    if (rc >= 0)
+        rc = cpol__points_authorize_read(ctx, as, &t->person, &station, "transfer", id);
     if (rc < 0) {
-        cpol_free(t);
+        cpol_transfer_free(t);
         return rc;
     }
-    cpol__record_get_id(t->row, TRANSFER_ID, &t->id);
-    cpol__record_get_id(t->row, TRANSFER_PERSON, &t->person);
-    t->has_reverses = cpol__record_get_id(t->row, TRANSFER_REVERSES, &t->reverses);
     *out = t;
     return CPOL_OK;
 }
@@ -358,7 +365,7 @@ static int soft_limit_body(cpol_ctx *ctx, void *arg)
     cpol_record *account = NULL;
     cpol_id station;
     char before[32], after[32];
-    int rc = cpol__person_station(ctx, a->person, &station);
+    int rc = cpol__points_person(ctx, a->as, a->person, &station);
     if (rc >= 0)
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_ADMIN, &station);
     if (rc >= 0)

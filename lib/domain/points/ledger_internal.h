@@ -1,6 +1,8 @@
 /* The ledger's tables and the one function that moves points; shared by
  * ledger.c (accounts, transfers, statements, verification), earning.c
- * (rules, awards, reversals) and shop.c (catalogue, redemptions, holds). */
+ * (rules, awards, reversals), award_source.c (what an award may name),
+ * ledger_request.c (request ids), ledger_access.c (who may read what) and
+ * shop.c (catalogue, redemptions, holds). */
 #ifndef CPOL_DOMAIN_LEDGER_INTERNAL_H
 #define CPOL_DOMAIN_LEDGER_INTERNAL_H
 
@@ -55,6 +57,44 @@ extern const cpol_table cpol__table_redemption;
 enum { BATCH_ID, BATCH_STATION, BATCH_KIND, BATCH_COUNT, BATCH_TOTAL, BATCH_AT, BATCH_NCOLS };
 extern const cpol_table cpol__table_ledger_batch;
 
+/* ledger_request: every request id the ledger has seen, with what it was
+ * used for, so one id serves one request whatever its kind. Every transfer
+ * id is in it too (the library's own transfers under their own kinds), so
+ * no caller's request can collide with a transfer it did not make. */
+enum { REQUEST_ID, REQUEST_STATION, REQUEST_KIND, REQUEST_CREATED_AT, REQUEST_NCOLS };
+extern const cpol_table cpol__table_ledger_request;
+
+/* Kinds of request (stored values: never renumber). */
+enum {
+    CPOL__REQUEST_AWARD = 1,
+    CPOL__REQUEST_REVERSAL = 2,
+    CPOL__REQUEST_REDEMPTION = 3,    /* points taken at once */
+    CPOL__REQUEST_HOLD = 4,          /* a redemption that holds; posting it keeps its id */
+    CPOL__REQUEST_REFUND = 5,
+    CPOL__REQUEST_CLEARING = 6,      /* the yearly clearing batch */
+    CPOL__REQUEST_AUTO_AWARD = 7,    /* the library's own: an award by a hook */
+    CPOL__REQUEST_AUTO_REVERSAL = 8, /* the library's own: a hook withdrawing one */
+    CPOL__REQUEST_CLEARING_ENTRY = 9 /* the library's own: one account's transfer of a clearing */
+};
+
+/* 1 if `id` was already used for a request of `kind` (the caller replays
+ * it), 0 if it is unused, CPOL_ECONFLICT naming the kind it was used for
+ * otherwise. */
+int cpol__request_seen(cpol_ctx *ctx, const cpol_id *id, int kind);
+
+/* The kind `id` was used for, 0 if unused. */
+int cpol__request_kind(cpol_ctx *ctx, const cpol_id *id, int *kind_out);
+
+/* CPOL_ECONFLICT "request id already used for <a kind>". */
+int cpol__request_conflict(int used_for);
+
+/* Reserve `id` for a request of `kind` at `station`, inside the caller's
+ * atomic unit (with the request's own rows). */
+int cpol__request_reserve(cpol_ctx *ctx, const cpol_id *id, int kind, const cpol_id *station);
+
+/* A fresh id reserved for one of the library's own transfers. */
+int cpol__request_fresh(cpol_ctx *ctx, int kind, const cpol_id *station, cpol_id *out);
+
 /* An account row of (kind, owner), created on first use when `create`. */
 int cpol__account_get(cpol_ctx *ctx, int kind, const cpol_id *owner, const cpol_id *station, int create,
                       cpol_record **out);
@@ -91,21 +131,50 @@ int cpol__same_int(const cpol_record *r, unsigned int col, int64_t want, const c
 
 /* Award points automatically for a verified activity, inside the caller's
  * atomic unit (activity completed, lead verified, training attended). The
- * transfer's id is the source's id, so it happens at most once per source.
- * No rule at the station: nothing happens. Caps: the award is cut to what the
+ * transfer gets a fresh id (never the source's: a lead award must not lead
+ * back to its case); it happens at most once per source and kind (the
+ * source column). No rule at the station: nothing happens. Caps: the award is cut to what the
  * caps still allow, or skipped when nothing is left. *awarded_out gets the
  * points (0 if none). The actor must not be the person (the callers forbid
  * self-certification already). */
 int cpol__points_auto_award(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int earning_kind,
                             const cpol_id *source, int64_t *awarded_out);
 
-/* Withdraw the automatic award made for `source` (e.g. a lead found false),
- * inside the caller's atomic unit. Nothing awarded: CPOL_OK. Already
- * reversed: CPOL_OK. Points already spent: CPOL_EFUNDS (nothing changes). */
-int cpol__points_auto_reverse(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *source, const char *reason);
+/* Withdraw the automatic award of `earning_kind` made for `source` (e.g. a
+ * lead found false), inside the caller's atomic unit, found by its source.
+ * Nothing awarded: CPOL_OK. Already reversed: CPOL_OK. Points already
+ * spent: CPOL_EFUNDS (nothing changes). */
+int cpol__points_auto_reverse(cpol_ctx *ctx, const cpol_actor *as, int earning_kind, const cpol_id *source,
+                              const char *reason);
 
-/* Authorize `as` for `perm` on a person's points (a person may always act
- * on reading their own). Loads the person's station. */
+/* The award of `earning_kind` made for `source`: 1 and *out set, 0 if none. */
+int cpol__award_for_source(cpol_ctx *ctx, int earning_kind, const cpol_id *source, cpol_record **out);
+
+/* CPOL_ERULE unless `source` names a thing of `earning_kind` that `person`
+ * did at `station` (award_source.c lists what each kind names). */
+int cpol__award_source_check(cpol_ctx *ctx, int earning_kind, const cpol_id *source, const cpol_id *person,
+                             const cpol_id *station);
+
+/* The station a person is registered at (CPOL_ENOTFOUND "person ..."). */
 int cpol__person_station(cpol_ctx *ctx, const cpol_id *person, cpol_id *station_out);
+
+/* ---- who may read or name a person's points (ledger_access.c) ---- */
+
+/* For reads and writes that name `person` directly: load their station, and
+ * answer a hidden (covert) person exactly as an unknown one ("person <id>
+ * does not exist"). */
+int cpol__points_person(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_id *station_out);
+
+/* For a row about `person` (a transfer, hold or redemption) that `as` asks
+ * for by `id`: CPOL_ENOTFOUND "<what> <id> does not exist" if the person is
+ * hidden from `as`. */
+int cpol__points_conceal(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, const char *what,
+                         const cpol_id *id);
+
+/* A read of `person`'s points at `station`: the person themself (through
+ * an active assignment in scope) or a holder of points.view there. Outside
+ * the reader's stations the object read (`what` `id`) does not exist. */
+int cpol__points_authorize_read(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
+                                const cpol_id *station, const char *what, const cpol_id *id);
 
 #endif

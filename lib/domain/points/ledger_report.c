@@ -56,14 +56,11 @@ int cpol_statement_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *
         return cpol__null_arg("cpol_statement_iter_new", !ctx ? "ctx" : !as ? "as" : !person ? "person" : "out");
     if (to && to <= from)
         return cpol__error(CPOL_EINVALID, "cpol_statement_iter_new: the period ends before it starts");
-    rc = cpol__person_station(ctx, person, &station);
+    rc = cpol__points_person(ctx, as, person, &station);
+    if (rc >= 0)
+        rc = cpol__points_authorize_read(ctx, as, person, &station, "person", person);
     if (rc < 0)
         return rc;
-    if (as->system || cpol_id_compare(&as->person, person) != 0) {
-        rc = cpol__authorize(ctx, as, CPOL_PERM_POINTS_VIEW, &station);
-        if (rc < 0)
-            return rc;
-    }
     rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, person, &station, 0, &account);
     have_account = rc >= 0;
     if (rc == CPOL_ENOTFOUND)
@@ -230,7 +227,7 @@ static int check_transfer(cpol_ctx *ctx, const cpol_record *t, void *arg)
     cpol_id id;
     char s[37];
     int64_t sum, n;
-    int rc;
+    int used, rc;
     (void)arg;
     cpol__record_get_id(t, TRANSFER_ID, &id);
     rc = cpol__query_new(&cpol__table_posting, &q);
@@ -246,7 +243,13 @@ static int check_transfer(cpol_ctx *ctx, const cpol_record *t, void *arg)
         return cpol__error(CPOL_ECORRUPT, "transfer %s does not balance: %lld postings summing to %lld", s,
                            (long long)n, (long long)sum);
     }
-    return CPOL_OK;
+    /* one id, one request: every transfer's id is reserved (ledger_request.c) */
+    rc = cpol__request_kind(ctx, &id, &used);
+    if (rc >= 0 && !used) {
+        cpol__id_text(&id, s);
+        rc = cpol__error(CPOL_ECORRUPT, "transfer %s: its id is not reserved as a request", s);
+    }
+    return rc;
 }
 
 int cpol_ledger_verify(cpol_ctx *ctx, const cpol_actor *as, int64_t *checked_out)

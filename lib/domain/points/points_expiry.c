@@ -83,6 +83,7 @@ static int clear_person(cpol_ctx *ctx, expiry_args *a, const cpol_id *person, cp
         memset(&m, 0, sizeof m);
         cpol__record_get_id(account, ACCOUNT_ID, &acct);
         derive_id(a->request, &acct, &m.id);
+        rc = cpol__request_reserve(ctx, &m.id, CPOL__REQUEST_CLEARING_ENTRY, a->station);
         m.station = a->station;
         m.kind = CPOL_TRANSFER_EXPIRY;
         m.debit = account;
@@ -91,7 +92,8 @@ static int clear_person(cpol_ctx *ctx, expiry_args *a, const cpol_id *person, cp
         m.person = person;
         m.memo = "yearly clearing";
         m.as = a->as;
-        rc = cpol__ledger_move(ctx, &m);
+        if (rc >= 0)
+            rc = cpol__ledger_move(ctx, &m);
         if (rc >= 0) {
             a->accounts++;
             a->points += m.amount;
@@ -107,22 +109,26 @@ static int expiry_body(cpol_ctx *ctx, void *arg)
     cpol_record *prev = NULL, *issuance = NULL, *batch = NULL;
     cpol_id st, *people = NULL;
     size_t n = 0, i;
-    int has, kind, rc = cpol__load(ctx, &cpol__table_ledger_batch, a->request, "batch", &prev);
-    if (rc == CPOL_OK) {
-        rc = cpol__same_id(prev, BATCH_STATION, a->station, "points expiry", "station");
-        a->accounts = cpol__record_int(prev, BATCH_COUNT);
-        a->points = cpol__record_int(prev, BATCH_TOTAL);
-        a->already = rc >= 0;
-        cpol__record_free(prev);
-        return rc;
-    }
-    if (rc != CPOL_ENOTFOUND)
-        return rc;
-    rc = cpol__area_lookup(ctx, a->station, &st, &has, NULL, &kind);
+    int has, kind, rc = cpol__area_lookup(ctx, a->station, &st, &has, NULL, &kind);
     if (rc >= 0 && kind != 2 /* CPOL_AREA_STATION */)
         rc = cpol__error(CPOL_EINVALID, "points are cleared per police station");
     if (rc >= 0)
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_ADMIN, a->station);
+    if (rc >= 0)
+        rc = cpol__request_seen(ctx, a->request, CPOL__REQUEST_CLEARING);
+    if (rc > 0) { /* this batch already ran: its figures, if it was for this station */
+        rc = cpol__load(ctx, &cpol__table_ledger_batch, a->request, "batch", &prev);
+        if (rc >= 0) {
+            rc = cpol__same_id(prev, BATCH_STATION, a->station, "points expiry", "station");
+            a->accounts = cpol__record_int(prev, BATCH_COUNT);
+            a->points = cpol__record_int(prev, BATCH_TOTAL);
+        }
+        a->already = rc >= 0;
+        cpol__record_free(prev);
+        return rc;
+    }
+    if (rc >= 0)
+        rc = cpol__request_reserve(ctx, a->request, CPOL__REQUEST_CLEARING, a->station);
     if (rc >= 0)
         rc = cpol__account_get(ctx, CPOL_ACCOUNT_ISSUANCE, a->station, a->station, 1, &issuance);
     if (rc >= 0)

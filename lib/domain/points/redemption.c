@@ -123,22 +123,40 @@ static int collect_ids(cpol_ctx *ctx, cpol_query *q, cpol_id **ids, size_t *n)
     return CPOL_OK;
 }
 
-/* Expire the held redemptions a query selects whose time has passed. */
-static int expire_selected(cpol_ctx *ctx, cpol_query *q, int64_t *count)
+/* May `as` expire holds of this redemption's station? Only asked for
+ * bureau-wide actors, whose query spans stations. */
+static int in_scope(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *red)
+{
+    cpol_id station;
+    int rc;
+    cpol__record_get_id(red, REDEMPTION_STATION, &station);
+    rc = cpol__authorize(ctx, as, CPOL_PERM_POINTS_ADMIN, &station);
+    return rc == CPOL_EPERM ? 0 : rc < 0 ? rc : 1;
+}
+
+/* Expire the held redemptions a query selects whose time has passed, as
+ * `as` (NULL: the system actor, for expiry found on the way by another
+ * call); with `check_each`, only those of stations `as` may administer. */
+static int expire_selected(cpol_ctx *ctx, cpol_query *q, const cpol_actor *as, int check_each, int64_t *count)
 {
     cpol_actor system_actor;
     cpol_id *ids;
     size_t n, i;
-    int rc = collect_ids(ctx, q, &ids, &n);
+    int due, rc = collect_ids(ctx, q, &ids, &n);
     memset(&system_actor, 0, sizeof system_actor);
-    system_actor.system = 1; /* expiry is the installation's doing, not an actor's */
+    system_actor.system = 1; /* a timeout is the installation's doing, not an actor's */
     for (i = 0; rc >= 0 && i < n; i++) {
         cpol_record *red;
         rc = cpol__load(ctx, &cpol__table_redemption, &ids[i], "redemption", &red);
         if (rc < 0)
             break;
-        if (overdue(ctx, red)) {
-            rc = release_hold(ctx, &system_actor, red, CPOL_REDEMPTION_EXPIRED);
+        due = overdue(ctx, red);
+        if (due && check_each)
+            due = in_scope(ctx, as, red);
+        if (due < 0)
+            rc = due;
+        else if (due) {
+            rc = release_hold(ctx, as ? as : &system_actor, red, CPOL_REDEMPTION_EXPIRED);
             if (count)
                 (*count)++;
         }
@@ -159,34 +177,49 @@ int cpol__holds_expire_person(cpol_ctx *ctx, const cpol_id *person)
     if (rc >= 0)
         rc = cpol__query_where_int(q, REDEMPTION_EXPIRES_AT, CPOL_OP_LE, cpol_ctx_now(ctx));
     if (rc >= 0)
-        rc = expire_selected(ctx, q, NULL);
+        rc = expire_selected(ctx, q, NULL, 0, NULL);
     cpol__query_free(q);
     return rc;
 }
 
+typedef struct expire_due_args {
+    const cpol_actor *as;
+    int64_t count;
+} expire_due_args;
+
 static int expire_due_body(cpol_ctx *ctx, void *arg)
 {
-    cpol_query *q;
-    int rc = cpol__query_new(&cpol__table_redemption, &q);
+    expire_due_args *a = arg;
+    cpol_query *q = NULL;
+    cpol_id station;
+    int bureau_wide, bound = cpol__actor_scope(ctx, a->as, &station, NULL, &bureau_wide);
+    int rc = bound < 0 ? bound : cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_ADMIN, bound ? &station : NULL);
+    if (rc >= 0)
+        rc = cpol__query_new(&cpol__table_redemption, &q);
     if (rc >= 0)
         rc = cpol__query_where_int(q, REDEMPTION_STATUS, CPOL_OP_EQ, CPOL_REDEMPTION_HELD);
     if (rc >= 0)
         rc = cpol__query_where_int(q, REDEMPTION_EXPIRES_AT, CPOL_OP_LE, cpol_ctx_now(ctx));
+    if (rc >= 0 && bound)
+        rc = cpol__query_where_id(q, REDEMPTION_STATION, CPOL_OP_EQ, &station);
+    /* each hold expired is an audit entry ("shop.hold.expire") under the actor */
     if (rc >= 0)
-        rc = expire_selected(ctx, q, arg);
+        rc = expire_selected(ctx, q, a->as, bureau_wide, &a->count);
     cpol__query_free(q);
     return rc;
 }
 
-int cpol_hold_expire_due(cpol_ctx *ctx, int64_t *count_out)
+int cpol_hold_expire_due(cpol_ctx *ctx, const cpol_actor *as, int64_t *count_out)
 {
-    int64_t count = 0;
+    expire_due_args a;
     int rc;
-    if (!ctx)
-        return cpol__null_arg("cpol_hold_expire_due", "ctx");
-    rc = cpol__ctx_atomic(ctx, expire_due_body, &count);
+    if (!ctx || !as)
+        return cpol__null_arg("cpol_hold_expire_due", !ctx ? "ctx" : "as");
+    a.as = as;
+    a.count = 0;
+    rc = cpol__ctx_atomic(ctx, expire_due_body, &a);
     if (rc >= 0 && count_out)
-        *count_out = count;
+        *count_out = a.count;
     return rc;
 }
 
@@ -244,33 +277,42 @@ static int insert_redemption(cpol_ctx *ctx, redeem_args *a, const cpol_id *stati
     return rc;
 }
 
+/* Was the request id used before? A redemption or hold under it: replay it
+ * (1 or its refusal); another kind of request: CPOL_ECONFLICT; unused: 0. */
+static int seen_redeem(cpol_ctx *ctx, redeem_args *a)
+{
+    cpol_record *prev;
+    int used, rc = cpol__request_kind(ctx, a->request, &used);
+    if (rc < 0 || !used)
+        return rc;
+    if (used != CPOL__REQUEST_REDEMPTION && used != CPOL__REQUEST_HOLD)
+        return cpol__request_conflict(used);
+    rc = cpol__load(ctx, &cpol__table_redemption, a->request, "redemption", &prev);
+    if (rc >= 0)
+        rc = replay_redeem(ctx, prev, a);
+    cpol__record_free(prev);
+    return rc < 0 ? rc : 1;
+}
+
 static int redeem_body(cpol_ctx *ctx, void *arg)
 {
     redeem_args *a = arg;
-    cpol_record *prev = NULL, *item = NULL, *account = NULL, *shop = NULL;
+    cpol_record *item = NULL, *account = NULL, *shop = NULL;
     cpol_id station, person_station;
-    int rc = cpol__load(ctx, &cpol__table_redemption, a->request, "redemption", &prev);
-    if (rc == CPOL_OK) {
-        rc = replay_redeem(ctx, prev, a);
-        cpol__record_free(prev);
-        return rc;
-    }
-    if (rc == CPOL_ENOTFOUND) {
-        rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &prev);
-        cpol__record_free(prev);
-        rc = rc == CPOL_OK ? cpol__error(CPOL_ECONFLICT, "request id already used for another transfer")
-             : rc == CPOL_ENOTFOUND ? CPOL_OK
-                                    : rc;
-    }
+    int rc = cpol__load(ctx, &cpol__table_shop_item, a->item, "shop item", &item);
     if (rc >= 0)
-        rc = cpol__load(ctx, &cpol__table_shop_item, a->item, "shop item", &item);
-    if (rc >= 0)
-        rc = cpol__person_station(ctx, a->person, &person_station);
+        rc = cpol__points_person(ctx, a->as, a->person, &person_station);
     if (rc >= 0) {
         cpol__record_get_id(item, ITEM_STATION, &station);
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_REDEEM, &station);
     }
-    if (rc >= 0 && cpol_id_compare(&station, &person_station) != 0)
+    if (rc >= 0)
+        rc = seen_redeem(ctx, a);
+    if (rc != 0) {
+        cpol__record_free(item);
+        return rc < 0 ? rc : CPOL_OK;
+    }
+    if (cpol_id_compare(&station, &person_station) != 0)
         rc = cpol__error(CPOL_ERULE, "the person is registered at another station than this shop");
     if (rc >= 0)
         rc = cpol__holds_expire_person(ctx, a->person);
@@ -288,6 +330,9 @@ static int redeem_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0 && cpol__account_available(account) < a->amount)
         rc = cpol__error(CPOL_EFUNDS, "%lld points needed, %lld available", (long long)a->amount,
                          (long long)cpol__account_available(account));
+    if (rc >= 0)
+        rc = cpol__request_reserve(ctx, a->request, a->hold_ms > 0 ? CPOL__REQUEST_HOLD : CPOL__REQUEST_REDEMPTION,
+                                   &station);
     if (rc >= 0 && a->hold_ms > 0) {
         cpol__value_set_int(&account->vals[ACCOUNT_HELD], cpol__record_int(account, ACCOUNT_HELD) + a->amount);
         rc = cpol__store_update(ctx->store, account);
@@ -360,7 +405,8 @@ int cpol_shop_redeem(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *request
 typedef struct hold_args {
     const cpol_actor *as;
     const cpol_id *hold;
-    int to;          /* CPOL_REDEMPTION_POSTED or _VOIDED; 0: only expire if overdue */
+    const char *what;  /* "hold" or "redemption", for messages */
+    int to;            /* CPOL_REDEMPTION_POSTED or _VOIDED; 0: read (expiring it if overdue) */
     int already;
     int status;
 } hold_args;
@@ -370,13 +416,15 @@ static int hold_body(cpol_ctx *ctx, void *arg)
     hold_args *a = arg;
     cpol_record *red, *account = NULL, *shop = NULL;
     cpol_id station, person;
-    int status, rc = cpol__load(ctx, &cpol__table_redemption, a->hold, "hold", &red);
+    int status, rc = cpol__load(ctx, &cpol__table_redemption, a->hold, a->what, &red);
     if (rc < 0)
         return rc;
     cpol__record_get_id(red, REDEMPTION_STATION, &station);
     cpol__record_get_id(red, REDEMPTION_PERSON, &person);
-    if (a->to)
-        rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_REDEEM, &station);
+    rc = cpol__points_conceal(ctx, a->as, &person, a->what, a->hold);
+    if (rc >= 0)
+        rc = a->to ? cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_REDEEM, &station)
+                   : cpol__points_authorize_read(ctx, a->as, &person, &station, a->what, a->hold);
     if (rc >= 0 && overdue(ctx, red)) {
         cpol_actor system_actor;
         memset(&system_actor, 0, sizeof system_actor);
@@ -436,6 +484,7 @@ static int resolve_hold(const char *func, cpol_ctx *ctx, const cpol_actor *as, c
     memset(&a, 0, sizeof a);
     a.as = as;
     a.hold = hold;
+    a.what = "hold";
     a.to = to;
     rc = cpol__ctx_atomic(ctx, hold_body, &a);
     if (rc < 0)
@@ -458,28 +507,31 @@ int cpol_hold_void(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *hold)
     return resolve_hold("cpol_hold_void", ctx, as, hold, CPOL_REDEMPTION_VOIDED);
 }
 
-static int status_of(const char *func, cpol_ctx *ctx, const cpol_id *id, int *status_out)
+static int status_of(const char *func, const char *what, cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id,
+                     int *status_out)
 {
     hold_args a;
     int rc;
-    if (!ctx || !id || !status_out)
-        return cpol__null_arg(func, !ctx ? "ctx" : !id ? "id" : "status_out");
+    if (!ctx || !as || !id || !status_out)
+        return cpol__null_arg(func, !ctx ? "ctx" : !as ? "as" : !id ? what : "status_out");
     memset(&a, 0, sizeof a);
+    a.as = as;
     a.hold = id;
+    a.what = what;
     rc = cpol__ctx_atomic(ctx, hold_body, &a);
     if (rc >= 0)
         *status_out = a.status;
     return rc;
 }
 
-int cpol_shop_redemption_status(cpol_ctx *ctx, const cpol_id *receipt, int *status_out)
+int cpol_shop_redemption_status(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *receipt, int *status_out)
 {
-    return status_of("cpol_shop_redemption_status", ctx, receipt, status_out);
+    return status_of("cpol_shop_redemption_status", "redemption", ctx, as, receipt, status_out);
 }
 
-int cpol_hold_status(cpol_ctx *ctx, const cpol_id *hold, int *status_out)
+int cpol_hold_status(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *hold, int *status_out)
 {
-    int status = 0, rc = status_of("cpol_hold_status", ctx, hold, &status);
+    int status = 0, rc = status_of("cpol_hold_status", "hold", ctx, as, hold, &status);
     if (rc < 0)
         return rc;
     /* as a hold: anything that was posted (even refunded later) was posted */
@@ -504,29 +556,33 @@ static int refund_body(cpol_ctx *ctx, void *arg)
     refund_args *a = arg;
     cpol_record *prev = NULL, *red = NULL, *account = NULL, *shop = NULL;
     cpol_id station, person;
-    int status, rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &prev);
-    if (rc == CPOL_OK) {
-        rc = cpol__same_int(prev, TRANSFER_KIND, CPOL_TRANSFER_REFUND, "transfer", "kind");
-        if (rc >= 0)
-            rc = cpol__same_id(prev, TRANSFER_REVERSES, a->receipt, "refund", "receipt");
-        a->already = rc >= 0;
-        cpol__record_free(prev);
-        return rc;
-    }
-    if (rc != CPOL_ENOTFOUND)
-        return rc;
-    rc = cpol__load(ctx, &cpol__table_redemption, a->receipt, "redemption", &red);
+    int status, rc = cpol__load(ctx, &cpol__table_redemption, a->receipt, "redemption", &red);
     if (rc < 0)
         return rc;
     cpol__record_get_id(red, REDEMPTION_STATION, &station);
     cpol__record_get_id(red, REDEMPTION_PERSON, &person);
     status = (int)cpol__record_int(red, REDEMPTION_STATUS);
-    rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_ADMIN, &station);
+    rc = cpol__points_conceal(ctx, a->as, &person, "redemption", a->receipt);
+    if (rc >= 0)
+        rc = cpol__authorize(ctx, a->as, CPOL_PERM_POINTS_ADMIN, &station);
+    if (rc >= 0)
+        rc = cpol__request_seen(ctx, a->request, CPOL__REQUEST_REFUND);
+    if (rc > 0) { /* a repeated refund request: the same receipt → CPOL_ALREADY */
+        rc = cpol__load(ctx, &cpol__table_transfer, a->request, "transfer", &prev);
+        if (rc >= 0)
+            rc = cpol__same_id(prev, TRANSFER_REVERSES, a->receipt, "refund", "receipt");
+        a->already = rc >= 0;
+        cpol__record_free(prev);
+        cpol__record_free(red);
+        return rc;
+    }
     if (rc >= 0 && status == CPOL_REDEMPTION_REFUNDED)
         rc = cpol__error(CPOL_ECONFLICT, "the redemption was already refunded");
     else if (rc >= 0 && status != CPOL_REDEMPTION_POSTED)
         rc = cpol__error(CPOL_ESTATE, "only posted redemptions are refunded; this one is %s (void a hold instead)",
                          redemption_status_name(status));
+    if (rc >= 0)
+        rc = cpol__request_reserve(ctx, a->request, CPOL__REQUEST_REFUND, &station);
     if (rc >= 0)
         rc = cpol__account_get(ctx, CPOL_ACCOUNT_PERSON, &person, &station, 1, &account);
     if (rc >= 0)

@@ -196,20 +196,25 @@ int cpol_shop_item_set_price(cpol_ctx *ctx, const cpol_actor *as, const cpol_id 
     return cpol__ctx_atomic(ctx, change_item_body, &a);
 }
 
-int cpol_shop_item_get(cpol_ctx *ctx, const cpol_id *id, cpol_shop_item **out)
+int cpol_shop_item_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_shop_item **out)
 {
     cpol_shop_item *it;
+    cpol_id station;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_shop_item_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_shop_item_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     it = cpol__calloc(1, sizeof *it);
     if (!it)
         return cpol__oom();
     rc = cpol__load(ctx, &cpol__table_shop_item, id, "shop item", &it->row);
+    if (rc >= 0) {
+        cpol__record_get_id(it->row, ITEM_STATION, &station);
+        rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, &station); /* the catalogue names nobody */
+    }
     if (rc < 0) {
-        cpol_free(it);
+        cpol_shop_item_free(it);
         return rc;
     }
     it->id = *id;
@@ -230,15 +235,18 @@ const char *cpol_shop_item_name(const cpol_shop_item *i) { return i ? cpol__reco
 int64_t cpol_shop_item_price(const cpol_shop_item *i) { return i ? cpol__record_int(i->row, ITEM_PRICE) : 0; }
 int64_t cpol_shop_item_stock(const cpol_shop_item *i) { return i ? cpol__record_int(i->row, ITEM_STOCK) : 0; }
 
-int cpol_shop_item_iter_new(cpol_ctx *ctx, const cpol_id *station, cpol_shop_item_iter **out)
+int cpol_shop_item_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, cpol_shop_item_iter **out)
 {
     cpol_shop_item_iter *it;
     cpol_query *q = NULL;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !station || !out)
-        return cpol__null_arg("cpol_shop_item_iter_new", !ctx ? "ctx" : !station ? "station" : "out");
+    if (!ctx || !as || !station || !out)
+        return cpol__null_arg("cpol_shop_item_iter_new", !ctx ? "ctx" : !as ? "as" : !station ? "station" : "out");
+    rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, station);
+    if (rc < 0)
+        return rc;
     it = cpol__calloc(1, sizeof *it);
     if (!it)
         return cpol__oom();

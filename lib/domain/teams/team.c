@@ -10,6 +10,7 @@
 
 #include "util/alloc.h"
 #include "domain/base/domain.h"
+#include "domain/base/reader.h"
 #include "domain/base/tables.h"
 #include "domain/teams/team_tables.h"
 
@@ -43,7 +44,9 @@ struct cpol_team {
 };
 
 struct cpol_team_iter {
+    cpol_store *store;   /* held: covert officers are checked as rows come */
     cpol_cursor *cursor;
+    cpol__reader reader;
     cpol_team current;
 };
 
@@ -138,14 +141,16 @@ static int name_taken(cpol_ctx *ctx, const cpol_id *station, const char *name, s
     return rc;
 }
 
-/* The officer must exist and hold an active officer role at the station. */
+/* The officer must exist and hold an active officer role at the station;
+ * `name` (may be NULL) receives the name for messages. */
 static int check_officer(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station, char *name, size_t size)
 {
     cpol_record *p;
     int rc = cpol__load(ctx, &cpol__table_person, person, "officer", &p);
     if (rc < 0)
         return rc;
-    snprintf(name, size, "%s", cpol__record_text_or_empty(p, PERSON_NAME));
+    if (name)
+        snprintf(name, size, "%s", cpol__record_text_or_empty(p, PERSON_NAME));
     rc = cpol__team_check_eligible(ctx, p, CPOL_TEAM_ROLE_OFFICER, station);
     cpol__record_free(p);
     return rc;
@@ -180,7 +185,7 @@ static int create_body(cpol_ctx *ctx, void *arg)
     const cpol_team_fields *f = a->f;
     cpol_record *r = NULL;
     cpol_id station, membership;
-    char *path = NULL, officer[CPOL_PERSON_NAME_MAX + 1], after[CPOL_TEAM_NAME_MAX + CPOL_PERSON_NAME_MAX + 96];
+    char *path = NULL, member_id[37], after[CPOL_TEAM_NAME_MAX + 128];
     int has_station, rc = cpol__area_lookup(ctx, f->area, &station, &has_station, &path, NULL);
     if (rc >= 0 && !has_station)
         rc = cpol__error(CPOL_ERULE, "a team serves an area within a police station; the area is above the "
@@ -192,7 +197,7 @@ static int create_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0)
         rc = name_taken(ctx, &station, f->name, a->name_len);
     if (rc >= 0)
-        rc = check_officer(ctx, f->officer, &station, officer, sizeof officer);
+        rc = check_officer(ctx, f->officer, &station, NULL, 0);
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_team, &r);
     if (rc >= 0) {
@@ -203,9 +208,12 @@ static int create_body(cpol_ctx *ctx, void *arg)
         rc = cpol__store_insert(ctx->store, r);
     if (rc >= 0)
         rc = cpol__membership_insert(ctx, &station, &a->id, f->officer, CPOL_TEAM_ROLE_OFFICER, &membership);
+    /* audit summaries name memberships, never people: the trail is read by
+     * roles that may not learn every person's name */
     if (rc >= 0) {
-        snprintf(after, sizeof after, "%s %s (%s), responsible officer %s", cpol_team_kind_name(f->kind), f->name,
-                 cpol_team_template_name(f->composition), officer);
+        cpol__id_text(&membership, member_id);
+        snprintf(after, sizeof after, "%s %s (%s), responsible officer's membership %s", cpol_team_kind_name(f->kind),
+                 f->name, cpol_team_template_name(f->composition), member_id);
         rc = cpol__audit(ctx, a->as, "team", &a->id, &station, "team.create", NULL, after, NULL);
     }
     cpol__record_free(r);
@@ -266,15 +274,17 @@ static int check_not_member(cpol_ctx *ctx, const cpol_id *team, const cpol_id *p
     return rc;
 }
 
-/* End the current officer's membership (exactly one is active). */
-static int end_officer_membership(cpol_ctx *ctx, const cpol_id *team, const cpol_id *officer)
+/* End the current officer's membership (exactly one is active); *ended receives its id. */
+static int end_officer_membership(cpol_ctx *ctx, const cpol_id *team, const cpol_id *officer, cpol_id *ended)
 {
     cpol_record *m;
     int rc = cpol__membership_find_active(ctx, team, officer, &m);
     if (rc == 0)
         return cpol__error(CPOL_ECORRUPT, "the team's responsible officer has no active membership");
-    if (rc > 0)
+    if (rc > 0) {
+        cpol__record_get_id(m, MEMBER_ID, ended);
         rc = cpol__membership_end(ctx, m);
+    }
     cpol__record_free(m);
     return rc;
 }
@@ -283,8 +293,8 @@ static int officer_body(cpol_ctx *ctx, void *arg)
 {
     officer_args *a = arg;
     cpol_record *team;
-    cpol_id station, old, membership;
-    char name[CPOL_PERSON_NAME_MAX + 1], old_name[CPOL_PERSON_NAME_MAX + 1];
+    cpol_id station, old, ended, membership;
+    char name[CPOL_PERSON_NAME_MAX + 1], id[37], before[64], after[64];
     const char *team_name;
     int rc = cpol__load(ctx, &cpol__table_team, a->team, "team", &team);
     if (rc < 0)
@@ -300,7 +310,7 @@ static int officer_body(cpol_ctx *ctx, void *arg)
     if (rc == CPOL_OK)
         rc = check_not_member(ctx, a->team, a->person, team_name, name);
     if (rc == CPOL_OK)
-        rc = end_officer_membership(ctx, a->team, &old);
+        rc = end_officer_membership(ctx, a->team, &old, &ended);
     if (rc == CPOL_OK)
         rc = cpol__membership_insert(ctx, &station, a->team, a->person, CPOL_TEAM_ROLE_OFFICER, &membership);
     if (rc == CPOL_OK)
@@ -308,8 +318,11 @@ static int officer_body(cpol_ctx *ctx, void *arg)
     if (rc == CPOL_OK)
         rc = cpol__store_update(ctx->store, team);
     if (rc == CPOL_OK) {
-        cpol__team_person_name(ctx, &old, old_name, sizeof old_name);
-        rc = cpol__audit(ctx, a->as, "team", a->team, &station, "team.officer.set", old_name, name, a->reason);
+        cpol__id_text(&ended, id);
+        snprintf(before, sizeof before, "officer's membership %s", id);
+        cpol__id_text(&membership, id);
+        snprintf(after, sizeof after, "officer's membership %s", id);
+        rc = cpol__audit(ctx, a->as, "team", a->team, &station, "team.officer.set", before, after, a->reason);
     }
     cpol__record_free(team);
     return rc;
@@ -335,32 +348,47 @@ int cpol_team_set_officer(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *te
 
 /* ---- reading ---- */
 
-static void team_refresh(cpol_team *t)
+/* Fill the cached ids; an officer hidden from the reader reads as nil (the
+ * team itself is reference data and stays listed). */
+static int team_refresh(cpol_store *store, cpol__reader *reader, cpol_team *t)
 {
+    int hidden, rc;
     cpol__record_get_id(t->row, TEAM_ID, &t->id);
     cpol__record_get_id(t->row, TEAM_STATION, &t->station);
     cpol__record_get_id(t->row, TEAM_AREA, &t->area);
     cpol__record_get_id(t->row, TEAM_OFFICER, &t->officer);
     t->has_parent = cpol__record_get_id(t->row, TEAM_PARENT, &t->parent);
+    rc = cpol__reader_hides(store, reader, &t->officer, &hidden);
+    if (rc >= 0 && hidden)
+        memset(&t->officer, 0, sizeof t->officer);
+    return rc;
 }
 
-int cpol_team_get(cpol_ctx *ctx, const cpol_id *id, cpol_team **out)
+int cpol_team_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_team **out)
 {
+    cpol__reader reader;
     cpol_team *t;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_team_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_team_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     t = cpol__calloc(1, sizeof *t);
     if (!t)
         return cpol__oom();
     rc = cpol__load(ctx, &cpol__table_team, id, "team", &t->row);
+    if (rc >= 0) {
+        cpol__record_get_id(t->row, TEAM_STATION, &t->station);
+        rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, &t->station);
+    }
+    if (rc >= 0)
+        rc = cpol__reader_open(ctx, as, &reader);
+    if (rc >= 0)
+        rc = team_refresh(ctx->store, &reader, t);
     if (rc < 0) {
-        cpol_free(t);
+        cpol_team_free(t);
         return rc;
     }
-    team_refresh(t);
     *out = t;
     return CPOL_OK;
 }
@@ -409,9 +437,12 @@ static int where_in_subtree(cpol_ctx *ctx, cpol_query *q, const cpol_id *area)
     return rc;
 }
 
-static int team_query(cpol_ctx *ctx, const cpol_team_filter *f, cpol_query **out)
+/* `station` (may be NULL) bounds the listing to one station's teams. */
+static int team_query(cpol_ctx *ctx, const cpol_team_filter *f, const cpol_id *station, cpol_query **out)
 {
     int rc = cpol__query_new(&cpol__table_team, out);
+    if (rc >= 0 && station)
+        rc = cpol__query_where_id(*out, TEAM_STATION, CPOL_OP_EQ, station);
     if (rc >= 0 && f->area)
         rc = where_in_subtree(ctx, *out, f->area);
     if (rc >= 0 && f->kind)
@@ -428,16 +459,17 @@ static int team_query(cpol_ctx *ctx, const cpol_team_filter *f, cpol_query **out
     return rc;
 }
 
-int cpol_team_iter_new(cpol_ctx *ctx, const cpol_team_filter *filter, cpol_team_iter **out)
+int cpol_team_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_team_filter *filter, cpol_team_iter **out)
 {
     cpol_team_filter f = CPOL_TEAM_FILTER_INIT;
     cpol_team_iter *it;
     cpol_query *q = NULL;
-    int rc;
+    cpol_id station;
+    int rc, bound;
     if (out)
         *out = NULL;
-    if (!ctx || !out)
-        return cpol__null_arg("cpol_team_iter_new", !ctx ? "ctx" : "out");
+    if (!ctx || !as || !out)
+        return cpol__null_arg("cpol_team_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
     if (filter) {
         if (filter->version == 0 || filter->version > CPOL_TEAM_FILTER_VERSION)
             return cpol__error(CPOL_EVERSION, "cpol_team_iter_new: filter version %u is not supported",
@@ -448,10 +480,17 @@ int cpol_team_iter_new(cpol_ctx *ctx, const cpol_team_filter *filter, cpol_team_
         return cpol__error(CPOL_EINVALID, "cpol_team_iter_new: a filter value is out of range (kind %d; offset "
                                           "and limit must not be negative)",
                            (int)f.kind);
+    bound = cpol__listing_scope(ctx, as, CPOL__PERM_ANY, &station);
+    if (bound < 0)
+        return bound;
     it = cpol__calloc(1, sizeof *it);
     if (!it)
         return cpol__oom();
-    rc = team_query(ctx, &f, &q);
+    it->store = ctx->store;
+    cpol__store_retain(ctx->store);
+    rc = cpol__reader_open(ctx, as, &it->reader);
+    if (rc >= 0)
+        rc = team_query(ctx, &f, bound ? &station : NULL, &q);
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_team, &it->current.row);
     if (rc >= 0)
@@ -471,9 +510,10 @@ int cpol_team_iter_next(cpol_team_iter *it, const cpol_team **out)
     if (!it || !out)
         return cpol__null_arg("cpol_team_iter_next", !it ? "it" : "out");
     rc = cpol__cursor_next(it->cursor, it->current.row);
+    if (rc == CPOL_OK)
+        rc = team_refresh(it->store, &it->reader, &it->current);
     if (rc != CPOL_OK)
         return rc;
-    team_refresh(&it->current);
     *out = &it->current;
     return CPOL_OK;
 }
@@ -484,5 +524,7 @@ void cpol_team_iter_free(cpol_team_iter *it)
         return;
     cpol__cursor_close(it->cursor);
     cpol__record_free(it->current.row);
+    if (it->store)
+        cpol__store_release(it->store);
     cpol_free(it);
 }

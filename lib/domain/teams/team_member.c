@@ -9,6 +9,8 @@
 #include "util/alloc.h"
 #include "util/text.h"
 #include "domain/base/domain.h"
+#include "domain/base/reader.h"
+#include "domain/base/snapshot.h"
 #include "domain/base/tables.h"
 #include "domain/teams/team_tables.h"
 
@@ -39,7 +41,9 @@ struct cpol_membership {
 };
 
 struct cpol_membership_iter {
+    cpol_store *store;   /* held: covert members are checked as rows come */
     cpol_cursor *cursor;
+    cpol__reader reader;
     cpol_membership current;
 };
 
@@ -151,6 +155,44 @@ int cpol__team_check_eligible(cpol_ctx *ctx, const cpol_record *person, int role
     return cpol__error(CPOL_ERULE, "%s; %s holds no such role", requirement(role), name);
 }
 
+/* 1 if `person` holds an active informant assignment at `station`. */
+static int active_informant(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station, int *yes)
+{
+    cpol_query *q = NULL;
+    int64_t n = 0;
+    int rc = cpol__query_new(&cpol__table_assignment, &q);
+    if (rc >= 0)
+        rc = cpol__query_where_id(q, ASSIGN_PERSON, CPOL_OP_EQ, person);
+    if (rc >= 0)
+        rc = cpol__query_where_id(q, ASSIGN_STATION, CPOL_OP_EQ, station);
+    if (rc >= 0)
+        rc = cpol__query_where_int(q, ASSIGN_ROLE, CPOL_OP_EQ, CPOL_ROLE_INFORMANT);
+    if (rc >= 0)
+        rc = cpol__query_where_int(q, ASSIGN_STATUS, CPOL_OP_EQ, CPOL_ASSIGNMENT_ACTIVE);
+    rc = cpol__count_rows(ctx, q, rc, &n);
+    *yes = n > 0;
+    return rc;
+}
+
+/* Membership of an informant network says "covert": only people who are
+ * (active informants of the station) may join one, so the fact never names
+ * anyone else. The officer is the team's, not a member of the network. */
+static int check_network_member(cpol_ctx *ctx, const cpol_record *team, const cpol_record *person,
+                                const cpol_id *station)
+{
+    cpol_id id;
+    int yes, rc;
+    if (cpol__record_int(team, TEAM_KIND) != CPOL_TEAM_INFORMANT_NETWORK)
+        return CPOL_OK;
+    cpol__record_get_id(person, PERSON_ID, &id);
+    rc = active_informant(ctx, &id, station, &yes);
+    if (rc >= 0 && !yes)
+        rc = cpol__error(CPOL_ERULE, "only a security informant (治安信息员) with an active assignment at the "
+                                     "team's station may join informant network %s; %s holds none",
+                         cpol__record_text_or_empty(team, TEAM_NAME), cpol__record_text_or_empty(person, PERSON_NAME));
+    return rc;
+}
+
 /* ---- membership rows ---- */
 
 int cpol__membership_insert(cpol_ctx *ctx, const cpol_id *station, const cpol_id *team, const cpol_id *person,
@@ -241,12 +283,13 @@ static int count_active(cpol_ctx *ctx, const cpol_id *team, int role, int64_t *o
     return rc;
 }
 
-/* "张三 as member (membership <uuid>)" for the audit trail. */
-static void membership_summary(const char *name, int role, const cpol_id *membership, char *buf, size_t size)
+/* "member (membership <uuid>)" for the audit trail: the membership, never
+ * the person's name or id, since the trail's readers may not all see them. */
+static void membership_summary(int role, const cpol_id *membership, char *buf, size_t size)
 {
     char id[37];
     cpol__id_text(membership, id);
-    snprintf(buf, size, "%s as %s (membership %s)", name, cpol_team_role_name(role), id);
+    snprintf(buf, size, "%s (membership %s)", cpol_team_role_name(role), id);
 }
 
 /* ---- adding ---- */
@@ -284,6 +327,8 @@ static int check_new_member(cpol_ctx *ctx, const add_args *a, const cpol_record 
     cpol__record_free(existing);
     if (rc >= 0)
         rc = cpol__team_check_eligible(ctx, person, a->role, station);
+    if (rc >= 0)
+        rc = check_network_member(ctx, team, person, station);
     if (rc >= 0 && a->role == CPOL_TEAM_ROLE_AUXILIARY &&
         cpol__record_int(team, TEAM_TEMPLATE) == CPOL_TEAM_TEMPLATE_1_1_N) {
         rc = count_active(ctx, a->team, CPOL_TEAM_ROLE_AUXILIARY, &n);
@@ -299,20 +344,22 @@ static int add_body(cpol_ctx *ctx, void *arg)
     add_args *a = arg;
     cpol_record *team, *person = NULL;
     cpol_id station;
-    char after[CPOL_PERSON_NAME_MAX + 128];
-    int rc = cpol__load(ctx, &cpol__table_team, a->team, "team", &team);
+    char after[128];
+    int hidden, rc = cpol__load(ctx, &cpol__table_team, a->team, "team", &team);
     if (rc < 0)
         return rc;
     cpol__record_get_id(team, TEAM_STATION, &station);
     rc = cpol__authorize(ctx, a->as, CPOL_PERM_TEAM_MANAGE, &station);
     if (rc >= 0)
         rc = cpol__load(ctx, &cpol__table_person, a->person, "person", &person);
+    if (rc >= 0 && (rc = cpol__person_hidden(ctx, a->as, a->person, &hidden)) >= 0 && hidden)
+        rc = cpol__not_found("person", a->person);
     if (rc >= 0)
         rc = check_new_member(ctx, a, team, person, &station);
     if (rc >= 0)
         rc = cpol__membership_insert(ctx, &station, a->team, a->person, a->role, &a->id);
     if (rc >= 0) {
-        membership_summary(cpol__record_text_or_empty(person, PERSON_NAME), a->role, &a->id, after, sizeof after);
+        membership_summary(a->role, &a->id, after, sizeof after);
         rc = cpol__audit(ctx, a->as, "team", a->team, &station, "team.member.add", NULL, after, a->reason);
     }
     cpol__record_free(person);
@@ -357,15 +404,19 @@ static int remove_body(cpol_ctx *ctx, void *arg)
     remove_args *a = arg;
     cpol_record *m;
     cpol_id station, team, person;
-    char name[CPOL_PERSON_NAME_MAX + 1], before[CPOL_PERSON_NAME_MAX + 128];
-    int role, rc = cpol__load(ctx, &cpol__table_membership, a->membership, "membership", &m);
+    char name[CPOL_PERSON_NAME_MAX + 1], before[128];
+    int hidden, role, rc = cpol__load(ctx, &cpol__table_membership, a->membership, "membership", &m);
     if (rc < 0)
         return rc;
     cpol__record_get_id(m, MEMBER_STATION, &station);
     cpol__record_get_id(m, MEMBER_TEAM, &team);
     cpol__record_get_id(m, MEMBER_PERSON, &person);
     role = (int)cpol__record_int(m, MEMBER_ROLE);
-    rc = cpol__authorize(ctx, a->as, CPOL_PERM_TEAM_MANAGE, &station);
+    rc = cpol__person_hidden(ctx, a->as, &person, &hidden);
+    if (rc >= 0 && hidden)
+        rc = cpol__not_found("membership", a->membership);
+    if (rc >= 0)
+        rc = cpol__authorize(ctx, a->as, CPOL_PERM_TEAM_MANAGE, &station);
     if (rc >= 0)
         cpol__team_person_name(ctx, &person, name, sizeof name);
     if (rc >= 0 && cpol__record_int(m, MEMBER_STATUS) != CPOL__MEMBERSHIP_ACTIVE)
@@ -377,7 +428,7 @@ static int remove_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0)
         rc = cpol__membership_end(ctx, m);
     if (rc >= 0) {
-        membership_summary(name, role, a->membership, before, sizeof before);
+        membership_summary(role, a->membership, before, sizeof before);
         rc = cpol__audit(ctx, a->as, "team", &team, &station, "team.member.remove", before, "left", a->reason);
     }
     cpol__record_free(m);
@@ -409,23 +460,48 @@ static void membership_refresh(cpol_membership *m)
     cpol__record_get_id(m->row, MEMBER_PERSON, &m->person);
 }
 
-int cpol_membership_get(cpol_ctx *ctx, const cpol_id *id, cpol_membership **out)
+/* Who may read a team's roster: anyone with person.view at the team's
+ * station, and the team's own active members (they know each other; covert
+ * ones stay hidden from them all the same). */
+static int authorize_roster(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *team, const cpol_id *station)
+{
+    cpol_record *mine = NULL;
+    int member = 0;
+    if (!as->system) {
+        member = cpol__membership_find_active(ctx, team, &as->person, &mine);
+        cpol__record_free(mine);
+        if (member < 0)
+            return member;
+    }
+    return cpol__authorize(ctx, as, member ? CPOL__PERM_ANY : CPOL_PERM_PERSON_VIEW, station);
+}
+
+int cpol_membership_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_membership **out)
 {
     cpol_membership *m;
-    int rc;
+    cpol_id station;
+    int hidden, rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_membership_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_membership_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     m = cpol__calloc(1, sizeof *m);
     if (!m)
         return cpol__oom();
     rc = cpol__load(ctx, &cpol__table_membership, id, "membership", &m->row);
+    if (rc >= 0) {
+        membership_refresh(m);
+        cpol__record_get_id(m->row, MEMBER_STATION, &station);
+        rc = cpol__person_hidden(ctx, as, &m->person, &hidden);
+    }
+    if (rc >= 0 && hidden)
+        rc = cpol__not_found("membership", id);
+    else if (rc >= 0 && (as->system || cpol_id_compare(&as->person, &m->person) != 0))
+        rc = authorize_roster(ctx, as, &m->team, &station);
     if (rc < 0) {
-        cpol_free(m);
+        cpol_membership_free(m);
         return rc;
     }
-    membership_refresh(m);
     *out = m;
     return CPOL_OK;
 }
@@ -450,8 +526,10 @@ int cpol_membership_active(const cpol_membership *m)
     return m && cpol__record_int(m->row, MEMBER_STATUS) == CPOL__MEMBERSHIP_ACTIVE;
 }
 
-/* An iterator over an already opened cursor (taken over, also on failure). */
-static int membership_iter_wrap(cpol_cursor *cursor, cpol_membership_iter **out)
+/* An iterator over an already opened cursor (taken over, also on failure),
+ * for `reader`. */
+static int membership_iter_wrap(cpol_ctx *ctx, cpol_cursor *cursor, const cpol__reader *reader,
+                                cpol_membership_iter **out)
 {
     cpol_membership_iter *it = cpol__calloc(1, sizeof *it);
     int rc;
@@ -460,6 +538,9 @@ static int membership_iter_wrap(cpol_cursor *cursor, cpol_membership_iter **out)
         return cpol__oom();
     }
     it->cursor = cursor;
+    it->reader = *reader;
+    it->store = ctx->store;
+    cpol__store_retain(ctx->store);
     rc = cpol__record_new(&cpol__table_membership, &it->current.row);
     if (rc < 0) {
         cpol_membership_iter_free(it);
@@ -469,42 +550,46 @@ static int membership_iter_wrap(cpol_cursor *cursor, cpol_membership_iter **out)
     return CPOL_OK;
 }
 
-/* Check that the row `id` of table t exists (CPOL_ENOTFOUND naming `what`). */
-static int must_exist(cpol_ctx *ctx, const cpol_table *t, const cpol_id *id, const char *what)
+int cpol_team_roster_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *team, int include_left,
+                              cpol_membership_iter **out)
 {
-    cpol_record *r;
-    int rc = cpol__load(ctx, t, id, what, &r);
-    cpol__record_free(r);
-    return rc;
-}
-
-int cpol_team_roster_iter_new(cpol_ctx *ctx, const cpol_id *team, int include_left, cpol_membership_iter **out)
-{
+    cpol__reader reader;
+    cpol_record *row;
     cpol_cursor *c = NULL;
+    cpol_id station;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !team || !out)
-        return cpol__null_arg("cpol_team_roster_iter_new", !ctx ? "ctx" : !team ? "team" : "out");
+    if (!ctx || !as || !team || !out)
+        return cpol__null_arg("cpol_team_roster_iter_new", !ctx ? "ctx" : !as ? "as" : !team ? "team" : "out");
     if (include_left != 0 && include_left != 1)
         return cpol__error(CPOL_EINVALID, "cpol_team_roster_iter_new: include_left must be 0 or 1, not %d",
                            include_left);
-    rc = must_exist(ctx, &cpol__table_team, team, "team");
+    rc = cpol__load(ctx, &cpol__table_team, team, "team", &row);
+    if (rc < 0)
+        return rc;
+    cpol__record_get_id(row, TEAM_STATION, &station);
+    cpol__record_free(row);
+    rc = authorize_roster(ctx, as, team, &station);
+    if (rc >= 0)
+        rc = cpol__reader_open(ctx, as, &reader);
     if (rc >= 0)
         rc = cpol__roster_cursor(ctx, team, include_left, &c);
-    return rc < 0 ? rc : membership_iter_wrap(c, out);
+    return rc < 0 ? rc : membership_iter_wrap(ctx, c, &reader, out);
 }
 
-int cpol_person_team_iter_new(cpol_ctx *ctx, const cpol_id *person, cpol_membership_iter **out)
+int cpol_person_team_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
+                              cpol_membership_iter **out)
 {
+    cpol__reader reader;
     cpol_query *q = NULL;
     cpol_cursor *c = NULL;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !person || !out)
-        return cpol__null_arg("cpol_person_team_iter_new", !ctx ? "ctx" : !person ? "person" : "out");
-    rc = must_exist(ctx, &cpol__table_person, person, "person");
+    if (!ctx || !as || !person || !out)
+        return cpol__null_arg("cpol_person_team_iter_new", !ctx ? "ctx" : !as ? "as" : !person ? "person" : "out");
+    rc = cpol__authorize_person_read(ctx, as, person, CPOL_PERM_PERSON_VIEW);
     if (rc >= 0)
         rc = cpol__query_new(&cpol__table_membership, &q);
     if (rc >= 0)
@@ -512,18 +597,26 @@ int cpol_person_team_iter_new(cpol_ctx *ctx, const cpol_id *person, cpol_members
     if (rc >= 0)
         rc = cpol__cursor_open(ctx->store, q, &c);
     cpol__query_free(q);
-    return rc < 0 ? rc : membership_iter_wrap(c, out);
+    /* every row is about the one person the reader was just allowed to see */
+    memset(&reader, 0, sizeof reader);
+    reader.cleared = 1;
+    return rc < 0 ? rc : membership_iter_wrap(ctx, c, &reader, out);
 }
 
 int cpol_membership_iter_next(cpol_membership_iter *it, const cpol_membership **out)
 {
-    int rc;
+    int hidden = 1, rc = CPOL_OK;
     if (!it || !out)
         return cpol__null_arg("cpol_membership_iter_next", !it ? "it" : "out");
-    rc = cpol__cursor_next(it->cursor, it->current.row);
+    while (rc == CPOL_OK && hidden) {
+        rc = cpol__cursor_next(it->cursor, it->current.row);
+        if (rc == CPOL_OK) {
+            membership_refresh(&it->current);
+            rc = cpol__reader_hides(it->store, &it->reader, &it->current.person, &hidden);
+        }
+    }
     if (rc != CPOL_OK)
         return rc;
-    membership_refresh(&it->current);
     *out = &it->current;
     return CPOL_OK;
 }
@@ -534,5 +627,7 @@ void cpol_membership_iter_free(cpol_membership_iter *it)
         return;
     cpol__cursor_close(it->cursor);
     cpol__record_free(it->current.row);
+    if (it->store)
+        cpol__store_release(it->store);
     cpol_free(it);
 }

@@ -7,6 +7,7 @@
 
 #include "util/alloc.h"
 #include "domain/base/domain.h"
+#include "domain/base/reader.h"
 #include "domain/teams/team_tables.h"
 
 struct cpol_team_report {
@@ -16,14 +17,23 @@ struct cpol_team_report {
     char message[160];
 };
 
-static int tally_roster(cpol_ctx *ctx, const cpol_id *team, cpol_team_report *r)
+/* Count the active roster as `reader` can list it: members hidden from the
+ * reader are not counted, so the numbers never betray them. */
+static int tally_roster(cpol_ctx *ctx, cpol__reader *reader, const cpol_id *team, cpol_team_report *r)
 {
     cpol_cursor *c = NULL;
     cpol_record *m = NULL;
-    int rc = cpol__record_new(&cpol__table_membership, &m);
+    cpol_id person;
+    int hidden, rc = cpol__record_new(&cpol__table_membership, &m);
     if (rc >= 0)
         rc = cpol__roster_cursor(ctx, team, 0, &c);
     while (rc >= 0 && (rc = cpol__cursor_next(c, m)) == CPOL_OK) {
+        cpol__record_get_id(m, MEMBER_PERSON, &person);
+        rc = cpol__reader_hides(ctx->store, reader, &person, &hidden);
+        if (rc < 0)
+            break;
+        if (hidden)
+            continue;
         switch ((int)cpol__record_int(m, MEMBER_ROLE)) {
         case CPOL_TEAM_ROLE_OFFICER: r->officers++; break;
         case CPOL_TEAM_ROLE_AUXILIARY: r->auxiliaries++; break;
@@ -81,19 +91,29 @@ static void judge(cpol_team_report *r)
     }
 }
 
-int cpol_team_check(cpol_ctx *ctx, const cpol_id *team, cpol_team_report **out)
+int cpol_team_check(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *team, cpol_team_report **out)
 {
+    cpol__reader reader;
     cpol_team_report *r;
     cpol_record *row;
+    cpol_id station;
     int64_t subteams = 0;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !team || !out)
-        return cpol__null_arg("cpol_team_check", !ctx ? "ctx" : !team ? "team" : "out");
+    if (!ctx || !as || !team || !out)
+        return cpol__null_arg("cpol_team_check", !ctx ? "ctx" : !as ? "as" : !team ? "team" : "out");
     rc = cpol__load(ctx, &cpol__table_team, team, "team", &row);
     if (rc < 0)
         return rc;
+    cpol__record_get_id(row, TEAM_STATION, &station);
+    rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, &station);
+    if (rc >= 0)
+        rc = cpol__reader_open(ctx, as, &reader);
+    if (rc < 0) {
+        cpol__record_free(row);
+        return rc;
+    }
     r = cpol__calloc(1, sizeof *r);
     if (!r) {
         cpol__record_free(row);
@@ -101,7 +121,7 @@ int cpol_team_check(cpol_ctx *ctx, const cpol_id *team, cpol_team_report **out)
     }
     r->composition = (int)cpol__record_int(row, TEAM_TEMPLATE);
     cpol__record_free(row);
-    rc = tally_roster(ctx, team, r);
+    rc = tally_roster(ctx, &reader, team, r);
     if (rc >= 0)
         rc = cpol__team_count_subteams(ctx, team, &subteams);
     if (rc < 0) {

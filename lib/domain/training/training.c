@@ -199,15 +199,29 @@ static int course_refresh(cpol_store *store, void *snap)
     return CPOL_OK;
 }
 
-int cpol_course_get(cpol_ctx *ctx, const cpol_id *id, cpol_course **out)
+/* Reference data: any active actor of the station that runs it reads it.
+ * On refusal the snapshot is freed and *snap set to NULL. */
+static int authorize_station_read(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, void **snap)
+{
+    int rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, station);
+    if (rc < 0) {
+        cpol__snapshot_free(*snap);
+        *snap = NULL;
+    }
+    return rc;
+}
+
+int cpol_course_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id, cpol_course **out)
 {
     void *snap;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_course_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_course_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     rc = cpol__snapshot_get(ctx, &cpol__table_course, id, "course", sizeof(cpol_course), course_refresh, &snap);
+    if (rc >= 0)
+        rc = authorize_station_read(ctx, as, &((cpol_course *)snap)->station, &snap);
     *out = snap;
     return rc;
 }
@@ -223,18 +237,21 @@ int32_t cpol_course_cert_valid_days(const cpol_course *c)
 }
 cpol_time cpol_course_created_at(const cpol_course *c) { return c ? cpol__record_int(c->row, COURSE_CREATED_AT) : 0; }
 
-int cpol_course_iter_new(cpol_ctx *ctx, const cpol_id *station, int kind, cpol_course_iter **out)
+int cpol_course_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int kind,
+                         cpol_course_iter **out)
 {
     cpol_query *q = NULL;
     void *it = NULL;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !station || !out)
-        return cpol__null_arg("cpol_course_iter_new", !ctx ? "ctx" : !station ? "station" : "out");
+    if (!ctx || !as || !station || !out)
+        return cpol__null_arg("cpol_course_iter_new", !ctx ? "ctx" : !as ? "as" : !station ? "station" : "out");
     if (kind < 0 || kind > CPOL_COURSE_FIRE_DRILL)
         return cpol__error(CPOL_EINVALID, "cpol_course_iter_new: %d is not a course kind", kind);
-    rc = cpol__query_new(&cpol__table_course, &q);
+    rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, station);
+    if (rc >= 0)
+        rc = cpol__query_new(&cpol__table_course, &q);
     if (rc >= 0)
         rc = cpol__query_where_id(q, COURSE_STATION, CPOL_OP_EQ, station);
     if (rc >= 0 && kind)
@@ -357,16 +374,19 @@ static int session_refresh(cpol_store *store, void *snap)
     return CPOL_OK;
 }
 
-int cpol_training_session_get(cpol_ctx *ctx, const cpol_id *id, cpol_training_session **out)
+int cpol_training_session_get(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *id,
+                              cpol_training_session **out)
 {
     void *snap;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !id || !out)
-        return cpol__null_arg("cpol_training_session_get", !ctx ? "ctx" : !id ? "id" : "out");
+    if (!ctx || !as || !id || !out)
+        return cpol__null_arg("cpol_training_session_get", !ctx ? "ctx" : !as ? "as" : !id ? "id" : "out");
     rc = cpol__snapshot_get(ctx, &cpol__table_training_session, id, "training session",
                             sizeof(cpol_training_session), session_refresh, &snap);
+    if (rc >= 0)
+        rc = authorize_station_read(ctx, as, &((cpol_training_session *)snap)->station, &snap);
     *out = snap;
     return rc;
 }
@@ -388,18 +408,25 @@ const cpol_id *cpol_training_session_location(const cpol_training_session *s)
     return s && s->has_location ? &s->location : NULL;
 }
 
-int cpol_training_session_iter_new(cpol_ctx *ctx, const cpol_id *course, cpol_training_session_iter **out)
+int cpol_training_session_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *course,
+                                   cpol_training_session_iter **out)
 {
     cpol_record *c;
     cpol_query *q = NULL;
+    cpol_id station;
     void *it = NULL;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !course || !out)
-        return cpol__null_arg("cpol_training_session_iter_new", !ctx ? "ctx" : !course ? "course" : "out");
+    if (!ctx || !as || !course || !out)
+        return cpol__null_arg("cpol_training_session_iter_new",
+                              !ctx ? "ctx" : !as ? "as" : !course ? "course" : "out");
     rc = cpol__load(ctx, &cpol__table_course, course, "course", &c);
+    if (rc < 0)
+        return rc;
+    cpol__record_get_id(c, COURSE_STATION, &station);
     cpol__record_free(c);
+    rc = cpol__authorize(ctx, as, CPOL__PERM_ANY, &station);
     if (rc < 0)
         return rc;
     rc = cpol__query_new(&cpol__table_training_session, &q);

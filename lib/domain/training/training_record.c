@@ -6,6 +6,7 @@
 
 #include "domain/base/domain.h"
 #include "domain/points/ledger_internal.h"
+#include "domain/base/reader.h"
 #include "domain/base/snapshot.h"
 #include "domain/base/tables.h"
 #include "domain/training/training_tables.h"
@@ -32,11 +33,22 @@ struct cpol_certificate_iter {
     cpol_certificate current;
 };
 
+/* Load the person a training write names. A person hidden from the actor
+ * is refused exactly as an unknown one, so writes are no oracle either. */
+static int load_named_person(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_record **out)
+{
+    int hidden, rc = cpol__load(ctx, &cpol__table_person, person, "person", out);
+    if (rc >= 0 && (rc = cpol__person_hidden(ctx, as, person, &hidden)) >= 0 && hidden)
+        rc = cpol__not_found("person", person);
+    return rc;
+}
+
 /* The trainee: must exist and be registered at the station running the course. */
-static int load_trainee(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station, cpol_record **out)
+static int load_trainee(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, const cpol_id *station,
+                        cpol_record **out)
 {
     cpol_id home;
-    int rc = cpol__load(ctx, &cpol__table_person, person, "person", out);
+    int rc = load_named_person(ctx, as, person, out);
     if (rc < 0)
         return rc;
     cpol__record_get_id(*out, PERSON_STATION, &home);
@@ -121,7 +133,7 @@ static int attend_body(cpol_ctx *ctx, void *arg)
     attend_args *a = arg;
     cpol_record *session, *course = NULL, *person = NULL;
     cpol_id station, course_id;
-    char after[CPOL_PERSON_NAME_MAX + CPOL_COURSE_TITLE_MAX + 64], when[CPOL__TIME_TEXT];
+    char after[CPOL_COURSE_TITLE_MAX + 64], when[CPOL__TIME_TEXT];
     int rc = cpol__load(ctx, &cpol__table_training_session, a->session, "training session", &session);
     if (rc < 0)
         return rc;
@@ -131,7 +143,7 @@ static int attend_body(cpol_ctx *ctx, void *arg)
     if (rc >= 0)
         rc = cpol__authorize(ctx, a->as, CPOL_PERM_TRAINING_RECORD, &station);
     if (rc >= 0)
-        rc = load_trainee(ctx, a->person, &station, &person);
+        rc = load_trainee(ctx, a->as, a->person, &station, &person);
     if (rc >= 0)
         rc = refuse_self(a->as, a->person, "record their own training attendance");
     if (rc >= 0)
@@ -145,8 +157,10 @@ static int attend_body(cpol_ctx *ctx, void *arg)
         rc = cpol__points_auto_award(ctx, a->as, a->person, CPOL_EARN_TRAINING, &a->id, NULL);
     if (rc >= 0) {
         cpol__time_text(cpol__record_int(session, TSESSION_STARTS_AT), when);
-        snprintf(after, sizeof after, "%s %s at \"%s\" %s", cpol__record_text_or_empty(person, PERSON_NAME),
-                 a->attended ? "present" : "absent", cpol__record_text_or_empty(course, COURSE_TITLE), when);
+        /* the entry is filed under the attendance, not the person: audit
+         * summaries carry no names (not every reader of the trail may see them) */
+        snprintf(after, sizeof after, "%s at \"%s\" %s", a->attended ? "present" : "absent",
+                 cpol__record_text_or_empty(course, COURSE_TITLE), when);
         rc = cpol__audit(ctx, a->as, "attendance", &a->id, &station, "training.attend", NULL, after, NULL);
     }
     cpol__record_free(person);
@@ -248,7 +262,7 @@ static int issue_body(cpol_ctx *ctx, void *arg)
     int64_t days;
     cpol_time expires;
     const char *name = "";
-    char after[CPOL_PERSON_NAME_MAX + CPOL_COURSE_TITLE_MAX + 64], until[CPOL__TIME_TEXT];
+    char after[CPOL_COURSE_TITLE_MAX + 64], until[CPOL__TIME_TEXT];
     int rc = cpol__load(ctx, &cpol__table_course, a->course, "course", &course);
     if (rc < 0)
         return rc;
@@ -260,7 +274,7 @@ static int issue_body(cpol_ctx *ctx, void *arg)
         rc = cpol__error(CPOL_ERULE, "the course \"%s\" grants no certificate",
                          cpol__record_text_or_empty(course, COURSE_TITLE));
     if (rc >= 0) {
-        rc = cpol__load(ctx, &cpol__table_person, a->person, "person", &person);
+        rc = load_named_person(ctx, a->as, a->person, &person);
         name = person ? cpol__record_text_or_empty(person, PERSON_NAME) : "";
     }
     if (rc >= 0)
@@ -273,8 +287,8 @@ static int issue_body(cpol_ctx *ctx, void *arg)
         rc = insert_certificate(ctx, a, course, expires);
     if (rc >= 0) {
         cpol__time_text(expires, until);
-        snprintf(after, sizeof after, "%s: \"%s\" valid until %s", name,
-                 cpol__record_text_or_empty(course, COURSE_TITLE), until);
+        snprintf(after, sizeof after, "\"%s\" valid until %s", cpol__record_text_or_empty(course, COURSE_TITLE),
+                 until);
         rc = cpol__audit(ctx, a->as, "certificate", &a->id, &station, "certificate.issue", NULL, after, NULL);
     }
     cpol__record_free(person);
@@ -300,17 +314,19 @@ int cpol_certificate_issue(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *c
 
 /* ---- reading a person's record ---- */
 
-int cpol_certificate_valid(cpol_ctx *ctx, const cpol_id *person, int kind, cpol_time at, int *valid_out)
+int cpol_certificate_valid(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, int kind, cpol_time at,
+                           int *valid_out)
 {
     cpol_query *q = NULL;
     int64_t n;
     int rc;
-    if (!ctx || !person || !valid_out)
-        return cpol__null_arg("cpol_certificate_valid", !ctx ? "ctx" : !person ? "person" : "valid_out");
+    if (!ctx || !as || !person || !valid_out)
+        return cpol__null_arg("cpol_certificate_valid",
+                              !ctx ? "ctx" : !as ? "as" : !person ? "person" : "valid_out");
     *valid_out = 0;
     if (kind < CPOL_COURSE_POLICE_SKILLS || kind > CPOL_COURSE_FIRE_DRILL)
         return cpol__error(CPOL_EINVALID, "cpol_certificate_valid: %d is not a course kind", kind);
-    rc = cpol__person_exists(ctx, person);
+    rc = cpol__authorize_person_read(ctx, as, person, CPOL_PERM_PERSON_VIEW);
     if (rc >= 0)
         rc = cpol__query_new(&cpol__table_certificate, &q);
     if (rc >= 0)
@@ -327,16 +343,18 @@ int cpol_certificate_valid(cpol_ctx *ctx, const cpol_id *person, int kind, cpol_
     return rc;
 }
 
-int cpol_training_minutes(cpol_ctx *ctx, const cpol_id *person, cpol_time from, cpol_time to, int64_t *minutes_out)
+int cpol_training_minutes(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, cpol_time from,
+                          cpol_time to, int64_t *minutes_out)
 {
     cpol_query *q = NULL;
     int rc;
-    if (!ctx || !person || !minutes_out)
-        return cpol__null_arg("cpol_training_minutes", !ctx ? "ctx" : !person ? "person" : "minutes_out");
+    if (!ctx || !as || !person || !minutes_out)
+        return cpol__null_arg("cpol_training_minutes",
+                              !ctx ? "ctx" : !as ? "as" : !person ? "person" : "minutes_out");
     *minutes_out = 0;
     rc = cpol__check_time_range("cpol_training_minutes", from, to);
     if (rc >= 0)
-        rc = cpol__person_exists(ctx, person);
+        rc = cpol__authorize_person_read(ctx, as, person, CPOL_PERM_PERSON_VIEW);
     if (rc >= 0)
         rc = cpol__query_new(&cpol__table_attendance, &q);
     if (rc >= 0)
@@ -348,12 +366,14 @@ int cpol_training_minutes(cpol_ctx *ctx, const cpol_id *person, cpol_time from, 
     return cpol__sum_rows(ctx, q, rc, ATTEND_MINUTES, minutes_out);
 }
 
-/* An iterator over one person's rows of table t, ordered by column `order`. */
-static int person_rows_iter(cpol_ctx *ctx, const cpol_id *person, const cpol_table *t, int person_col, int order,
-                            size_t size, size_t snap_offset, cpol__snapshot_refresh refresh, void **out)
+/* An iterator over one person's rows of table t, ordered by column `order`,
+ * for a reader allowed to see that person (then every row is theirs). */
+static int person_rows_iter(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person, const cpol_table *t,
+                            int person_col, int order, size_t size, size_t snap_offset,
+                            cpol__snapshot_refresh refresh, void **out)
 {
     cpol_query *q = NULL;
-    int rc = cpol__person_exists(ctx, person);
+    int rc = cpol__authorize_person_read(ctx, as, person, CPOL_PERM_PERSON_VIEW);
     if (rc >= 0)
         rc = cpol__query_new(t, &q);
     if (rc >= 0)
@@ -376,15 +396,16 @@ static int record_refresh(cpol_store *store, void *snap)
     return CPOL_OK;
 }
 
-int cpol_training_record_iter_new(cpol_ctx *ctx, const cpol_id *person, cpol_training_record_iter **out)
+int cpol_training_record_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
+                                  cpol_training_record_iter **out)
 {
     void *it = NULL;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !person || !out)
-        return cpol__null_arg("cpol_training_record_iter_new", !ctx ? "ctx" : !person ? "person" : "out");
-    rc = person_rows_iter(ctx, person, &cpol__table_attendance, ATTEND_PERSON, ATTEND_STARTS_AT,
+    if (!ctx || !as || !person || !out)
+        return cpol__null_arg("cpol_training_record_iter_new", !ctx ? "ctx" : !as ? "as" : !person ? "person" : "out");
+    rc = person_rows_iter(ctx, as, person, &cpol__table_attendance, ATTEND_PERSON, ATTEND_STARTS_AT,
                           sizeof(cpol_training_record_iter), offsetof(cpol_training_record_iter, current),
                           record_refresh, &it);
     *out = it;
@@ -429,15 +450,16 @@ static int certificate_refresh(cpol_store *store, void *snap)
     return CPOL_OK;
 }
 
-int cpol_certificate_iter_new(cpol_ctx *ctx, const cpol_id *person, cpol_certificate_iter **out)
+int cpol_certificate_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *person,
+                              cpol_certificate_iter **out)
 {
     void *it = NULL;
     int rc;
     if (out)
         *out = NULL;
-    if (!ctx || !person || !out)
-        return cpol__null_arg("cpol_certificate_iter_new", !ctx ? "ctx" : !person ? "person" : "out");
-    rc = person_rows_iter(ctx, person, &cpol__table_certificate, CERT_PERSON, CERT_ISSUED_AT,
+    if (!ctx || !as || !person || !out)
+        return cpol__null_arg("cpol_certificate_iter_new", !ctx ? "ctx" : !as ? "as" : !person ? "person" : "out");
+    rc = person_rows_iter(ctx, as, person, &cpol__table_certificate, CERT_PERSON, CERT_ISSUED_AT,
                           sizeof(cpol_certificate_iter), offsetof(cpol_certificate_iter, current),
                           certificate_refresh, &it);
     *out = it;
