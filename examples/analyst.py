@@ -29,6 +29,9 @@ communities, staff, volunteers and sixteen cases taken through the closed
 loop to different ends, on an injected clock (June 2025), so the figures are
 the same on every run.
 
+Personal data are encrypted at rest, so the store is opened with the
+station's master key (see DEMO_KEY below).
+
 Standard library only (plus the commpolice package of this repository).
 """
 
@@ -49,6 +52,13 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 DEMO_START = dt.datetime(2025, 6, 1, 8, 0, tzinfo=CHINA)
 IN_REVIEW = (cp.CPOL_ASSIGNMENT_APPLIED, cp.CPOL_ASSIGNMENT_UNDER_REVIEW, cp.CPOL_ASSIGNMENT_ADMITTED)
+
+# The master key that encrypts the names, ID-card and phone numbers in the
+# store. A real deployment fetches it from its key service (a key-management
+# service, a hardware security module) by key id: pass cp.open() a callable
+# key_id -> 32 bytes instead. This fixed demo key must never protect real data.
+DEMO_KEY_ID = "analyst-demo-key-1"
+DEMO_KEY = bytes((0x3C + 7 * i) % 256 for i in range(cp.CPOL_KEY_LEN))
 
 
 def id_card(first17):
@@ -296,7 +306,7 @@ def main(argv=None):
         period["to"] = parse_day(args.to, "--to")
     clock = DemoClock(DEMO_START) if args.demo else None
     report = sys.stderr if args.csv == "-" else sys.stdout
-    with cp.open(uri, clock=clock) as ctx:
+    with cp.open(uri, clock=clock, key=DEMO_KEY, key_id=DEMO_KEY_ID) as ctx:
         station, analyst_id = (build_demo(ctx, clock) if args.demo else (None, None))
         if args.station:
             station = parse_id(args.station, "--station")
@@ -309,9 +319,9 @@ def main(argv=None):
             print("analyst: no --actor: reading as the system actor", file=sys.stderr)
             actor = ctx.actor_system()
 
-        with ctx.area_get(station) as st:
+        with ctx.area_get(actor, station) as st:
             station_name = st.name
-        communities = [a for a in ctx.area_iter(station, cp.CPOL_AREA_WALK_CHILDREN)
+        communities = [a for a in ctx.area_iter(actor, station, cp.CPOL_AREA_WALK_CHILDREN)
                        if a["kind"] in (cp.CPOL_AREA_COMMUNITY, cp.CPOL_AREA_VILLAGE)]
 
         # case figures per community, and for the whole station
@@ -323,7 +333,7 @@ def main(argv=None):
         area_names = {}
         for g in repeats:
             if g["area"] not in area_names:
-                with ctx.area_get(g["area"]) as a:
+                with ctx.area_get(actor, g["area"]) as a:
                     area_names[g["area"]] = a.name
 
         out = sys.stdout if args.csv == "-" else open(args.csv, "w", newline="", encoding="utf-8")

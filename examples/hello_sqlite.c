@@ -8,6 +8,9 @@
  *
  * Every call's status is checked: 0 is success, a negative value is an error
  * whose explanation is in cpol_error_message().
+ *
+ * Personal data are encrypted at rest: the database is opened with a key
+ * (see demo_key() below) or, for throw-away data only, CPOL_OPEN_PLAINTEXT.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +23,23 @@ static int report(const char *call, int rc)
     fprintf(stderr, "hello_sqlite: %s failed: %s: %s\n", call, cpol_status_name(rc),
             cpol_error_message());
     return 1;
+}
+
+/* The master key that encrypts the database. A real deployment fetches the
+ * key named key_id from its key service (a key-management service, a hardware
+ * security module, a file only the service account can read) and never keeps
+ * it in the program or the database; this demo derives a fixed key. */
+#define DEMO_KEY_ID "hello-demo-key-1"
+
+static int demo_key(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN])
+{
+    size_t i;
+    (void)payload;
+    if (strcmp(key_id, DEMO_KEY_ID) != 0)
+        return -1; /* not a key this program has */
+    for (i = 0; i < CPOL_KEY_LEN; i++)
+        key[i] = (unsigned char)(0xA5 ^ (i * 13));
+    return 0;
 }
 
 /* Every read and write names its actor; this program acts as the
@@ -104,6 +124,7 @@ int main(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : "./hello.db";
     char uri[4096];
+    cpol_open_options opts = CPOL_OPEN_OPTIONS_INIT;
     cpol_ctx *ctx = NULL;
     int rc, failed;
 
@@ -113,7 +134,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "hello_sqlite: path too long\n");
         return 1;
     }
-    rc = cpol_ctx_open(&ctx, uri, NULL);
+    opts.key_id = DEMO_KEY_ID; /* the key a new database is encrypted with */
+    opts.key = demo_key;       /* asked for the key by id at open */
+    rc = cpol_ctx_open(&ctx, uri, &opts);
     if (rc < 0)
         return report("cpol_ctx_open", rc);
     printf("opened %s\n", uri);

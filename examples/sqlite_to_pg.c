@@ -1,11 +1,18 @@
 /*
  * sqlite_to_pg: move a station's SQLite file into a PostgreSQL database.
  *
- *   ./sqlite_to_pg STATION.db 'postgresql://user@host:5432/dbname[?schema=NAME]'
+ *   ./sqlite_to_pg [--key-file FILE] [--key-id ID] STATION.db \
+ *                  'postgresql://user@host:5432/dbname[?schema=NAME]'
  *
- * 1. Opens both stores with the library, which brings the SQLite file to this
- *    library's schema version and creates (or checks) the PostgreSQL tables,
- *    so both have exactly the same tables and columns.
+ * 1. Opens both stores with the library and the same key, which brings the
+ *    SQLite file to this library's schema version and creates (or checks) the
+ *    PostgreSQL tables, so both have exactly the same tables and columns, and
+ *    the target is encrypted with the station's key. Personal data travel as
+ *    they are stored: encrypted (SM4), never in clear. --key-file names a file
+ *    holding the station's 32-byte master key; without it the program uses a
+ *    fixed demo key (see fetch_key()). A file stored in clear (opened with
+ *    CPOL_OPEN_PLAINTEXT) is encrypted under --key-id (default station-key-1)
+ *    on the way.
  * 2. Copies every table row by row inside ONE PostgreSQL transaction: either
  *    everything arrives or nothing does. A target that already holds rows is
  *    refused (copy each station into its own schema= or database, or merge
@@ -47,13 +54,50 @@ static int fail(const char *what, const char *why)
     return 1;
 }
 
+/* Where the master key comes from, and the key id the source store uses. */
+typedef struct key_source {
+    const char *file; /* --key-file: the 32 raw bytes of the key; NULL: the demo key */
+    char id[65];      /* the first key id the library asked for (the source's) */
+} key_source;
+
+/* The cpol_key_cb of both stores. A real deployment fetches the key named
+ * key_id from its key service (a key-management service, a hardware
+ * security module) or reads it from a file only the service account can
+ * read (--key-file). The fixed demo key is for trying the program out: it
+ * must never protect real data. */
+static int fetch_key(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN])
+{
+    key_source *ks = (key_source *)payload;
+    size_t i;
+    if (!ks->id[0])
+        snprintf(ks->id, sizeof ks->id, "%s", key_id);
+    if (ks->file) {
+        FILE *f = fopen(ks->file, "rb");
+        size_t n;
+        int extra;
+        if (!f)
+            return -1;
+        n = fread(key, 1, CPOL_KEY_LEN, f);
+        extra = fgetc(f);
+        fclose(f);
+        return n == CPOL_KEY_LEN && extra == EOF ? 0 : -1; /* exactly 32 bytes */
+    }
+    for (i = 0; i < CPOL_KEY_LEN; i++)
+        key[i] = (unsigned char)(0x5A ^ (i * 11)); /* demo only */
+    return 0;
+}
+
 /* Open a store with the library (creating or migrating it) and read its schema version. */
-static int open_with_library(const char *uri, uint32_t flags, int64_t *version)
+static int open_with_library(const char *uri, uint32_t flags, key_source *ks, const char *key_id,
+                             int64_t *version)
 {
     cpol_open_options o = CPOL_OPEN_OPTIONS_INIT;
     cpol_ctx *ctx = NULL;
     int rc;
     o.flags = flags;
+    o.key = fetch_key;
+    o.key_payload = ks;
+    o.key_id = key_id;
     rc = cpol_ctx_open(&ctx, uri, &o);
     if (rc == CPOL_OK)
         rc = cpol_ctx_schema_version(ctx, version);
@@ -253,6 +297,16 @@ static int copy_table(sqlite3 *db, PGconn *pg, const char *schema, const char *t
         goto out;
     }
 
+    if (strcmp(table, "cpol_key") == 0) {
+        /* The key ids and check values (never keys): the library wrote the
+         * target's when it opened it with the same key; the source's history
+         * (every key id it was ever encrypted with) replaces them. */
+        snprintf(cnt, sizeof cnt, "DELETE FROM \"%s\".\"%s\"", schema, table);
+        res = query(pg, cnt, 0, NULL);
+        if (!res)
+            goto out;
+        PQclear(res);
+    }
     snprintf(cnt, sizeof cnt, "SELECT count(*) FROM \"%s\".\"%s\"", schema, table);
     res = query(pg, cnt, 0, NULL);
     if (!res)
@@ -311,26 +365,43 @@ int main(int argc, char **argv)
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname <> 'cpol_meta' ORDER BY 1";
     char src[4096], schema[128];
-    const char *params[1];
+    const char *params[1], *db_path, *pg_uri, *key_id = "station-key-1";
+    key_source ks;
     char *conninfo;
     int64_t vs = 0, vd = 0;
     sqlite3 *db = NULL;
     PGconn *pg;
     PGresult *res, *tables;
     long rows, total = 0;
-    int t, rc = 1;
+    int t, a, rc = 1;
 
-    if (argc != 3 || strncmp(argv[2], "postgresql:", 11) != 0) {
-        fprintf(stderr, "usage: %s STATION.db postgresql://user@host:port/dbname[?schema=NAME]\n", argv[0]);
+    memset(&ks, 0, sizeof ks);
+    for (a = 1; a + 1 < argc && strncmp(argv[a], "--", 2) == 0; a += 2) {
+        if (strcmp(argv[a], "--key-file") == 0)
+            ks.file = argv[a + 1];
+        else if (strcmp(argv[a], "--key-id") == 0)
+            key_id = argv[a + 1];
+        else
+            break;
+    }
+    if (argc - a != 2 || strncmp(argv[a + 1], "postgresql:", 11) != 0) {
+        fprintf(stderr, "usage: %s [--key-file FILE] [--key-id ID] STATION.db "
+                        "postgresql://user@host:port/dbname[?schema=NAME]\n", argv[0]);
         return 2;
     }
-    snprintf(src, sizeof src, "sqlite:%s", argv[1]);
-    if (open_with_library(src, CPOL_OPEN_NOCREATE, &vs) || open_with_library(argv[2], 0, &vd))
+    db_path = argv[a];
+    pg_uri = argv[a + 1];
+    if (!ks.file)
+        fprintf(stderr, "sqlite_to_pg: no --key-file: using the demo key (never for real data)\n");
+    snprintf(src, sizeof src, "sqlite:%s", db_path);
+    /* the source names its own key id; the target is encrypted with the same key */
+    if (open_with_library(src, CPOL_OPEN_NOCREATE, &ks, key_id, &vs) ||
+        open_with_library(pg_uri, 0, &ks, ks.id[0] ? ks.id : key_id, &vd))
         return 1;
     if (vs != vd)
         return fail("schema versions", "the two stores differ");
 
-    conninfo = split_schema(argv[2], schema, sizeof schema);
+    conninfo = split_schema(pg_uri, schema, sizeof schema);
     if (!conninfo)
         return fail("memory", "out of memory");
     pg = PQconnectdb(conninfo);
@@ -347,8 +418,8 @@ int main(int argc, char **argv)
         snprintf(schema, sizeof schema, "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
     }
-    if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        fail(argv[1], db ? sqlite3_errmsg(db) : "cannot open");
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fail(db_path, db ? sqlite3_errmsg(db) : "cannot open");
         goto out;
     }
     res = query(pg, "BEGIN", 0, NULL);
@@ -372,7 +443,7 @@ int main(int argc, char **argv)
     if (!res)
         goto out;
     PQclear(res);
-    printf("copied %ld rows from %s into schema \"%s\" (schema version %lld)\n", total, argv[1], schema,
+    printf("copied %ld rows from %s into schema \"%s\" (schema version %lld)\n", total, db_path, schema,
            (long long)vs);
     rc = 0;
 out:

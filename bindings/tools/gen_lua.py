@@ -9,6 +9,11 @@ failures return nil, message, code; cpol_id is a 36-character string,
 cpol_time an integer of milliseconds, enums and #define constants integers
 in the module table (without the CPOL_ prefix).
 
+cpol_ctx_open is the one wrapper written here rather than derived: its
+options table also takes `key` (a 32-byte string: the master key, kept in
+the context's userdata for the library's key callback and wiped on close)
+with `key_id`, and `plaintext = true` / `read_only = true` for the flags.
+
 Usage: gen_lua.py [--api bindings/api.json] [-o bindings/lua/commpolice_lua.c]
 """
 
@@ -237,6 +242,128 @@ CPL_HELPER void cpl_tostring(lua_State *L, const char *tname)
 }
 '''
 
+# The context's own options (cpol_ctx_open): emitted when the API has a key
+# callback in cpol_open_options. The key lives in the context's userdata (the
+# payload of the key callback) for as long as the context is open, because the
+# library may ask for it again after the open, and is wiped on close and __gc.
+OPEN_KEYS_HELPERS = r'''/* ---- cpol_ctx_open: the key option ---- */
+
+/* The userdata of a context: the handle box first (so cpl_check() sees a
+ * cpl_box), then the master key handed to the library by cpl_key_source. */
+typedef struct cpl_ctx_box {
+    cpl_box box;
+    int has_key;
+    unsigned char key[CPOL_KEY_LEN];
+} cpl_ctx_box;
+
+static void cpl_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = (volatile unsigned char *)p;
+    while (n--)
+        *v++ = 0;
+}
+
+/* The cpol_key_cb of every context opened with a key: the one key given at
+ * open, whatever key id the library asks for (as Python's key=bytes). */
+static int cpl_key_source(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN])
+{
+    cpl_ctx_box *b = (cpl_ctx_box *)payload;
+    (void)key_id;
+    if (b == NULL || !b->has_key)
+        return -1;
+    memcpy(key, b->key, CPOL_KEY_LEN);
+    return 0;
+}
+
+/* Wipe the key of a context userdata (after cpol_ctx_close). */
+static void cpl_ctx_forget_key(lua_State *L, int idx)
+{
+    if (lua_rawlen(L, idx) >= sizeof(cpl_ctx_box)) {
+        cpl_ctx_box *b = (cpl_ctx_box *)lua_touserdata(L, idx);
+        cpl_wipe(b->key, sizeof b->key);
+        b->has_key = 0;
+    }
+}
+
+'''
+
+OPEN_KEYS_WRAPPER = r'''/* Options the module handles itself, not fields of cpol_open_options. */
+static const char *const cpl_open_own[] = {"key", "plaintext", "read_only", NULL};
+
+static int cpl_f_cpol_ctx_open(lua_State *L)
+{
+    const char *a_uri = cpl_checkstring(L, 1);
+    cpol_open_options b_opts;
+    cpol_id ids_opts[1];
+    cpol_open_options *a_opts = NULL;
+    cpol_ctx *o_out = NULL;
+    const char *key = NULL;
+    size_t keylen = 0;
+    uint32_t flags = 0;
+    cpl_ctx_box *b;
+    int rc;
+    if (!lua_isnoneornil(L, 2)) {
+        int copy, i;
+        luaL_checktype(L, 2, LUA_TTABLE);
+        if (lua_getfield(L, 2, "key") != LUA_TNIL) {
+            if (lua_type(L, -1) != LUA_TSTRING)
+                return luaL_error(L, "cpol_open_options.key: a %d-byte string expected, got %s", CPOL_KEY_LEN,
+                                  luaL_typename(L, -1));
+            key = lua_tolstring(L, -1, &keylen);
+            if (keylen != CPOL_KEY_LEN)
+                return luaL_error(L, "cpol_open_options.key: a key is %d bytes, not %d", CPOL_KEY_LEN,
+                                  (int)keylen);
+        }
+        lua_pop(L, 1);  /* the string stays alive: the table holds it */
+        lua_getfield(L, 2, "plaintext");
+        if (lua_toboolean(L, -1))
+            flags |= CPOL_OPEN_PLAINTEXT;
+        lua_getfield(L, 2, "read_only");
+        if (lua_toboolean(L, -1))
+            flags |= CPOL_OPEN_READONLY;
+        lua_pop(L, 2);
+        /* the rest goes through the generated filler, from a copy without ours */
+        lua_newtable(L);
+        copy = lua_gettop(L);
+        lua_pushnil(L);
+        while (lua_next(L, 2) != 0) {
+            int own = 0;
+            if (lua_type(L, -2) == LUA_TSTRING)
+                for (i = 0; cpl_open_own[i] != NULL; i++)
+                    if (strcmp(lua_tostring(L, -2), cpl_open_own[i]) == 0)
+                        own = 1;
+            if (own) {
+                lua_pop(L, 1);
+                continue;
+            }
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, copy);
+        }
+        cpl_fill_cpol_open_options(L, copy, &b_opts, ids_opts);
+        a_opts = &b_opts;
+        a_opts->flags |= flags;
+    }
+    b = (cpl_ctx_box *)lua_newuserdatauv(L, sizeof *b, 2);
+    memset(b, 0, sizeof *b);
+    luaL_setmetatable(L, "commpolice.ctx");
+    if (key != NULL) {
+        memcpy(b->key, key, CPOL_KEY_LEN);
+        b->has_key = 1;
+        a_opts->key = cpl_key_source;
+        a_opts->key_payload = b;
+    }
+    rc = cpol_ctx_open(&o_out, a_uri, a_opts);
+    if (rc < 0) {
+        cpl_wipe(b->key, sizeof b->key);
+        b->has_key = 0;
+        return cpl_fail(L, rc);
+    }
+    b->box.ptr = o_out;
+    return 1;
+}
+'''
+
 INT_LIMITS = {
     "int": ("INT_MIN", "INT_MAX"), "uint": ("0", "UINT_MAX"),
     "int8": ("INT8_MIN", "INT8_MAX"), "int16": ("INT16_MIN", "INT16_MAX"),
@@ -283,6 +410,21 @@ class Gen:
 
     def w(self, line=""):
         self.out.append(line)
+
+    def open_keys(self):
+        """Whether cpol_ctx_open gets the hand-written wrapper of OPEN_KEYS
+        (the key option): the API has cpol_ctx_open taking cpol_open_options
+        with a cpol_key_cb field `key` and its `key_payload`."""
+        s = self.structs.get("cpol_open_options")
+        if s is None or "cpol_ctx_open" not in self.fns:
+            return False
+        f = {x["name"]: x["type"] for x in s["fields"]}
+        return (f.get("key", {}).get("name") == "cpol_key_cb" and "key_payload" in f
+                and any(c["name"] == "CPOL_KEY_LEN" for c in self.api["constants"]))
+
+    def own_fields(self):
+        """Struct fields the module sets itself (so not unsupported)."""
+        return {"cpol_open_options.key"} if self.open_keys() else set()
 
     # ---- structs -------------------------------------------------------
     def id_fields(self, s):
@@ -331,7 +473,8 @@ class Gen:
                 k += 1
             else:
                 why = {"callback": "a C callback", "void": "a C pointer"}.get(kind, "of type %s" % t["c"])
-                self.unsupported_fields["%s.%s" % (name, fname)] = "%s cannot be set from Lua" % why
+                if "%s.%s" % (name, fname) not in self.own_fields():
+                    self.unsupported_fields["%s.%s" % (name, fname)] = "%s cannot be set from Lua" % why
                 self.w('        luaL_error(L, "%s.%s: %s cannot be set from Lua");' % (name, fname, why))
             self.w("    }")
         self.w("    return s;")
@@ -410,6 +553,9 @@ class Gen:
         an *_iter_next function (raises instead of returning nil, msg, code)."""
         name = fn["name"]
         cfunc = ("cpl_call_%s" % name) if for_call else ("cpl_f_%s" % name)
+        if name == "cpol_ctx_open" and self.open_keys():
+            self.out.append(OPEN_KEYS_WRAPPER)
+            return cfunc
         params = fn["params"]
         recv = fn.get("receiver")
         rpass = fn["returns"]["pass"]
@@ -621,6 +767,8 @@ class Gen:
             self.w("        void *p = b->ptr;")
             self.w("        b->ptr = NULL;")
             self.w("        %s%s((%s *)p);" % ("(void)" if status else "", dtor, name))
+            if name == "cpol_ctx" and self.open_keys():
+                self.w("        cpl_ctx_forget_key(L, 1);")
             self.w("    }")
             self.w("    return 0;")
             self.w("}")
@@ -634,11 +782,15 @@ class Gen:
             if status:
                 self.w("        {")
                 self.w("            int rc = %s((%s *)p);" % (dtor, name))
+                if name == "cpol_ctx" and self.open_keys():
+                    self.w("            cpl_ctx_forget_key(L, 1);")
                 self.w("            if (rc < 0)")
                 self.w("                return cpl_fail(L, rc);")
                 self.w("        }")
             else:
                 self.w("        %s((%s *)p);" % (dtor, name))
+                if name == "cpol_ctx" and self.open_keys():
+                    self.w("        cpl_ctx_forget_key(L, 1);")
             self.w("    }")
             self.w("    lua_pushboolean(L, 1);")
             self.w("    return 1;")
@@ -717,6 +869,8 @@ class Gen:
         for h in api["handles"]:
             if h.get("getters"):
                 self.gen_row(h)
+        if self.open_keys():
+            self.out.append(OPEN_KEYS_HELPERS)
         w("/* ---- handles: close, __gc, __close, __tostring, row ---- */")
         w()
         for h in api["handles"]:

@@ -150,6 +150,71 @@ CPOL_API const char *cpol_audit_entry_after(const cpol_audit_entry *e);
  */
 CPOL_API const char *cpol_audit_entry_reason(const cpol_audit_entry *e);
 
+/**
+ * Verify the stored record (docs/security.md, "The stored record"): recompute
+ * every station's SM3 hash chain of audit entries, then check that every row
+ * of every table is exactly what the last audit entry that wrote it recorded.
+ * An entry changed, removed or inserted outside the library breaks its chain;
+ * a row changed, inserted or deleted outside the library (plain SQL on the
+ * database, a restored backup of one table) no longer matches its seal. What
+ * the chain cannot show by itself is its own newest entries cut off together
+ * with everything they wrote: compare cpol_audit_head() with a head kept
+ * outside the database (cpol_audit_verify_head()).
+ * @param ctx  an open context
+ * @param as   the actor; needs #CPOL_PERM_AUDIT_VIEW; for a reader without
+ *             #CPOL_PERM_PERSON_SENSITIVE the message names the table but not
+ *             the row
+ * @param[out] entries_out  receives the number of entries checked (may be NULL)
+ * @param[out] rows_out     receives the number of rows checked (may be NULL)
+ * @return #CPOL_OK; #CPOL_ECORRUPT naming the first entry, or the table and
+ *         key of the first row, that does not match; #CPOL_EMISUSE for a NULL
+ *         @p ctx or @p as; #CPOL_EPERM; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @since 0.1
+ */
+CPOL_API int cpol_audit_verify(cpol_ctx *ctx, const cpol_actor *as, int64_t *entries_out, int64_t *rows_out);
+
+/** Bytes of the hexadecimal text of a chain hash, with its NUL. */
+#define CPOL_AUDIT_HASH_SIZE 65
+
+/**
+ * The head of a station's audit chain: its newest entry's sequence number and
+ * SM3 hash. A host anchors it outside the database (a WORM store, a
+ * notary, a printed daily report) and later proves with
+ * cpol_audit_verify_head() that the chain still holds that entry unchanged,
+ * which detects a chain cut short with everything its last entries wrote.
+ * @param ctx  an open context
+ * @param as   the actor; needs #CPOL_PERM_AUDIT_VIEW at @p station
+ * @param station  a police station, or NULL for the chain of entries that
+ *                 belong to no station
+ * @param[out] seq_out   receives the sequence number (0 for an empty chain)
+ * @param[out] hash_out  receives the hash as 64 lower-case hexadecimal digits
+ *                       and a NUL
+ * @param size  bytes at @p hash_out, at least #CPOL_AUDIT_HASH_SIZE
+ * @return #CPOL_OK; #CPOL_ETOOLONG if @p size is too small; #CPOL_EMISUSE for
+ *         a NULL argument other than @p station; #CPOL_EPERM; #CPOL_ECORRUPT;
+ *         #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @since 0.1
+ */
+CPOL_API int cpol_audit_head(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int64_t *seq_out,
+                             char *hash_out, size_t size);
+
+/**
+ * Check a head kept outside the database against the chain: the entry with
+ * sequence number @p seq must still be there with hash @p hash, and the
+ * chain up to it must verify.
+ * @param ctx  an open context
+ * @param as   the actor; needs #CPOL_PERM_AUDIT_VIEW at @p station
+ * @param station  the station, or NULL as for cpol_audit_head()
+ * @param seq  the anchored sequence number (at least 1)
+ * @param hash  the anchored hash, 64 hexadecimal digits
+ * @return #CPOL_OK; #CPOL_ECORRUPT if the entry is missing (the chain was cut
+ *         short) or differs; #CPOL_EINVALID for a malformed hash or @p seq
+ *         below 1; #CPOL_EMISUSE; #CPOL_EPERM; #CPOL_ESTORAGE; #CPOL_ENOMEM
+ * @since 0.1
+ */
+CPOL_API int cpol_audit_verify_head(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int64_t seq,
+                                    const char *hash);
+
 CPOL_END_DECL
 
 #endif /* COMMPOLICE_AUDIT_H */

@@ -26,6 +26,7 @@
 
 #include "common.h"
 #include "types.h"
+#include "actor.h"
 
 CPOL_BEGIN_DECL
 
@@ -176,6 +177,24 @@ CPOL_API int cpol_ctx_schema_version(cpol_ctx *ctx, int64_t *out);
  * @since 0.1
  */
 CPOL_API int64_t cpol_schema_version_current(void);
+
+/**
+ * Rotate the encryption key: every encrypted value is re-encrypted under the
+ * key @p new_key_id (asked for from the context's key callback), in one
+ * transaction, and the key id is recorded as current; later opens name it.
+ * The audit trail records the rotation. Blind indexes are rebuilt with the
+ * new key, so lookups work as before.
+ * @param ctx  a context opened with a key callback
+ * @param as   the system actor (the installation itself)
+ * @param new_key_id  a key id never used by this database, 1 to 64 bytes
+ * @return #CPOL_OK; #CPOL_EKEY if the callback has no such key or the context
+ *         has no key callback; #CPOL_EEXISTS if the key id was used before;
+ *         #CPOL_EPERM for another actor; #CPOL_EINVALID; #CPOL_EMISUSE;
+ *         #CPOL_EREADONLY; #CPOL_EBUSY; #CPOL_ESTORAGE; #CPOL_ECORRUPT if a
+ *         stored value fails its check; #CPOL_ENOMEM
+ * @since 0.1
+ */
+CPOL_API int cpol_rekey(cpol_ctx *ctx, const cpol_actor *as, const char *new_key_id);
 
 /**
  * Start a batch: the following writes share one transaction and one commit.

@@ -716,6 +716,15 @@ static int sq_open(void **state_out, const char *location, const cpol_open_optio
 #ifdef SQLITE_OPEN_EXRESCODE
     oflags |= SQLITE_OPEN_EXRESCODE;
 #endif
+    /* A new database file is created readable by its owner only (0600), so
+     * personal data never sits in a world-readable file; SQLite gives its
+     * -wal and -shm files the database file's permissions. An existing file
+     * keeps the permissions its owner chose. */
+    if (!st->readonly && !(flags & CPOL_OPEN_NOCREATE)) {
+        int fd = open(location, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+    }
     rc = sqlite3_open_v2(name ? name : location, &st->db, oflags, NULL);
     cpol_free(name);
     if (!st->db) {

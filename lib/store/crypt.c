@@ -366,9 +366,12 @@ int cpol__crypt_query(const cpol_keyring *kr, const cpol_query *in, cpol_query *
     unsigned int i;
     int rc;
     *out = NULL;
-    if (in->order_col >= 0 && (t->cols[in->order_col].flags & (CPOL__COLUMN_SECRET | CPOL__COLUMN_BLIND)))
+    int order_col = in->order_col;
+    if (order_col >= 0 && (t->cols[order_col].flags & CPOL__COLUMN_SECRET) && CPOL__COL_TWIN(&t->cols[order_col]))
+        order_col = (int)CPOL__COL_TWIN(&t->cols[order_col]); /* groups equal values, in no meaningful order */
+    else if (order_col >= 0 && (t->cols[order_col].flags & (CPOL__COLUMN_SECRET | CPOL__COLUMN_BLIND)))
         return cpol__error(CPOL_ERROR, "internal: %s.%s is encrypted and cannot order a listing", t->name,
-                           t->cols[in->order_col].name);
+                           t->cols[order_col].name);
     rc = cpol__query_new(t, &q);
     if (rc < 0)
         return rc;
@@ -399,7 +402,7 @@ int cpol__crypt_query(const cpol_keyring *kr, const cpol_query *in, cpol_query *
         }
     }
     if (rc >= 0) {
-        q->order_col = in->order_col;
+        q->order_col = order_col;
         q->desc = in->desc;
         q->offset = in->offset;
         q->limit = in->limit;

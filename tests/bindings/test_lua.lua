@@ -12,6 +12,18 @@
 
 local cp = require "commpolice"
 
+-- A deployment opens its store with the master key from its key service (a
+-- KMS, a hardware module); the tests open every store with this fixed key.
+local TEST_KEY = string.rep("\x5a\xc3\x17\x80", 8)
+local TEST_KEY_ID = "test-key-1"
+
+-- cp.open() as a deployment calls it: with a key (the tests' fixed one).
+local function open_ctx(uri, options)
+  local o = {key = TEST_KEY, key_id = TEST_KEY_ID}
+  for k, v in pairs(options or {}) do o[k] = v end
+  return cp.open(uri, o)
+end
+
 local passed, failed = 0, 0
 local function test(name, fn)
   local ok, err = xpcall(fn, debug.traceback)
@@ -85,9 +97,9 @@ local function station(backend)
   local st = {}
   if backend == "sqlite" then
     st.path = tmpdb()
-    st.ctx = assert(cp.open("sqlite:" .. st.path))
+    st.ctx = assert(open_ctx("sqlite:" .. st.path))
   else
-    st.ctx = assert(cp.open("memory:"))
+    st.ctx = assert(open_ctx("memory:"))
   end
   local c = st.ctx
   st.sys = assert(c:actor_system())
@@ -155,7 +167,7 @@ test("module: version, constants, enums, functions", function()
 end)
 
 test("ids are 36-character strings", function()
-  local ctx <close> = assert(cp.open("memory:"))
+  local ctx <close> = assert(open_ctx("memory:"))
   local a, b = assert(ctx:id_new()), assert(ctx:id_new())
   eq(#a, 36, "length")
   contains(a, "-", "id")
@@ -178,40 +190,48 @@ end)
 test("open memory: and sqlite:, settings round trip", function()
   local path = tmpdb()
   for _, uri in ipairs({"memory:", "sqlite:" .. path}) do
-    local ctx <close> = assert(cp.open(uri))
+    local ctx <close> = assert(open_ctx(uri))
+    local sys <close> = assert(ctx:actor_system())  -- settings.manage: the installation itself
     eq(ctx:backend(), uri:match("^(%a+):"), "backend")
     eq(ctx:schema_version(), cp.schema_version_current(), "schema version")
     eq(math.type(ctx:now()), "integer", "now")
-    eq(ctx:setting_set("station.name", "白沙派出所"), true, "set")
-    assert(ctx:setting_set("station.code", "530902"))
-    assert(ctx:setting_set("kiosk.location", "服务站一楼"))
-    eq(ctx:setting_get("station.name"), "白沙派出所", "get")
+    eq(ctx:setting_set(sys, "station.name", "白沙派出所"), true, "set")
+    assert(ctx:setting_set(sys, "station.code", "530902"))
+    assert(ctx:setting_set(sys, "kiosk.location", "服务站一楼"))
+    eq(ctx:setting_get(sys, "station.name"), "白沙派出所", "get")
     local seen = {}
-    for k, v in ctx:setting_iter("station.") do seen[#seen + 1] = k .. "=" .. v end
+    for k, v in ctx:setting_iter(sys, "station.") do seen[#seen + 1] = k .. "=" .. v end
     eq(table.concat(seen, ";"), "station.code=530902;station.name=白沙派出所", "iter prefix")
-    eq(count(ctx:setting_iter()), 3, "iter all (nil prefix)")
-    assert(ctx:setting_delete("station.code"))
-    contains(fails(cp.ENOTFOUND, ctx:setting_get("station.code")), "station.code")
-    fails(cp.ENOTFOUND, ctx:setting_delete("station.code"))
-    fails(cp.EINVALID, ctx:setting_set("Bad Key", "x"))
-    fails(cp.ETOOLONG, ctx:setting_set("k", ("x"):rep(cp.SETTING_VALUE_MAX + 1)))
-    fails(cp.EUTF8, ctx:setting_set("k", "\xC3"))
-    fails(cp.EINVALID, ctx:setting_iter("BAD PREFIX"))
-    raises("NUL", ctx.setting_set, ctx, "k", "a\0b")
-    raises("bad argument #2", ctx.setting_set, ctx, {})
+    eq(count(ctx:setting_iter(sys)), 3, "iter all (nil prefix)")
+    assert(ctx:setting_delete(sys, "station.code"))
+    contains(fails(cp.ENOTFOUND, ctx:setting_get(sys, "station.code")), "station.code")
+    fails(cp.ENOTFOUND, ctx:setting_delete(sys, "station.code"))
+    fails(cp.EINVALID, ctx:setting_set(sys, "Bad Key", "x"))
+    fails(cp.ETOOLONG, ctx:setting_set(sys, "k", ("x"):rep(cp.SETTING_VALUE_MAX + 1)))
+    fails(cp.EUTF8, ctx:setting_set(sys, "k", "\xC3"))
+    fails(cp.EINVALID, ctx:setting_iter(sys, "BAD PREFIX"))
+    raises("NUL", ctx.setting_set, ctx, sys, "k", "a\0b")
+    raises("bad argument #3", ctx.setting_set, ctx, sys, {})
     raises("bad argument #1 to 'setting_set'", function() return ctx:setting_set({}) end)
+    raises("commpolice.actor expected", function() return ctx:setting_get("station.name") end)
   end
   do
-    local ro <close> = assert(cp.open("sqlite:" .. path, {flags = cp.OPEN_READONLY}))
-    eq(ro:setting_get("station.name"), "白沙派出所", "persisted")
-    fails(cp.EREADONLY, ro:setting_set("station.name", "x"))
+    local ro <close> = assert(open_ctx("sqlite:" .. path, {read_only = true}))
+    local sys <close> = assert(ro:actor_system())
+    eq(ro:setting_get(sys, "station.name"), "白沙派出所", "persisted")
+    fails(cp.EREADONLY, ro:setting_set(sys, "station.name", "x"))
   end
-  fails(cp.ENOTFOUND, cp.open("sqlite:" .. path .. ".missing", {flags = cp.OPEN_NOCREATE}))
-  fails(cp.ESCHEME, cp.open("nosuchbackend:x"))
-  fails(cp.EVERSION, cp.open("memory:", {version = 99}))
-  raises("has no field 'bogus'", cp.open, "memory:", {bogus = 1})
-  raises("cannot be set from Lua", cp.open, "memory:", {clock = function() return 0 end})
-  raises("integer expected", cp.open, "memory:", {flags = "x"})
+  do
+    local ro <close> = assert(open_ctx("sqlite:" .. path, {flags = cp.OPEN_READONLY}))
+    local sys <close> = assert(ro:actor_system())
+    fails(cp.EREADONLY, ro:setting_set(sys, "station.name", "x"))
+  end
+  fails(cp.ENOTFOUND, open_ctx("sqlite:" .. path .. ".missing", {flags = cp.OPEN_NOCREATE}))
+  fails(cp.ESCHEME, open_ctx("nosuchbackend:x"))
+  fails(cp.EVERSION, open_ctx("memory:", {version = 99}))
+  raises("has no field 'bogus'", open_ctx, "memory:", {bogus = 1})
+  raises("cannot be set from Lua", open_ctx, "memory:", {clock = function() return 0 end})
+  raises("integer expected", open_ctx, "memory:", {flags = "x"})
   local opts = assert(cp.open_options_init(cp.OPEN_OPTIONS_VERSION))
   eq(opts.version, cp.OPEN_OPTIONS_VERSION, "open_options_init")
   eq(opts.busy_timeout_ms, 0, "open_options_init default")
@@ -219,19 +239,78 @@ test("open memory: and sqlite:, settings round trip", function()
   rmdb(path)
 end)
 
+test("opening needs a key or plaintext = true", function()
+  local path = tmpdb()
+  -- no key and no explicit plaintext choice: refused
+  contains(fails(cp.EKEY, cp.open("sqlite:" .. path)), "CPOL_OPEN_PLAINTEXT")
+  fails(cp.EKEY, cp.open("memory:"))
+  fails(cp.EKEY, cp.open("memory:", {}))
+  fails(cp.EINVALID, cp.open("memory:", {key = TEST_KEY}))  -- a new store needs the key id
+  raises("a key is 32 bytes, not 5", cp.open, "memory:", {key = "short", key_id = TEST_KEY_ID})
+  raises("32-byte string expected", cp.open, "memory:", {key = 42, key_id = TEST_KEY_ID})
+  raises("key_payload: a C pointer cannot be set from Lua", cp.open, "memory:", {key_payload = 1})
+  -- keyed: the file holds no personal data in clear
+  do
+    local ctx <close> = assert(open_ctx("sqlite:" .. path))
+    local sys <close> = assert(ctx:actor_system())
+    local bureau = assert(ctx:area_create(sys, nil, cp.AREA_BUREAU, "临翔分局"))
+    local station = assert(ctx:area_create(sys, bureau, cp.AREA_STATION, "忙畔派出所"))
+    assert(ctx:person_register(sys, {name = "王伟", id_card = id_card("53090219850312002"),
+                                     home_area = station, phone = "13912345678"}))
+    assert(ctx:setting_set(sys, "station.name", "白沙派出所"))
+  end
+  local f = assert(io.open(path, "rb"))
+  local raw = f:read("a")
+  f:close()
+  eq(raw:find(id_card("53090219850312002"), 1, true), nil, "ID-card number in clear")
+  eq(raw:find("王伟", 1, true), nil, "name in clear")
+  -- reopening needs the same key: none, or another, is refused
+  fails(cp.EKEY, cp.open("sqlite:" .. path))
+  contains(fails(cp.EKEY, cp.open("sqlite:" .. path, {key = ("\0"):rep(32), key_id = TEST_KEY_ID})),
+           TEST_KEY_ID)
+  do  -- the store names its own key id: the key alone opens it, read-only too
+    local ctx <close> = assert(cp.open("sqlite:" .. path, {key = TEST_KEY, read_only = true}))
+    local sys <close> = assert(ctx:actor_system())
+    eq(ctx:setting_get(sys, "station.name"), "白沙派出所", "read with the key")
+    fails(cp.EREADONLY, ctx:setting_set(sys, "station.name", "x"))
+    local n = 0
+    for p in assert(ctx:person_iter(sys)) do
+      eq(p.id_card, id_card("53090219850312002"), "decrypted")
+      n = n + 1
+    end
+    eq(n, 1, "people")
+    assert(ctx:close())
+    eq(tostring(ctx), "commpolice.ctx (closed)", "closed")
+  end
+  rmdb(path)
+  -- plaintext = true is the explicit choice to store in clear (tests, demos)
+  for _, uri in ipairs({"memory:", "sqlite:" .. path}) do
+    local ctx <close> = assert(cp.open(uri, {plaintext = true}))
+    local sys <close> = assert(ctx:actor_system())
+    assert(ctx:setting_set(sys, "station.name", "白沙派出所"))
+  end
+  do
+    local ctx <close> = assert(cp.open("sqlite:" .. path, {plaintext = true, read_only = true}))
+    local sys <close> = assert(ctx:actor_system())
+    eq(ctx:setting_get(sys, "station.name"), "白沙派出所", "plaintext store")
+  end
+  rmdb(path)
+end)
+
 test("batches", function()
-  local ctx <close> = assert(cp.open("memory:"))
+  local ctx <close> = assert(open_ctx("memory:"))
+  local sys <close> = assert(ctx:actor_system())
   eq(ctx:batch_active(), false, "inactive")
   assert(ctx:batch_begin())
   eq(ctx:batch_active(), true, "active")
   fails(cp.EMISUSE, ctx:batch_begin())
-  assert(ctx:setting_set("a", "1"))
+  assert(ctx:setting_set(sys, "a", "1"))
   assert(ctx:batch_rollback())
-  fails(cp.ENOTFOUND, ctx:setting_get("a"))
+  fails(cp.ENOTFOUND, ctx:setting_get(sys, "a"))
   assert(ctx:batch_begin())
-  assert(ctx:setting_set("a", "2"))
+  assert(ctx:setting_set(sys, "a", "2"))
   assert(ctx:batch_commit())
-  eq(ctx:setting_get("a"), "2", "committed")
+  eq(ctx:setting_get(sys, "a"), "2", "committed")
 end)
 
 -- ---- people (check_people.c) ------------------------------------------------------------
@@ -249,7 +328,7 @@ each_backend("area tree rules and walks", function(st, c)
   assert(c:area_create(s, st.community, cp.AREA_COMPOUND, "锦凤小区"))
   local b2 = assert(c:area_create(s, st.compound, cp.AREA_BUILDING, "1栋"))
   do
-    local got <close> = assert(c:area_get(b2))
+    local got <close> = assert(c:area_get(s, b2))
     eq(got:name(), "1栋", "name")
     eq(got:kind(), cp.AREA_BUILDING, "kind")
     eq(got:depth(), 5, "depth")
@@ -259,15 +338,15 @@ each_backend("area tree rules and walks", function(st, c)
     contains(tostring(got), "commpolice.area: ", "tostring")
   end
   local names = {}
-  for a in c:area_iter(b2, cp.AREA_WALK_ANCESTORS) do names[#names + 1] = a.name end
+  for a in c:area_iter(s, b2, cp.AREA_WALK_ANCESTORS) do names[#names + 1] = a.name end
   eq(table.concat(names, "<"), "玉龙小区<第一网格<玉龙社区<忙畔派出所<临翔分局", "ancestors")
   names = {}
-  for a in c:area_iter(st.station, cp.AREA_WALK_DESCENDANTS) do names[#names + 1] = a.name end
+  for a in c:area_iter(s, st.station, cp.AREA_WALK_DESCENDANTS) do names[#names + 1] = a.name end
   eq(table.concat(names, ";"), "玉龙社区;第一网格;玉龙小区;1栋;锦凤小区", "descendants")
   names = {}
-  for a in c:area_iter(st.bureau, cp.AREA_WALK_CHILDREN) do names[#names + 1] = a.name end
+  for a in c:area_iter(s, st.bureau, cp.AREA_WALK_CHILDREN) do names[#names + 1] = a.name end
   eq(table.concat(names, ";"), "忙畔派出所;凤翔派出所", "children")
-  fails(cp.EINVALID, c:area_iter(st.bureau, 9))
+  fails(cp.EINVALID, c:area_iter(s, st.bureau, 9))
   assert(c:area_rename(s, b2, "一栋"))
   local g2 = assert(c:area_create(s, st.community, cp.AREA_GRID, "第二网格"))
   fails(cp.EEXISTS, c:area_rename(s, g2, "第一网格"))
@@ -307,7 +386,7 @@ each_backend("person file validation", function(st, c)
   f.home_area = st.compound
   local id = assert(c:person_register(s, f))
   f.name = "王伟二"
-  contains(fails(cp.EEXISTS, c:person_register(s, f)), "530902********")
+  contains(fails(cp.EEXISTS, c:person_register(s, f)), "530***********")
   local p <close> = assert(c:person_get(s, id))
   eq(p:name(), "王伟", "name")
   eq(p:birth_date(), 19850312, "birth date")
@@ -333,13 +412,17 @@ each_backend("masking for roles without the sensitive permission", function(st, 
   do
     local p <close> = assert(c:person_get(operator, someone))
     eq(p:masked(), true, "operator sees masked")
-    eq(p:id_card():sub(1, 14), "530902********", "masked number")
+    eq(p:id_card():sub(1, 14), "530***********", "masked number")
     eq(p:phone(), "139****5678", "masked phone")
+    eq(p:birth_date(), 0, "no birth date when masked (the hidden digits are the birth date)")
+    eq(p:birth_year(), 1970, "the birth year is always given")
   end
   local n = 0
   for row in assert(c:person_iter(analyst)) do
     eq(row.masked, true, "row masked")
-    contains(row.id_card, "********", "row id card")
+    contains(row.id_card, "***********", "row id card")
+    eq(row.birth_date, 0, "row birth date")
+    eq(row.birth_year > 1900, true, "row birth year")
     n = n + 1
   end
   eq(n, 4, "people")
@@ -377,11 +460,11 @@ each_backend("volunteer lifecycle, every edge", function(st, c)
   assert(c:assignment_step(officer, a, cp.ASSIGNMENT_RETIRED, "搬离辖区"))
   contains(fails(cp.ESTATE, c:assignment_step(officer, a, cp.ASSIGNMENT_ACTIVE)), "none (final state)")
   do
-    local asg <close> = assert(c:assignment_get(a))
+    local asg <close> = assert(c:assignment_get(officer, a))
     eq(asg:status(), cp.ASSIGNMENT_RETIRED, "retired")
     eq(cp.assignment_status_name(asg:status()), "retired", "status name")
   end
-  eq(c:person_note_count(v, cp.NOTE_DISCIPLINE), 1, "notes")
+  eq(c:person_note_count(officer, v, cp.NOTE_DISCIPLINE), 1, "notes")
   local actions = {}
   for e in assert(c:audit_iter(officer, {object = a})) do actions[#actions + 1] = e.action end
   eq(table.concat(actions, ";"), "volunteer.apply;volunteer.review;volunteer.admit;volunteer.activate;"
@@ -404,7 +487,8 @@ each_backend("station scope and permissions", function(st, c)
     fails(cp.EPERM, c:assignment_step(aux, a, cp.ASSIGNMENT_SUSPENDED, "x"))
     contains(fails(cp.EPERM, c:audit_iter(aux)), "audit.view")
   end
-  contains(fails(cp.EPERM, c:person_get(foreign, p)), "station")
+  -- to a read, a file of another station does not exist (no probe across stations)
+  contains(fails(cp.ENOTFOUND, c:person_get(foreign, p)), "does not exist")
   fails(cp.EPERM, c:person_update(foreign, p, {name = "改名"}))
   fails(cp.EPERM, c:area_create(foreign, st.community, cp.AREA_GRID, "越权网格"))
   assert(c:area_create(foreign, far, cp.AREA_GRID, "本所网格"))
@@ -462,7 +546,7 @@ if cp._C.cpol_team_set_officer then
                                                area = st.community, officer = officer:person()}))
     eq(c:team_set_officer(st.sys, team, officer:person()), cp.ALREADY, "already the officer")
     eq(c:team_set_officer(st.sys, team, other:person(), "轮岗"), cp.OK, "replaced")
-    local t <close> = assert(c:team_get(team))
+    local t <close> = assert(c:team_get(st.sys, team))
     eq(t:officer(), other:person(), "new officer")
     officer:close(); other:close()
   end)
@@ -490,9 +574,9 @@ local function world(backend)
   local w = {actors = {}}
   if backend == "sqlite" then
     w.path = tmpdb()
-    w.ctx = assert(cp.open("sqlite:" .. w.path))
+    w.ctx = assert(open_ctx("sqlite:" .. w.path))
   else
-    w.ctx = assert(cp.open("memory:"))
+    w.ctx = assert(open_ctx("memory:"))
   end
   local c = w.ctx
   w.sys = assert(c:actor_system())
@@ -543,13 +627,66 @@ local function ledger_world(backend)
   assert(c:earning_rule_set(w.officer, w.station, cp.EARN_PUBLICITY, 5, 0, 0))
   assert(c:earning_rule_set(w.officer, w.station, cp.EARN_CASE_LEAD, 50, 0, 0))
   function w.balance(p) return assert(c:points_balance(w.sys, p)) end
-  function w.award(p, kind)
-    local status, amount = assert(c:points_award(w.aux, w.id(), p, kind, w.id()))
+  -- An award names a real source of its kind (check_ledger.c): a completed
+  -- sign-up for patrol and publicity, a verified case the person reported
+  -- for a lead. The sources are made with the station's rule set aside, so
+  -- the library's own award does not pay them and the manual award can.
+  function w.suspend_rule(kind)
+    local points, daily, monthly = assert(c:earning_rule_get(w.sys, w.station, kind))
+    if points ~= 0 then assert(c:earning_rule_set(w.sys, w.station, kind, 0, 0, 0)) end
+    return {kind, points, daily, monthly}
+  end
+  function w.restore_rule(r)
+    if r[2] ~= 0 then assert(c:earning_rule_set(w.sys, w.station, r[1], r[2], r[3], r[4])) end
+  end
+  -- completed sign-ups of `people` for one new patrol or publicity shift, under way since a minute ago
+  function w.done_signups(people, shift_kind)
+    shift_kind = shift_kind or cp.SHIFT_PATROL
+    local r = w.suspend_rule(shift_kind == cp.SHIFT_PATROL and cp.EARN_PATROL or cp.EARN_PUBLICITY)
+    local now = c:now()
+    local shift = assert(c:shift_create(w.aux, {area = w.community, kind = shift_kind,
+                                                title = shift_kind == cp.SHIFT_PATROL and "夜间巡逻" or "反诈宣传",
+                                                starts_at = now - MINUTE, ends_at = now + HOUR,
+                                                capacity = #people}))
+    local out = {}
+    for i, p in ipairs(people) do
+      out[i] = assert(c:shift_signup(w.aux, shift, p))
+      assert(c:signup_check_in(w.aux, out[i]))
+      assert(c:signup_complete(w.aux, out[i], 30))
+    end
+    w.restore_rule(r)
+    return out
+  end
+  -- a case `person` reported as a volunteer, verified with the lead rule set aside
+  function w.unrewarded_lead(person)
+    local vol <close> = assert(c:actor_open(person, cp.ROLE_VOLUNTEER))
+    local case = assert(c:case_report(vol, {source = cp.CASE_SOURCE_VOLUNTEER_PATROL,
+                                            category = cp.CASE_PUBLIC_ORDER, area = w.compound,
+                                            address = "玉龙小区3栋", description = "楼道里有陌生人反复试门"}))
+    local r = w.suspend_rule(cp.EARN_CASE_LEAD)
+    assert(c:case_verify(w.aux, case, "核实属实"))
+    w.restore_rule(r)
+    return case
+  end
+  function w.source_for(p, kind)
+    if kind == cp.EARN_CASE_LEAD then return w.unrewarded_lead(p) end
+    return w.done_signups({p}, kind == cp.EARN_PATROL and cp.SHIFT_PATROL or cp.SHIFT_PUBLICITY)[1]
+  end
+  function w.award_for(p, kind, src)
+    local status, amount = assert(c:points_award(w.aux, w.id(), p, kind, src))
     eq(status, cp.OK, "award status")
     return amount
   end
+  -- a manual award by the auxiliary for a new real source
+  function w.award(p, kind) return w.award_for(p, kind, w.source_for(p, kind)) end
+  -- points imported by the installation (the system actor): any source
+  function w.import_award(p, kind)
+    local status, amount = assert(c:points_award(w.sys, w.id(), p, kind, w.id()))
+    eq(status, cp.OK, "import status")
+    return amount
+  end
   function w.stock(item)
-    local it <close> = assert(c:shop_item_get(item))
+    local it <close> = assert(c:shop_item_get(w.sys, item))
     return it:stock()
   end
   function w.verify()
@@ -578,10 +715,14 @@ each_world(ledger_world, "ledger: volunteers earn and redeem", function(w, c)
   assert(c:batch_begin())
   local vols = {}
   for i = 0, 42 do vols[#vols + 1] = w.volunteer("玉龙义警", 100 + i) end
+  local patrols = {w.done_signups(vols), w.done_signups(vols)}
+  local publicity = w.done_signups(vols, cp.SHIFT_PUBLICITY)
   assert(c:batch_commit())
   local total = 0
+  -- two patrols and a publicity session each; every third brings a verified lead
   for i, v in ipairs(vols) do
-    total = total + w.award(v, cp.EARN_PATROL) + w.award(v, cp.EARN_PATROL) + w.award(v, cp.EARN_PUBLICITY)
+    total = total + w.award_for(v, cp.EARN_PATROL, patrols[1][i]) + w.award_for(v, cp.EARN_PATROL, patrols[2][i])
+      + w.award_for(v, cp.EARN_PUBLICITY, publicity[i])
     if (i - 1) % 3 == 0 then total = total + w.award(v, cp.EARN_CASE_LEAD) end
   end
   eq(total, 43 * 25 + 15 * 50, "points awarded")
@@ -607,7 +748,7 @@ each_world(ledger_world, "ledger: volunteers earn and redeem", function(w, c)
   contains(fails(cp.EFUNDS, c:shop_redeem(w.operator, w.id(), vols[2], soap, 1, 0)), "30 points needed, 25 available")
   eq(w.stock(rice), 0, "rice left")
   local names = {}
-  for item in c:shop_item_iter(w.station) do names[#names + 1] = item.name .. "=" .. item.price end
+  for item in c:shop_item_iter(w.sys, w.station) do names[#names + 1] = item.name .. "=" .. item.price end
   eq(table.concat(names, ";"), "大米 5kg=70;洗衣粉=30", "catalogue")
   eq(w.verify() > 0, true, "verified")
 end)
@@ -617,12 +758,13 @@ each_world(ledger_world, "ledger: earning rules and caps", function(w, c)
   local other = w.volunteer("义警乙", 101)
   local vol = w.actor(v, cp.ROLE_VOLUNTEER)
   for _ = 1, 3 do eq(w.award(v, cp.EARN_PATROL), 10, "patrol") end
-  local req, src = w.id(), w.id()
+  local req, src = w.id(), w.source_for(v, cp.EARN_PATROL)
   contains(fails(cp.ELIMIT, c:points_award(w.aux, req, v, cp.EARN_PATROL, src)), "daily cap")
   eq(w.balance(v), 30, "capped")
   fails(cp.ERULE, c:points_award(w.aux, req, v, cp.EARN_TRAINING, src))
   contains(fails(cp.ERULE, c:points_award(w.aux, req, w.aux_id, cp.EARN_PATROL, src)), "themselves")
   contains(fails(cp.EPERM, c:points_award(vol, req, other, cp.EARN_PATROL, src)), "points.award")
+  src = w.source_for(other, cp.EARN_PUBLICITY)
   local status, amount = c:points_award(w.aux, req, other, cp.EARN_PUBLICITY, src)
   eq(status, cp.OK, "award")
   eq(amount, 5, "amount")
@@ -633,20 +775,20 @@ each_world(ledger_world, "ledger: earning rules and caps", function(w, c)
   fails(cp.EINVALID, c:earning_rule_set(w.officer, w.station, cp.EARN_PATROL, -1, 0, 0))
   fails(cp.EINVALID, c:earning_rule_set(w.officer, w.community, cp.EARN_PATROL, 5, 0, 0))
   fails(cp.EPERM, c:earning_rule_set(w.aux, w.station, cp.EARN_PATROL, 5, 0, 0))
-  local p, d, m = c:earning_rule_get(w.station, cp.EARN_PATROL)
+  local p, d, m = c:earning_rule_get(w.aux, w.station, cp.EARN_PATROL)
   eq(p .. "/" .. d .. "/" .. m, "10/30/200", "rule")
   -- a soft limit flags, never refuses
   fails(cp.EPERM, c:points_set_soft_limit(w.aux, v, 35))
   fails(cp.EINVALID, c:points_set_soft_limit(w.officer, v, -1))
   assert(c:points_set_soft_limit(w.officer, v, 35))
   local r1, r2 = w.id(), w.id()
-  assert(c:points_award(w.aux, r1, v, cp.EARN_PUBLICITY, w.id())) -- 35: not above
-  assert(c:points_award(w.aux, r2, v, cp.EARN_PUBLICITY, w.id(), "宣传")) -- 40: above
+  assert(c:points_award(w.aux, r1, v, cp.EARN_PUBLICITY, w.source_for(v, cp.EARN_PUBLICITY))) -- 35: not above
+  assert(c:points_award(w.aux, r2, v, cp.EARN_PUBLICITY, w.source_for(v, cp.EARN_PUBLICITY), "宣传")) -- 40: above
   do
-    local t <close> = assert(c:transfer_get(r1))
+    local t <close> = assert(c:transfer_get(w.aux, r1))
     eq(t:flagged(), false, "not flagged")
   end
-  local t <close> = assert(c:transfer_get(r2))
+  local t <close> = assert(c:transfer_get(w.aux, r2))
   eq(t:flagged(), true, "flagged")
   local row = t:row()
   eq(row.id, r2, "id")
@@ -667,8 +809,12 @@ each_world(ledger_world, "ledger: replays return ALREADY, conflicts name the fie
   for i = 1, 4 do v[i] = w.volunteer("义警", 99 + i) end
   local reqs, srcs = {}, {}
   assert(c:batch_begin())
+  for i = 1, n, 4 do
+    local done = w.done_signups(v) -- srcs[i] is v[(i - 1) % 4 + 1]'s
+    for k = 1, 4 do srcs[i + k - 1] = done[k] end
+  end
   for i = 1, n do
-    reqs[i], srcs[i] = w.id(), w.id()
+    reqs[i] = w.id()
     assert(c:points_award(w.aux, reqs[i], v[(i - 1) % 4 + 1], cp.EARN_PATROL, srcs[i], "巡逻"))
   end
   assert(c:batch_commit())
@@ -701,7 +847,7 @@ each_world(ledger_world, "ledger: holds post, void and expire exactly once", fun
   eq(b .. "/" .. avail, "50/10", "holds count at once")
   fails(cp.EFUNDS, c:shop_redeem(w.operator, h3, v, item, 1, 60000))
   eq(w.stock(item), 3, "stock reserved")
-  eq(c:shop_redemption_status(h1), cp.REDEMPTION_HELD, "redemption held")
+  eq(c:shop_redemption_status(w.operator, h1), cp.REDEMPTION_HELD, "redemption held")
   eq(c:hold_post(w.operator, h1), cp.OK, "post")
   eq(c:hold_post(w.operator, h1), cp.ALREADY, "post again")
   fails(cp.ESTATE, c:hold_void(w.operator, h1))
@@ -711,25 +857,25 @@ each_world(ledger_world, "ledger: holds post, void and expire exactly once", fun
   b, avail = w.balance(v)
   eq(b .. "/" .. avail, "30/30", "after post and void")
   eq(w.stock(item), 4, "voided stock back")
-  eq(c:hold_status(h1), cp.HOLD_POSTED, "posted")
-  eq(c:hold_status(h2), cp.HOLD_VOIDED, "voided")
+  eq(c:hold_status(w.operator, h1), cp.HOLD_POSTED, "posted")
+  eq(c:hold_status(w.operator, h2), cp.HOLD_VOIDED, "voided")
   -- a hold that times out (5 ms here: no injected clock in Lua) releases points
   -- and stock and cannot be posted
   assert(c:shop_redeem(w.operator, h3, v, item, 1, 5))
   wait_ms(c, 10)
-  eq(c:hold_status(h3), cp.HOLD_EXPIRED, "expired")
+  eq(c:hold_status(w.operator, h3), cp.HOLD_EXPIRED, "expired")
   contains(fails(cp.ESTATE, c:hold_post(w.operator, h3)), "expired")
   b, avail = w.balance(v)
   eq(b .. "/" .. avail, "30/30", "released")
   eq(w.stock(item), 4, "stock released")
-  eq(c:shop_redemption_status(h3), cp.REDEMPTION_EXPIRED, "redemption expired")
-  eq(c:hold_expire_due(), 0, "nothing left to expire")
+  eq(c:shop_redemption_status(w.operator, h3), cp.REDEMPTION_EXPIRED, "redemption expired")
+  eq(c:hold_expire_due(w.officer), 0, "nothing left to expire")
   local h4 = w.id()
   assert(c:shop_redeem(w.operator, h4, v, item, 1, 5))
   wait_ms(c, 10)
-  eq(c:hold_expire_due(), 1, "the nightly job")
-  eq(c:hold_status(h4), cp.HOLD_EXPIRED, "expired by the job")
-  fails(cp.ENOTFOUND, c:hold_status(w.id()))
+  eq(c:hold_expire_due(w.officer), 1, "the nightly job")
+  eq(c:hold_status(w.operator, h4), cp.HOLD_EXPIRED, "expired by the job")
+  fails(cp.ENOTFOUND, c:hold_status(w.operator, w.id()))
   w.verify()
 end)
 
@@ -759,9 +905,9 @@ each_world(ledger_world, "ledger: redemption, retry and refund", function(w, c)
   eq(c:shop_refund(w.officer, refund, receipt, "退货"), cp.OK, "refund")
   eq(c:shop_refund(w.officer, refund, receipt, "退货"), cp.ALREADY, "refund again")
   fails(cp.ECONFLICT, c:shop_refund(w.officer, w.id(), receipt, "再退"))
-  eq(c:shop_redemption_status(receipt), cp.REDEMPTION_REFUNDED, "refunded")
+  eq(c:shop_redemption_status(vol, receipt), cp.REDEMPTION_REFUNDED, "refunded")
   do
-    local t <close> = assert(c:transfer_get(refund))
+    local t <close> = assert(c:transfer_get(w.officer, refund))
     eq(t:kind(), cp.TRANSFER_REFUND, "refund transfer")
     eq(t:reverses(), receipt, "linked to the receipt")
   end
@@ -770,16 +916,16 @@ each_world(ledger_world, "ledger: redemption, retry and refund", function(w, c)
   fails(cp.ELIMIT, c:shop_item_restock(w.officer, item, -11))
   assert(c:shop_item_restock(w.officer, item, 5))
   assert(c:shop_item_set_price(w.officer, item, 6))
-  local it <close> = assert(c:shop_item_get(item))
+  local it <close> = assert(c:shop_item_get(w.operator, item))
   eq(it:price() .. "/" .. it:stock(), "6/15", "restocked and repriced")
   w.verify()
 end)
 
 each_world(ledger_world, "ledger: a false lead is reversed once", function(w, c)
-  local v = w.volunteer("信息员", 100, cp.ROLE_INFORMANT)
+  local v = w.volunteer("义警甲", 100)
   local item = assert(c:shop_item_create(w.officer, w.station, "手电筒", 40, 10))
   local req = w.id()
-  assert(c:points_award(w.aux, req, v, cp.EARN_CASE_LEAD, w.id(), "线索核实"))
+  assert(c:points_award(w.aux, req, v, cp.EARN_CASE_LEAD, w.unrewarded_lead(v), "线索核实"))
   local rev = w.id()
   fails(cp.EPERM, c:points_reverse(w.aux, rev, req, "线索不实"))
   eq(c:points_reverse(w.officer, rev, req, "线索不实"), cp.OK, "reversed")
@@ -787,13 +933,13 @@ each_world(ledger_world, "ledger: a false lead is reversed once", function(w, c)
   fails(cp.ECONFLICT, c:points_reverse(w.officer, w.id(), req, "线索不实"))
   eq(w.balance(v), 0, "withdrawn")
   do
-    local t <close> = assert(c:transfer_get(rev))
+    local t <close> = assert(c:transfer_get(w.officer, rev))
     eq(t:kind(), cp.TRANSFER_REVERSAL, "kind")
     eq(t:reverses(), req, "reverses")
     eq(t:amount(), 50, "amount")
   end
   req = w.id()
-  assert(c:points_award(w.aux, req, v, cp.EARN_CASE_LEAD, w.id()))
+  assert(c:points_award(w.aux, req, v, cp.EARN_CASE_LEAD, w.unrewarded_lead(v)))
   local receipt = w.id()
   assert(c:shop_redeem(w.operator, receipt, v, item, 1, 0))
   fails(cp.EFUNDS, c:points_reverse(w.officer, w.id(), req, "线索不实")) -- already spent
@@ -1333,7 +1479,7 @@ end)
 -- ---- errors --------------------------------------------------------------------------------
 
 test("runtime failures return nil, message, code", function()
-  local ctx <close> = assert(cp.open("memory:"))
+  local ctx <close> = assert(open_ctx("memory:"))
   cp.error_clear()
   eq(cp.error_code(), cp.OK, "cleared")
   eq(cp.error_message(), "no error", "cleared message")
@@ -1354,7 +1500,7 @@ test("runtime failures return nil, message, code", function()
 end)
 
 test("argument errors are raised", function()
-  local ctx <close> = assert(cp.open("memory:"))
+  local ctx <close> = assert(open_ctx("memory:"))
   local sys <close> = assert(ctx:actor_system())
   raises("commpolice.ctx expected", ctx.backend)
   raises("commpolice.actor expected, got string", ctx.area_create, ctx, "not an actor")
@@ -1378,7 +1524,7 @@ test("close in any order", function()
   local orders = {{"ctx", "it", "actor", "area"}, {"it", "ctx", "area", "actor"},
                   {"area", "actor", "ctx", "it"}, {"actor", "area", "it", "ctx"}}
   for _, order in ipairs(orders) do
-    local ctx = assert(cp.open("memory:"))
+    local ctx = assert(open_ctx("memory:"))
     local sys, root = fill(ctx)
     local objs = {ctx = ctx, actor = sys, area = assert(ctx:area_get(root)),
                   it = assert(ctx:area_iter(root, cp.AREA_WALK_CHILDREN))}
@@ -1394,7 +1540,7 @@ end)
 test("iterators outlive their context", function()
   local path = tmpdb()
   for _, uri in ipairs({"memory:", "sqlite:" .. path}) do
-    local ctx = assert(cp.open(uri))
+    local ctx = assert(open_ctx(uri))
     local sys, root = fill(ctx)
     local it = assert(ctx:area_iter(root, cp.AREA_WALK_CHILDREN))
     local settings = assert(ctx:setting_iter("k."))
@@ -1410,7 +1556,7 @@ test("iterators outlive their context", function()
 end)
 
 test("using a closed object raises an argument error", function()
-  local ctx = assert(cp.open("memory:"))
+  local ctx = assert(open_ctx("memory:"))
   local sys, root = fill(ctx)
   local area = assert(ctx:area_get(root))
   assert(ctx:close())
@@ -1420,12 +1566,12 @@ test("using a closed object raises an argument error", function()
   raises("attempt to use closed commpolice.area", area.name, area)
   sys:close()
   raises("attempt to use closed commpolice.actor", sys.role, sys)
-  local c2 <close> = assert(cp.open("memory:"))
+  local c2 <close> = assert(open_ctx("memory:"))
   raises("attempt to use closed commpolice.actor", c2.area_create, c2, sys, nil, cp.AREA_BUREAU, "x")
 end)
 
 test("generic for closes its iterator, <close> closes objects", function()
-  local ctx <close> = assert(cp.open("memory:"))
+  local ctx <close> = assert(open_ctx("memory:"))
   fill(ctx)
   local it = assert(ctx:setting_iter("k."))
   for _ in it, nil, nil, it do break end
@@ -1443,7 +1589,7 @@ test("generic for closes its iterator, <close> closes objects", function()
 end)
 
 test("iterators are callable (the generic-for protocol) and have next()", function()
-  local ctx <close> = assert(cp.open("memory:"))
+  local ctx <close> = assert(open_ctx("memory:"))
   fill(ctx)
   local it <close> = assert(ctx:setting_iter("k."))
   local k, v = it()
@@ -1457,7 +1603,7 @@ end)
 
 test("children keep their parent alive; garbage collection without crashes", function()
   for round = 1, 30 do
-    local ctx = assert(cp.open("memory:"))
+    local ctx = assert(open_ctx("memory:"))
     local sys, root = fill(ctx)
     local junk = {}
     for _ = 1, 5 do junk[#junk + 1] = assert(ctx:area_iter(root, cp.AREA_WALK_CHILDREN)) end

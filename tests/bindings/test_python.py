@@ -37,6 +37,16 @@ def id_card(first17):
 
 BACKENDS = ("memory", "sqlite")
 
+# A deployment opens its store with the master key from its key service (a
+# KMS, a hardware module); the tests open every store with this fixed key.
+TEST_KEY = bytes(range(1, 33))
+TEST_KEY_ID = "test-key-1"
+
+
+def open_ctx(uri, options=None, **kwargs):
+    """open_ctx() as a deployment calls it: with a key (the tests' fixed one)."""
+    return cp.open(uri, options, key=TEST_KEY, key_id=TEST_KEY_ID, **kwargs)
+
 
 class Station:
     """The fixture of check_people.c: a bureau with two stations, a community,
@@ -45,7 +55,7 @@ class Station:
     def __init__(self, backend):
         self.tmp = tempfile.mkdtemp(prefix="cpol-py-")
         uri = "memory:" if backend == "memory" else "sqlite:%s/people.db" % self.tmp
-        self.ctx = cp.open(uri)
+        self.ctx = open_ctx(uri)
         self.sys = self.ctx.actor_system()
         c, s = self.ctx, self.sys
         self.bureau = c.area_create(s, None, cp.CPOL_AREA_BUREAU, "临翔分局")
@@ -107,7 +117,7 @@ class PeopleTests(unittest.TestCase):
             c.area_create(s, st.community, cp.CPOL_AREA_COMPOUND, "锦凤小区")
             b2 = c.area_create(s, st.compound, cp.CPOL_AREA_BUILDING, "1栋")
             self.assertIsInstance(b2, uuid.UUID)
-            with c.area_get(b2) as got:
+            with c.area_get(s, b2) as got:
                 self.assertEqual(got.name, "1栋")
                 self.assertEqual(got.kind, cp.CPOL_AREA_BUILDING)
                 self.assertEqual(got.depth, 5)
@@ -115,14 +125,14 @@ class PeopleTests(unittest.TestCase):
                 self.assertEqual(got.parent, st.compound)
                 self.assertEqual(got.row()["name"], "1栋")
                 self.assertEqual(dict(got)["id"], b2)
-            names = [a["name"] for a in c.area_iter(b2, cp.CPOL_AREA_WALK_ANCESTORS)]
+            names = [a["name"] for a in c.area_iter(s, b2, cp.CPOL_AREA_WALK_ANCESTORS)]
             self.assertEqual(names, ["玉龙小区", "第一网格", "玉龙社区", "忙畔派出所", "临翔分局"])
-            names = [a["name"] for a in c.area_iter(st.station, cp.CPOL_AREA_WALK_DESCENDANTS)]
+            names = [a["name"] for a in c.area_iter(s, st.station, cp.CPOL_AREA_WALK_DESCENDANTS)]
             self.assertEqual(names, ["玉龙社区", "第一网格", "玉龙小区", "1栋", "锦凤小区"])
-            names = [a["name"] for a in c.area_iter(st.bureau, cp.AreaWalk.CHILDREN)]
+            names = [a["name"] for a in c.area_iter(s, st.bureau, cp.AreaWalk.CHILDREN)]
             self.assertEqual(names, ["忙畔派出所", "凤翔派出所"])
             with self.assertRaises(cp.EINVALID):
-                c.area_iter(st.bureau, 9)
+                c.area_iter(s, st.bureau, 9)
             c.area_rename(s, b2, "一栋")
             g2 = c.area_create(s, st.community, cp.CPOL_AREA_GRID, "第二网格")
             with self.assertRaises(cp.EEXISTS):
@@ -164,7 +174,7 @@ class PeopleTests(unittest.TestCase):
                                     phone="0883-2123456", categories=cats)
             with self.assertRaises(cp.EEXISTS) as cm:
                 c.person_register(s, name="王伟二", id_card=card, home_area=st.compound)
-            self.assertIn("530902********", cm.exception.message)
+            self.assertIn("530***********", cm.exception.message)
             with c.person_get(s, pid) as p:
                 self.assertEqual(p.name, "王伟")
                 self.assertEqual(p.birth_date, 19850312)
@@ -189,13 +199,17 @@ class PeopleTests(unittest.TestCase):
                 self.assertEqual(p.id_card, id_card("53090219700505004"))
             with c.person_get(operator, someone) as p:
                 self.assertTrue(p.masked)
-                self.assertTrue(p.id_card.startswith("530902********"))
+                self.assertTrue(p.id_card.startswith("530***********"))
                 self.assertEqual(p.phone, "139****5678")
+                self.assertEqual(p.birth_date, 0)  # the hidden digits are the birth date
+                self.assertEqual(p.birth_year, 1970)
             rows = list(c.person_iter(analyst))
             self.assertEqual(len(rows), 4)
             for row in rows:
                 self.assertIs(row["masked"], True)
-                self.assertIn("********", row["id_card"])
+                self.assertIn("***********", row["id_card"])
+                self.assertEqual(row["birth_date"], 0)
+                self.assertGreater(row["birth_year"], 1900)
             with c.person_get(operator, operator.person) as p:
                 self.assertFalse(p.masked)  # one's own file in full
             for a in (officer, operator, analyst):
@@ -249,15 +263,15 @@ class PeopleTests(unittest.TestCase):
             with self.assertRaises(cp.ESTATE) as cm:
                 c.assignment_step(officer, a, cp.CPOL_ASSIGNMENT_ACTIVE)
             self.assertIn("none (final state)", cm.exception.message)
-            with c.assignment_get(a) as asg:
+            with c.assignment_get(officer, a) as asg:
                 self.assertEqual(asg.status, cp.CPOL_ASSIGNMENT_RETIRED)
                 self.assertEqual(cp.assignment_status_name(asg.status), "retired")
-            self.assertEqual(c.person_note_count(v, cp.CPOL_NOTE_DISCIPLINE), 1)
+            self.assertEqual(c.person_note_count(officer, v, cp.CPOL_NOTE_DISCIPLINE), 1)
             actions = [e["action"] for e in c.audit_iter(officer, object=a)]
             self.assertEqual(actions, ["volunteer.apply", "volunteer.review", "volunteer.admit",
                                        "volunteer.activate", "volunteer.suspend", "volunteer.reinstate",
                                        "volunteer.retire"])
-            history = list(c.assignment_iter(v))
+            history = list(c.assignment_iter(officer, v))
             self.assertEqual([h["status"] for h in history], [cp.CPOL_ASSIGNMENT_RETIRED])
             c.volunteer_apply(aux, v, cp.CPOL_ROLE_VOLUNTEER, st.community, "回到辖区")
             for x in (vol, officer, aux):
@@ -284,9 +298,8 @@ class PeopleTests(unittest.TestCase):
                 with self.assertRaises(cp.EPERM) as cm:
                     c.audit_iter(aux)
                 self.assertIn("audit.view", cm.exception.message)
-            with self.assertRaises(cp.EPERM) as cm:
+            with self.assertRaises(cp.ENOTFOUND):  # another station's file: "does not exist"
                 c.person_get(foreign, p)
-            self.assertIn("station", cm.exception.message)
             with self.assertRaises(cp.EPERM):
                 c.person_update(foreign, p, name="改名")
             with self.assertRaises(cp.EPERM):
@@ -363,7 +376,7 @@ class PeopleTests(unittest.TestCase):
             status = c.team_set_officer(st.sys, team, other.person, "轮岗")
             self.assertEqual(status, cp.CPOL_OK)
             self.assertIsInstance(status, cp.Status)
-            with c.team_get(team) as t:
+            with c.team_get(st.sys, team) as t:
                 self.assertEqual(t.officer, other.person)
             officer.close()
             other.close()
@@ -376,7 +389,7 @@ class PeopleTests(unittest.TestCase):
                 with c.batch():
                     c.area_create(st.sys, st.compound, cp.CPOL_AREA_BUILDING, "临时楼")
                     raise RuntimeError("abandon")
-            names = [a["name"] for a in c.area_iter(st.compound, cp.CPOL_AREA_WALK_CHILDREN)]
+            names = [a["name"] for a in c.area_iter(st.sys, st.compound, cp.CPOL_AREA_WALK_CHILDREN)]
             self.assertEqual(names, [])
         self.each_backend(run)
 
@@ -413,7 +426,7 @@ class World:
         self.tmp = tempfile.mkdtemp(prefix="cpol-py-")
         self.now = T0
         self.uri = "memory:" if backend == "memory" else "sqlite:%s/station.db" % self.tmp
-        self.ctx = cp.open(self.uri, clock=lambda: self.now)
+        self.ctx = open_ctx(self.uri, clock=lambda: self.now)
         self.sys = self.ctx.actor_system()
         self.actors = []
         c, s = self.ctx, self.sys
@@ -483,13 +496,78 @@ class LedgerWorld(World):
     def balance(self, person):
         return self.ctx.points_balance(self.sys, person)  # (balance, available)
 
+    # An award names a real source of its kind (check_ledger.c): a completed
+    # sign-up for patrol and publicity, a verified case the person reported
+    # for a lead. The sources are made with the station's rule set aside, so
+    # the library's own award does not pay them and the manual award can.
+
+    def suspend_rule(self, kind):
+        rule = self.ctx.earning_rule_get(self.sys, self.station, kind)
+        if rule[0]:
+            self.ctx.earning_rule_set(self.sys, self.station, kind, 0, 0, 0)
+        return kind, rule
+
+    def restore_rule(self, saved):
+        kind, rule = saved
+        if rule[0]:
+            self.ctx.earning_rule_set(self.sys, self.station, kind, *rule)
+
+    def done_signups(self, people, shift_kind=cp.CPOL_SHIFT_PATROL):
+        """Completed sign-ups of `people` for one new patrol or publicity shift,
+        under way since a minute ago: unrewarded sources."""
+        c = self.ctx
+        saved = self.suspend_rule(cp.CPOL_EARN_PATROL if shift_kind == cp.CPOL_SHIFT_PATROL
+                                  else cp.CPOL_EARN_PUBLICITY)
+        shift = c.shift_create(self.aux, area=self.community, kind=shift_kind,
+                               title="夜间巡逻" if shift_kind == cp.CPOL_SHIFT_PATROL else "反诈宣传",
+                               starts_at=self.now - MINUTE, ends_at=self.now + HOUR, capacity=len(people))
+        out = []
+        for person in people:
+            signup = c.shift_signup(self.aux, shift, person)
+            c.signup_check_in(self.aux, signup)
+            c.signup_complete(self.aux, signup, 30)
+            out.append(signup)
+        self.restore_rule(saved)
+        return out
+
+    def unrewarded_lead(self, person):
+        """A case `person` reported as a volunteer, verified with the lead rule set aside."""
+        vol = self.ctx.actor_open(person, cp.CPOL_ROLE_VOLUNTEER)
+        try:
+            case = self.ctx.case_report(vol, source=cp.CPOL_CASE_SOURCE_VOLUNTEER_PATROL,
+                                        category=cp.CPOL_CASE_PUBLIC_ORDER, area=self.compound,
+                                        address="玉龙小区3栋", description="楼道里有陌生人反复试门")
+        finally:
+            vol.close()
+        saved = self.suspend_rule(cp.CPOL_EARN_CASE_LEAD)
+        self.ctx.case_verify(self.aux, case, "核实属实")
+        self.restore_rule(saved)
+        return case
+
+    def source_for(self, person, kind):
+        """A real unrewarded source of `kind` done by `person`."""
+        if kind == cp.CPOL_EARN_CASE_LEAD:
+            return self.unrewarded_lead(person)
+        return self.done_signups([person], cp.CPOL_SHIFT_PATROL if kind == cp.CPOL_EARN_PATROL
+                                 else cp.CPOL_SHIFT_PUBLICITY)[0]
+
+    def award_for(self, person, kind, src, req=None):
+        status, amount = self.ctx.points_award(self.aux, req or self.new_id(), person, kind, src)
+        assert status == cp.CPOL_OK
+        return amount
+
     def award(self, person, kind):
-        status, amount = self.ctx.points_award(self.aux, self.new_id(), person, kind, self.new_id())
+        """A manual award by the auxiliary for a new real source."""
+        return self.award_for(person, kind, self.source_for(person, kind))
+
+    def import_award(self, person, kind):
+        """Points imported by the installation (the system actor): any source."""
+        status, amount = self.ctx.points_award(self.sys, self.new_id(), person, kind, self.new_id())
         assert status == cp.CPOL_OK
         return amount
 
     def stock(self, item):
-        with self.ctx.shop_item_get(item) as it:
+        with self.ctx.shop_item_get(self.sys, item) as it:
             return it.stock
 
     def verify(self):
@@ -509,10 +587,14 @@ class LedgerTests(unittest.TestCase):
             rice = c.shop_item_create(w.officer, w.station, "大米 5kg", 70, 10)
             with c.batch():
                 vols = [w.volunteer("玉龙义警", 100 + i) for i in range(43)]
+                patrols = [w.done_signups(vols), w.done_signups(vols)]
+                publicity = w.done_signups(vols, cp.CPOL_SHIFT_PUBLICITY)
             total = 0
+            # two patrols and a publicity session each; every third brings a verified lead
             for i, v in enumerate(vols):
-                total += w.award(v, cp.CPOL_EARN_PATROL) + w.award(v, cp.CPOL_EARN_PATROL)
-                total += w.award(v, cp.CPOL_EARN_PUBLICITY)
+                total += w.award_for(v, cp.CPOL_EARN_PATROL, patrols[0][i])
+                total += w.award_for(v, cp.CPOL_EARN_PATROL, patrols[1][i])
+                total += w.award_for(v, cp.CPOL_EARN_PUBLICITY, publicity[i])
                 if i % 3 == 0:
                     total += w.award(v, cp.CPOL_EARN_CASE_LEAD)
             self.assertEqual(total, 43 * 25 + 15 * 50)
@@ -535,7 +617,7 @@ class LedgerTests(unittest.TestCase):
                 c.shop_redeem(w.operator, w.new_id(), vols[1], soap, 1, 0)
             self.assertIn("30 points needed, 25 available", cm.exception.message)
             self.assertEqual(w.stock(rice), 0)
-            items = {row["name"]: row for row in c.shop_item_iter(w.station)}
+            items = {row["name"]: row for row in c.shop_item_iter(w.sys, w.station)}
             self.assertEqual(sorted(items), ["大米 5kg", "洗衣粉"])
             self.assertEqual((items["洗衣粉"]["price"], items["洗衣粉"]["stock"]), (30, 100))
             self.assertGreater(w.verify(), 0)
@@ -548,7 +630,7 @@ class LedgerTests(unittest.TestCase):
             other = w.volunteer("义警乙", 101)
             vol = w.actor(v, cp.CPOL_ROLE_VOLUNTEER)
             self.assertEqual([w.award(v, cp.CPOL_EARN_PATROL) for _ in range(3)], [10, 10, 10])
-            req, src = w.new_id(), w.new_id()
+            req, src = w.new_id(), w.source_for(v, cp.CPOL_EARN_PATROL)
             with self.assertRaises(cp.ELIMIT) as cm:
                 c.points_award(w.aux, req, v, cp.CPOL_EARN_PATROL, src)
             self.assertIn("daily cap", cm.exception.message)
@@ -564,6 +646,7 @@ class LedgerTests(unittest.TestCase):
                 c.points_award(vol, req, other, cp.CPOL_EARN_PATROL, src)
             self.assertIn("points.award", cm.exception.message)
             # one source earns once, whatever the request id
+            src = w.source_for(other, cp.CPOL_EARN_PUBLICITY)
             status, amount = c.points_award(w.aux, req, other, cp.CPOL_EARN_PUBLICITY, src)
             self.assertEqual((status, amount), (cp.Status.OK, 5))
             with self.assertRaises(cp.ECONFLICT):
@@ -580,8 +663,8 @@ class LedgerTests(unittest.TestCase):
                 c.earning_rule_set(w.officer, w.community, cp.CPOL_EARN_PATROL, 5, 0, 0)
             with self.assertRaises(cp.EPERM):
                 c.earning_rule_set(w.aux, w.station, cp.CPOL_EARN_PATROL, 5, 0, 0)
-            self.assertEqual(c.earning_rule_get(w.station, cp.CPOL_EARN_PATROL), (10, 30, 200))
-            self.assertEqual(c.earning_rule_get(w.station, cp.CPOL_EARN_TRAINING), (0, 0, 0))
+            self.assertEqual(c.earning_rule_get(w.aux, w.station, cp.CPOL_EARN_PATROL), (10, 30, 200))
+            self.assertEqual(c.earning_rule_get(w.aux, w.station, cp.CPOL_EARN_TRAINING), (0, 0, 0))
             self.assertEqual(w.balance(v)[0], 40)
             # a soft limit flags, never refuses
             with self.assertRaises(cp.EPERM):
@@ -590,12 +673,13 @@ class LedgerTests(unittest.TestCase):
                 c.points_set_soft_limit(w.officer, v, -1)
             c.points_set_soft_limit(w.officer, v, 45)
             r1 = w.new_id()
-            c.points_award(w.aux, r1, v, cp.CPOL_EARN_PUBLICITY, w.new_id())  # 45: not above
-            with c.transfer_get(r1) as t:
+            c.points_award(w.aux, r1, v, cp.CPOL_EARN_PUBLICITY, w.source_for(v, cp.CPOL_EARN_PUBLICITY))  # 45: not above
+            with c.transfer_get(w.aux, r1) as t:
                 self.assertIs(t.flagged, False)
             r2 = w.new_id()
-            c.points_award(w.aux, r2, v, cp.CPOL_EARN_PUBLICITY, w.new_id(), "宣传")  # 50: above
-            with c.transfer_get(r2) as t:
+            c.points_award(w.aux, r2, v, cp.CPOL_EARN_PUBLICITY, w.source_for(v, cp.CPOL_EARN_PUBLICITY),
+                           "宣传")  # 50: above
+            with c.transfer_get(w.aux, r2) as t:
                 self.assertIs(t.flagged, True)
                 self.assertEqual(t.kind, cp.CPOL_TRANSFER_AWARD)
                 self.assertEqual(t.earning_kind, cp.CPOL_EARN_PUBLICITY)
@@ -617,8 +701,10 @@ class LedgerTests(unittest.TestCase):
             c.earning_rule_set(w.officer, w.station, cp.CPOL_EARN_PATROL, 1, 0, 0)
             v = [w.volunteer("义警", 100 + i) for i in range(4)]
             reqs = [w.new_id() for _ in range(n)]
-            srcs = [w.new_id() for _ in range(n)]
             with c.batch():
+                srcs = []
+                for i in range(0, n, 4):
+                    srcs += w.done_signups(v)  # srcs[i] is v[i % 4]'s
                 for i in range(n):
                     c.points_award(w.aux, reqs[i], v[i % 4], cp.CPOL_EARN_PATROL, srcs[i], "巡逻")
             before = [w.balance(p) for p in v]
@@ -656,7 +742,7 @@ class LedgerTests(unittest.TestCase):
             with self.assertRaises(cp.EFUNDS):
                 c.shop_redeem(w.operator, h3, v, item, 1, 60000)
             self.assertEqual(w.stock(item), 3)
-            self.assertEqual(c.shop_redemption_status(h1), cp.CPOL_REDEMPTION_HELD)
+            self.assertEqual(c.shop_redemption_status(w.operator, h1), cp.CPOL_REDEMPTION_HELD)
             # post one, void the other, each exactly once
             self.assertEqual(c.hold_post(w.operator, h1), cp.Status.OK)
             self.assertEqual(c.hold_post(w.operator, h1), cp.Status.ALREADY)
@@ -668,31 +754,31 @@ class LedgerTests(unittest.TestCase):
                 c.hold_post(w.operator, h2)
             self.assertEqual(w.balance(v), (30, 30))
             self.assertEqual(w.stock(item), 4)
-            self.assertEqual(c.shop_redemption_status(h1), cp.CPOL_REDEMPTION_POSTED)
-            self.assertEqual(c.shop_redemption_status(h2), cp.CPOL_REDEMPTION_VOIDED)
+            self.assertEqual(c.shop_redemption_status(w.operator, h1), cp.CPOL_REDEMPTION_POSTED)
+            self.assertEqual(c.shop_redemption_status(w.operator, h2), cp.CPOL_REDEMPTION_VOIDED)
             # a hold that times out releases points and stock, and cannot be posted
             c.shop_redeem(w.operator, h3, v, item, 1, 60000)
             self.assertEqual(w.balance(v), (30, 10))
-            self.assertEqual(c.hold_status(h3), cp.CPOL_HOLD_PENDING)
+            self.assertEqual(c.hold_status(w.operator, h3), cp.CPOL_HOLD_PENDING)
             w.now += 61 * SECOND
-            self.assertEqual(c.hold_status(h3), cp.CPOL_HOLD_EXPIRED)
+            self.assertEqual(c.hold_status(w.operator, h3), cp.CPOL_HOLD_EXPIRED)
             with self.assertRaises(cp.ESTATE) as cm:
                 c.hold_post(w.operator, h3)
             self.assertIn("expired", cm.exception.message)
             self.assertEqual(w.balance(v), (30, 30))
             self.assertEqual(w.stock(item), 4)
-            self.assertEqual(c.hold_status(h1), cp.CPOL_HOLD_POSTED)
-            self.assertEqual(c.shop_redemption_status(h3), cp.CPOL_REDEMPTION_EXPIRED)
-            self.assertEqual(c.hold_expire_due(), 0)
+            self.assertEqual(c.hold_status(w.operator, h1), cp.CPOL_HOLD_POSTED)
+            self.assertEqual(c.shop_redemption_status(w.operator, h3), cp.CPOL_REDEMPTION_EXPIRED)
+            self.assertEqual(c.hold_expire_due(w.officer), 0)
             # the nightly job settles holds nobody touched
             h4 = w.new_id()
             c.shop_redeem(w.operator, h4, v, item, 1, 60000)
             w.now += 2 * MINUTE
-            self.assertEqual(c.hold_expire_due(), 1)
-            self.assertEqual(c.hold_status(h4), cp.CPOL_HOLD_EXPIRED)
+            self.assertEqual(c.hold_expire_due(w.officer), 1)
+            self.assertEqual(c.hold_status(w.operator, h4), cp.CPOL_HOLD_EXPIRED)
             self.assertEqual((w.balance(v), w.stock(item)), ((30, 30), 4))
             with self.assertRaises(cp.ENOTFOUND):
-                c.hold_status(w.new_id())
+                c.hold_status(w.operator, w.new_id())
             w.verify()
         self.run_both(run)
 
@@ -723,7 +809,7 @@ class LedgerTests(unittest.TestCase):
             self.assertIn("quantity", cm.exception.message)
             self.assertEqual(w.balance(v)[0], 40)
             self.assertEqual(w.stock(item), 8)
-            with c.transfer_get(receipt) as t:
+            with c.transfer_get(w.officer, receipt) as t:
                 self.assertEqual((t.kind, t.amount), (cp.CPOL_TRANSFER_REDEEM, 10))
             # refund: points back, stock back, once
             refund = w.new_id()
@@ -735,8 +821,8 @@ class LedgerTests(unittest.TestCase):
             self.assertEqual(c.shop_refund(w.officer, refund, receipt, "退货"), cp.Status.ALREADY)
             with self.assertRaises(cp.ECONFLICT):
                 c.shop_refund(w.officer, w.new_id(), receipt, "再退")
-            self.assertEqual(c.shop_redemption_status(receipt), cp.CPOL_REDEMPTION_REFUNDED)
-            with c.transfer_get(refund) as t:
+            self.assertEqual(c.shop_redemption_status(vol, receipt), cp.CPOL_REDEMPTION_REFUNDED)
+            with c.transfer_get(w.officer, refund) as t:
                 self.assertEqual((t.kind, t.reverses, t.amount), (cp.CPOL_TRANSFER_REFUND, receipt, 10))
             self.assertEqual(w.balance(v)[0], 50)
             self.assertEqual(w.stock(item), 10)
@@ -744,7 +830,7 @@ class LedgerTests(unittest.TestCase):
                 c.shop_item_restock(w.officer, item, -11)
             c.shop_item_restock(w.officer, item, 5)
             c.shop_item_set_price(w.officer, item, 6)
-            with c.shop_item_get(item) as it:
+            with c.shop_item_get(w.operator, item) as it:
                 self.assertEqual((it.name, it.price, it.stock), ("毛巾", 6, 15))
             w.verify()
         self.run_both(run)
@@ -752,10 +838,10 @@ class LedgerTests(unittest.TestCase):
     def test_false_lead_reversed_once(self):
         def run(w):
             c = w.ctx
-            v = w.volunteer("信息员", 100, cp.CPOL_ROLE_INFORMANT)
+            v = w.volunteer("义警甲", 100)
             item = c.shop_item_create(w.officer, w.station, "手电筒", 40, 10)
             req = w.new_id()
-            c.points_award(w.aux, req, v, cp.CPOL_EARN_CASE_LEAD, w.new_id(), "线索核实")
+            c.points_award(w.aux, req, v, cp.CPOL_EARN_CASE_LEAD, w.unrewarded_lead(v), "线索核实")
             rev = w.new_id()
             with self.assertRaises(cp.EPERM):
                 c.points_reverse(w.aux, rev, req, "线索不实")
@@ -764,13 +850,13 @@ class LedgerTests(unittest.TestCase):
             with self.assertRaises(cp.ECONFLICT):
                 c.points_reverse(w.officer, w.new_id(), req, "线索不实")
             self.assertEqual(w.balance(v)[0], 0)
-            with c.transfer_get(rev) as t:
+            with c.transfer_get(w.officer, rev) as t:
                 self.assertEqual(t.kind, cp.CPOL_TRANSFER_REVERSAL)
                 self.assertEqual(t.reverses, req)
                 self.assertEqual(t.amount, 50)
             # a spent award cannot be reversed: nothing changes
             req = w.new_id()
-            c.points_award(w.aux, req, v, cp.CPOL_EARN_CASE_LEAD, w.new_id())
+            c.points_award(w.aux, req, v, cp.CPOL_EARN_CASE_LEAD, w.unrewarded_lead(v))
             receipt = w.new_id()
             c.shop_redeem(w.operator, receipt, v, item, 1, 0)
             rev = w.new_id()
@@ -832,7 +918,7 @@ class LedgerTests(unittest.TestCase):
             c = w.ctx
             v = w.volunteer("义警甲", 100)
             reqs = [w.new_id() for _ in range(5)]
-            srcs = [w.new_id() for _ in range(5)]
+            srcs = [w.source_for(v, cp.CPOL_EARN_PUBLICITY) for _ in range(5)]
 
             def five():
                 outcome = []
@@ -861,15 +947,16 @@ class LedgerTests(unittest.TestCase):
             v = [w.volunteer("义警" + "ABCD"[i], 10 + i) for i in range(4)]
             other_area = c.area_create(w.sys, w.station, cp.CPOL_AREA_COMMUNITY, "锦凤社区")
             c.person_update(w.sys, v[3], home_area=other_area)
-            w.award(v[0], cp.CPOL_EARN_CASE_LEAD)  # before the period
+            # points imported by the installation (check_dossier.c): any source
+            w.import_award(v[0], cp.CPOL_EARN_CASE_LEAD)  # before the period
             w.now += 1000
             start = w.now
             for _ in range(3):
-                w.award(v[1], cp.CPOL_EARN_PATROL)
-                w.award(v[2], cp.CPOL_EARN_PATROL)
-            w.award(v[0], cp.CPOL_EARN_PATROL)
+                w.import_award(v[1], cp.CPOL_EARN_PATROL)
+                w.import_award(v[2], cp.CPOL_EARN_PATROL)
+            w.import_award(v[0], cp.CPOL_EARN_PATROL)
             lead = w.new_id()
-            c.points_award(w.aux, lead, v[3], cp.CPOL_EARN_CASE_LEAD, w.new_id())
+            c.points_award(w.sys, lead, v[3], cp.CPOL_EARN_CASE_LEAD, w.new_id())
             c.points_reverse(w.officer, w.new_id(), lead, "线索不实")
 
             def board(**f):
@@ -1561,49 +1648,106 @@ class ContextAndSettingsTests(unittest.TestCase):
 
     def test_open_memory_and_sqlite(self):
         for uri, backend in (("memory:", "memory"), ("sqlite:%s/a.db" % self.tmp, "sqlite")):
-            with cp.open(uri) as ctx:
+            with open_ctx(uri) as ctx:
                 self.assertEqual(ctx.backend(), backend)
                 self.assertEqual(ctx.schema_version(), cp.schema_version_current())
                 self.assertIsInstance(ctx.now(), dt.datetime)
                 self.assertEqual(ctx.now().tzinfo, UTC)
             self.assertTrue(ctx.closed)
-        with cp.Context("memory:") as ctx:
+        with cp.Context("memory:", key=TEST_KEY, key_id=TEST_KEY_ID) as ctx:
             self.assertIsInstance(ctx, cp.Context)
 
     def test_settings_round_trip(self):
         path = "%s/s.db" % self.tmp
-        with cp.open("sqlite:" + path) as ctx:
-            ctx.setting_set("station.name", "白沙派出所")
-            ctx.setting_set("station.code", "530902")
-            ctx.setting_set("kiosk.location", "服务站一楼")
-            self.assertEqual(ctx.setting_get("station.name"), "白沙派出所")
-            self.assertEqual(dict(ctx.setting_iter("station.")),
+        with open_ctx("sqlite:" + path) as ctx, ctx.actor_system() as system:
+            # writes need settings.manage: the installation itself
+            ctx.setting_set(system, "station.name", "白沙派出所")
+            ctx.setting_set(system, "station.code", "530902")
+            ctx.setting_set(system, "kiosk.location", "服务站一楼")
+            self.assertEqual(ctx.setting_get(system, "station.name"), "白沙派出所")
+            self.assertEqual(dict(ctx.setting_iter(system, "station.")),
                              {"station.code": "530902", "station.name": "白沙派出所"})
-            self.assertEqual([k for k, _ in ctx.setting_iter(None)],
+            self.assertEqual([k for k, _ in ctx.setting_iter(system, None)],
                              ["kiosk.location", "station.code", "station.name"])
-            ctx.setting_delete("station.code")
+            ctx.setting_delete(system, "station.code")
             with self.assertRaises(cp.ENOTFOUND) as cm:
-                ctx.setting_get("station.code")
+                ctx.setting_get(system, "station.code")
             self.assertIn("station.code", cm.exception.message)
             self.assertIsInstance(cm.exception, LookupError)
             with self.assertRaises(cp.EINVALID):
-                ctx.setting_set("Bad Key", "x")
+                ctx.setting_set(system, "Bad Key", "x")
             with self.assertRaises(cp.ETOOLONG):
-                ctx.setting_set("k", "x" * (cp.CPOL_SETTING_VALUE_MAX + 1))
+                ctx.setting_set(system, "k", "x" * (cp.CPOL_SETTING_VALUE_MAX + 1))
             with self.assertRaises(cp.EUTF8):
-                ctx.setting_set("k", b"\xc3")
+                ctx.setting_set(system, "k", b"\xc3")
             with self.assertRaises(cp.EINVALID):
-                ctx.setting_iter("BAD PREFIX")
-        with cp.open("sqlite:" + path, flags=cp.CPOL_OPEN_READONLY) as ctx:
-            self.assertEqual(ctx.setting_get("station.name"), "白沙派出所")
+                ctx.setting_iter(system, "BAD PREFIX")
+            with self.assertRaises(TypeError):  # every read names its actor
+                ctx.setting_get("station.name")
+        with open_ctx("sqlite:" + path, read_only=True) as ctx, ctx.actor_system() as system:
+            self.assertEqual(ctx.setting_get(system, "station.name"), "白沙派出所")
             with self.assertRaises(cp.EREADONLY):
-                ctx.setting_set("station.name", "x")
+                ctx.setting_set(system, "station.name", "x")
+        with open_ctx("sqlite:" + path, flags=cp.CPOL_OPEN_READONLY) as ctx, ctx.actor_system() as system:
+            self.assertEqual(ctx.setting_get(system, "station.name"), "白沙派出所")
         with self.assertRaises(cp.ENOTFOUND):
-            cp.open("sqlite:%s/missing.db" % self.tmp, flags=cp.CPOL_OPEN_NOCREATE)
+            open_ctx("sqlite:%s/missing.db" % self.tmp, flags=cp.CPOL_OPEN_NOCREATE)
         with self.assertRaises(cp.ESCHEME):
-            cp.open("nosuchbackend:x")
+            open_ctx("nosuchbackend:x")
         with self.assertRaises(TypeError):
-            cp.open("memory:", bogus=1)
+            open_ctx("memory:", bogus=1)
+
+    def test_opening_needs_a_key_or_plaintext(self):
+        # no key and no explicit plaintext choice: refused, nothing created
+        path = "%s/k.db" % self.tmp
+        with self.assertRaises(cp.EKEY) as cm:
+            cp.open("sqlite:" + path)
+        self.assertEqual(cm.exception.code, cp.CPOL_EKEY)
+        self.assertIn("CPOL_OPEN_PLAINTEXT", cm.exception.message)
+        with self.assertRaises(cp.EKEY):
+            cp.open("memory:")
+        # a key callback needs the id of the key to encrypt a new store with
+        with self.assertRaises(cp.EINVALID):
+            cp.open("memory:", key=TEST_KEY)
+        with self.assertRaises(ValueError):
+            cp.open("memory:", key=b"short", key_id=TEST_KEY_ID)
+        # keyed: the file holds no personal data in clear
+        with open_ctx("sqlite:" + path) as ctx, ctx.actor_system() as system:
+            station = ctx.area_create(system, None, cp.CPOL_AREA_BUREAU, "临翔分局")
+            station = ctx.area_create(system, station, cp.CPOL_AREA_STATION, "忙畔派出所")
+            pid = ctx.person_register(system, name="王伟", id_card=id_card("53090219850312002"),
+                                      home_area=station, phone="13912345678")
+        with open(path, "rb") as f:
+            raw = f.read()
+        self.assertNotIn(id_card("53090219850312002").encode(), raw)
+        self.assertNotIn("王伟".encode(), raw)
+        # reopening needs the same key: none, or another, is refused
+        with self.assertRaises(cp.EKEY):
+            cp.open("sqlite:" + path)
+        with self.assertRaises(cp.EKEY) as cm:
+            cp.open("sqlite:" + path, key=bytes(32), key_id=TEST_KEY_ID)
+        self.assertIn(TEST_KEY_ID, cm.exception.message)
+        with self.assertRaises(cp.EKEY):
+            cp.open("sqlite:" + path, key=lambda key_id: None)
+        # a callable key source is asked by key id (the store names its own)
+        asked = []
+
+        def source(key_id):
+            asked.append(key_id)
+            return TEST_KEY
+
+        with cp.open("sqlite:" + path, key=source) as ctx, ctx.actor_system() as system:
+            with ctx.person_get(system, pid) as p:
+                self.assertEqual((p.name, p.id_card), ("王伟", id_card("53090219850312002")))
+        self.assertEqual(asked, [TEST_KEY_ID])
+        # plaintext=True is the explicit choice to store in clear (tests, demos)
+        for uri in ("memory:", "sqlite:%s/clear.db" % self.tmp):
+            with cp.open(uri, plaintext=True) as ctx, ctx.actor_system() as system:
+                ctx.setting_set(system, "station.name", "白沙派出所")
+                self.assertEqual(ctx.setting_get(system, "station.name"), "白沙派出所")
+        with cp.open("sqlite:%s/clear.db" % self.tmp, plaintext=True, read_only=True) as ctx:
+            with ctx.actor_system() as system:
+                self.assertEqual(ctx.setting_get(system, "station.name"), "白沙派出所")
 
     def test_clock_callback(self):
         fixed = dt.datetime(2024, 3, 12, 8, 30, tzinfo=UTC)
@@ -1613,41 +1757,47 @@ class ContextAndSettingsTests(unittest.TestCase):
             calls.append(1)
             return fixed
 
-        with cp.open("memory:", clock=clock) as ctx:
+        with open_ctx("memory:", clock=clock) as ctx:
             self.assertEqual(ctx.now(), fixed)
             new = ctx.id_new()
             self.assertEqual(cp.id_time(new), fixed)
             system = ctx.actor_system()
             area = ctx.area_create(system, None, cp.CPOL_AREA_BUREAU, "分局")
-            with ctx.area_get(area):
+            with ctx.area_get(system, area):
                 pass
             self.assertEqual([e["time"] for e in ctx.audit_iter(system)], [fixed])
         self.assertTrue(calls)
-        with cp.open("memory:", {"clock": lambda: 1000}) as ctx:
+        with open_ctx("memory:", {"clock": lambda: 1000}) as ctx:
             self.assertEqual(ctx.now(), dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=UTC))
 
     def test_batch_methods(self):
-        with cp.open("memory:") as ctx:
+        with open_ctx("memory:") as ctx, ctx.actor_system() as system:
             self.assertFalse(ctx.batch_active())
             self.assertIsNone(ctx.batch_begin())
             self.assertTrue(ctx.batch_active())
             with self.assertRaises(cp.EMISUSE):
                 ctx.batch_begin()
-            ctx.setting_set("a", "1")
+            ctx.setting_set(system, "a", "1")
             ctx.batch_rollback()
             with self.assertRaises(cp.ENOTFOUND):
-                ctx.setting_get("a")
+                ctx.setting_get(system, "a")
 
     def test_open_options_struct(self):
         opts = cp.open_options_init(cp.CPOL_OPEN_OPTIONS_VERSION)
         self.assertEqual(opts.version, cp.CPOL_OPEN_OPTIONS_VERSION)
         opts.busy_timeout_ms = 100
+        with self.assertRaises(cp.EKEY):  # a struct without a key or the plaintext flag
+            cp.open("memory:", opts)
+        with cp.open("memory:", opts, plaintext=True) as ctx:
+            self.assertEqual(ctx.backend(), "memory")
+        self.assertEqual(opts.flags, 0)  # the caller's struct is left as it was
+        opts.flags = cp.CPOL_OPEN_PLAINTEXT
         with cp.open("memory:", opts) as ctx:
             self.assertEqual(ctx.backend(), "memory")
         with self.assertRaises(cp.EVERSION):
             cp.open_options_init(0)
         with self.assertRaises(cp.EVERSION):
-            cp.open("memory:", version=99)
+            open_ctx("memory:", version=99)
 
 
 class ValueTests(unittest.TestCase):
@@ -1662,7 +1812,7 @@ class ValueTests(unittest.TestCase):
         self.assertIs(cp.has_feature(None), False)
 
     def test_ids(self):
-        with cp.open("memory:") as ctx:
+        with open_ctx("memory:") as ctx:
             a, b = ctx.id_new(), ctx.id_new()
         self.assertIsInstance(a, uuid.UUID)
         self.assertEqual(a.version, 7)
@@ -1713,9 +1863,9 @@ class ErrorTests(unittest.TestCase):
         cp.error_clear()
         self.assertEqual(cp.error_code(), cp.CPOL_OK)
         self.assertEqual(cp.error_message(), "no error")
-        with cp.open("memory:") as ctx:
+        with open_ctx("memory:") as ctx, ctx.actor_system() as system:
             with self.assertRaises(cp.Error) as cm:
-                ctx.setting_get("absent.key")
+                ctx.setting_get(system, "absent.key")
             e = cm.exception
             self.assertIs(type(e), cp.ENOTFOUND)
             self.assertEqual(e.code, cp.CPOL_ENOTFOUND)
@@ -1727,7 +1877,7 @@ class ErrorTests(unittest.TestCase):
             self.assertIn("ENOTFOUND", repr(e))
             # the message is read at once: a later failure does not change it
             with self.assertRaises(cp.EINVALID) as cm2:
-                ctx.setting_get("BAD KEY")
+                ctx.setting_get(system, "BAD KEY")
             self.assertNotEqual(cm2.exception.message, e.message)
             self.assertIn("absent.key", e.message)
 
@@ -1744,7 +1894,7 @@ class LifetimeTests(unittest.TestCase):
         for i in range(5):
             ctx.area_create(system, root, cp.CPOL_AREA_STATION, "派出所%d" % i)
         for i in range(5):
-            ctx.setting_set("k.%d" % i, str(i))
+            ctx.setting_set(system, "k.%d" % i, str(i))
         return system, root
 
     def test_close_in_any_order(self):
@@ -1752,10 +1902,10 @@ class LifetimeTests(unittest.TestCase):
                   ("area", "actor", "ctx", "it"), ("actor", "area", "it", "ctx")]
         for order in orders:
             with self.subTest(order=order):
-                ctx = cp.open("memory:")
+                ctx = open_ctx("memory:")
                 system, root = self.fill(ctx)
-                objs = {"ctx": ctx, "actor": system, "area": ctx.area_get(root),
-                        "it": ctx.area_iter(root, cp.CPOL_AREA_WALK_CHILDREN)}
+                objs = {"ctx": ctx, "actor": system, "area": ctx.area_get(system, root),
+                        "it": ctx.area_iter(system, root, cp.CPOL_AREA_WALK_CHILDREN)}
                 next(objs["it"])
                 for name in order:
                     objs[name].close()
@@ -1768,10 +1918,10 @@ class LifetimeTests(unittest.TestCase):
             with self.subTest(uri=uri or "sqlite"):
                 tmp = tempfile.mkdtemp(prefix="cpol-py-")
                 try:
-                    ctx = cp.open(uri or "sqlite:%s/x.db" % tmp)
+                    ctx = open_ctx(uri or "sqlite:%s/x.db" % tmp)
                     system, root = self.fill(ctx)
-                    it = ctx.area_iter(root, cp.CPOL_AREA_WALK_CHILDREN)
-                    settings = ctx.setting_iter("k.")
+                    it = ctx.area_iter(system, root, cp.CPOL_AREA_WALK_CHILDREN)
+                    settings = ctx.setting_iter(system, "k.")
                     first = next(it)
                     ctx.close()
                     rest = list(it)  # the library keeps the storage for live iterators
@@ -1784,13 +1934,13 @@ class LifetimeTests(unittest.TestCase):
                     shutil.rmtree(tmp, ignore_errors=True)
 
     def test_use_after_close_raises(self):
-        ctx = cp.open("memory:")
+        ctx = open_ctx("memory:")
         system, root = self.fill(ctx)
-        area = ctx.area_get(root)
-        it = ctx.setting_iter(None)
+        area = ctx.area_get(system, root)
+        it = ctx.setting_iter(system, None)
         ctx.close()
         with self.assertRaises(cp.ClosedError) as cm:
-            ctx.setting_get("k.1")
+            ctx.setting_get(system, "k.1")
         self.assertIn("attempt to use closed commpolice.ctx", str(cm.exception))
         area.close()
         with self.assertRaises(cp.ClosedError):
@@ -1808,11 +1958,11 @@ class LifetimeTests(unittest.TestCase):
             cp.Actor()
 
     def test_children_keep_their_parent_alive(self):
-        ctx = cp.open("memory:")
-        self.fill(ctx)
+        ctx = open_ctx("memory:")
+        system, _ = self.fill(ctx)
         ref = weakref.ref(ctx)
-        it = ctx.setting_iter("k.")
-        del ctx
+        it = ctx.setting_iter(system, "k.")
+        del ctx, system
         gc.collect()
         self.assertIsNotNone(ref(), "the iterator must keep its context alive")
         self.assertEqual(len(list(it)), 5)
@@ -1822,11 +1972,11 @@ class LifetimeTests(unittest.TestCase):
 
     def test_garbage_collection_without_crashes(self):
         for round_ in range(20):
-            ctx = cp.open("memory:")
+            ctx = open_ctx("memory:")
             system, root = self.fill(ctx)
-            junk = [ctx.area_iter(root, cp.CPOL_AREA_WALK_CHILDREN) for _ in range(5)]
-            junk += [ctx.area_get(root) for _ in range(5)]
-            junk += [ctx.setting_iter("k.") for _ in range(3)]
+            junk = [ctx.area_iter(system, root, cp.CPOL_AREA_WALK_CHILDREN) for _ in range(5)]
+            junk += [ctx.area_get(system, root) for _ in range(5)]
+            junk += [ctx.setting_iter(system, "k.") for _ in range(3)]
             junk += [ctx.actor_system() for _ in range(3)]
             for j in junk[::3]:
                 if isinstance(j, cp.Iterator):
@@ -1841,13 +1991,13 @@ class LifetimeTests(unittest.TestCase):
 
     def test_objects_left_open_at_exit(self):
         code = ("import commpolice as cp\n"
-                "ctx = cp.open('memory:')\n"
+                "ctx = cp.open('memory:', key=%r, key_id=%r)\n"
                 "s = ctx.actor_system()\n"
                 "r = ctx.area_create(s, None, cp.CPOL_AREA_BUREAU, 'x')\n"
-                "it = ctx.area_iter(r, cp.CPOL_AREA_WALK_CHILDREN)\n"
-                "a = ctx.area_get(r)\n"
-                "st = ctx.setting_iter(None)\n"
-                "print('ok')\n")
+                "it = ctx.area_iter(s, r, cp.CPOL_AREA_WALK_CHILDREN)\n"
+                "a = ctx.area_get(s, r)\n"
+                "st = ctx.setting_iter(s, None)\n"
+                "print('ok')\n" % (TEST_KEY, TEST_KEY_ID))
         proc = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.assertEqual(proc.returncode, 0, proc.stderr.decode())
         self.assertEqual(proc.stdout.strip(), b"ok")

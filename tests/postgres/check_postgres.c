@@ -755,8 +755,10 @@ static long same_stores(const char *uri_a, const char *uri_b)
     long rows = 0;
     OK(cpol_open_options_init(&o, CPOL_OPEN_OPTIONS_VERSION));
     o.busy_timeout_ms = 5000;
-    OK(cpol__store_open(uri_a, &o, &a));
+    OK(cpol__store_open(uri_a, tu_keyed(&o), &a)); /* both under the station's key */
+    OK(cpol__store_open_keys(a, &o));
     OK(cpol__store_open(uri_b, &o, &b));
+    OK(cpol__store_open_keys(b, &o));
     for (t = 0; t < schema->ntables; t++) {
         const cpol_table *table = schema->tables[t];
         cpol_query *q = NULL;
@@ -831,13 +833,27 @@ START_TEST(sqlite_file_moves_to_postgresql)
     cpol_actor_free(w.sys);
     OK(cpol_ctx_close(w.ctx));
 
+    /* the station's key, as the file --key-file reads (32 raw bytes) */
+    {
+        unsigned char key[CPOL_KEY_LEN];
+        char keyfile[600];
+        FILE *f;
+        snprintf(keyfile, sizeof keyfile, "%s/station.key", w.dir);
+        ck_assert_int_eq(tu_key(NULL, TU_KEY_ID, key), 0);
+        f = fopen(keyfile, "wb");
+        ck_assert(f != NULL);
+        ck_assert_int_eq(fwrite(key, 1, sizeof key, f), sizeof key);
+        ck_assert_int_eq(fclose(f), 0);
+    }
     pt_uri(dst, sizeof dst, "moved");
-    snprintf(cmd, sizeof cmd, "'%s' '%s/station.db' '%s' >/dev/null", CPOL_SQLITE_TO_PG_EXE, w.dir, dst);
+    snprintf(cmd, sizeof cmd, "'%s' --key-file '%s/station.key' '%s/station.db' '%s' >/dev/null",
+             CPOL_SQLITE_TO_PG_EXE, w.dir, w.dir, dst);
     ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
     rows = same_stores(src, dst);
     ck_assert_int_ge(rows, 20);
     /* A second copy into the now non-empty target is refused and changes nothing. */
-    snprintf(cmd, sizeof cmd, "'%s' '%s/station.db' '%s' >/dev/null 2>&1", CPOL_SQLITE_TO_PG_EXE, w.dir, dst);
+    snprintf(cmd, sizeof cmd, "'%s' --key-file '%s/station.key' '%s/station.db' '%s' >/dev/null 2>&1",
+             CPOL_SQLITE_TO_PG_EXE, w.dir, w.dir, dst);
     ck_assert_int_ne(system(cmd), 0);
     ck_assert_int_eq(same_stores(src, dst), rows);
     tu_rmtree(w.dir);

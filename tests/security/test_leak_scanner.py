@@ -46,7 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # a write when it ends in one of the others; anything else fails the test so a
 # new function is classified (and, if it reads, scanned) deliberately.
 READ = re.compile(r"_(get|iter_new|balance|responders|compute|write|export|find_by_id_card|count|status|"
-                  r"valid|minutes|check)$|^cpol_ledger_verify$|^cpol_audit_verify$|^cpol_audit_head$")
+                  r"valid|minutes|check)$|^cpol_ledger_verify$|^cpol_audit_verify$|^cpol_audit_head$|^cpol_audit_verify_head$")
 WRITE = re.compile(r"_(create|rename|register|update|appoint|apply|step|add|report|verify|reject|assess|assign|"
                    r"escalate|deescalate|arrive|resolve|refer|reply|feedback|followup|close|reopen|set|"
                    r"set_\w+|tick|sample|decide|award|reverse|post|void|redeem|refund|expire_all|expire_due|"
@@ -92,6 +92,14 @@ def enum_values(enum_name):
     return [int(v) for v in e]
 
 
+_HEAD = [(1, "0" * 64)]
+
+
+def world_head():
+    """(seq, hash) of the scanned station's audit chain head (set by scan())."""
+    return _HEAD[0]
+
+
 def scalar_choices(p):
     t, name = p["type"], p["name"]
     if p.get("bool") or t.get("ctype") == "bool":
@@ -106,6 +114,8 @@ def scalar_choices(p):
         return [23.886]
     if name in ("limit", "permille"):
         return [100]
+    if name == "seq":  # an audit chain position: the station's head, or the first
+        return [world_head()[0], 1]
     if name == "seed":
         return [1]
     return [1, 0, 3]
@@ -120,6 +130,8 @@ def string_choices(p, world):
         return [world.secret.card, id_card_of_nobody()]
     if p["name"] in ("key", "prefix"):
         return ["station.motto", ""]
+    if p["name"] == "hash":  # the station's chain head, as a host would have anchored it
+        return [world_head()[1], "0" * 64]
     return [""]
 
 
@@ -352,6 +364,7 @@ def scan(world):
     secret = world.secret
     needles = secret.needles()
     link = (world.confidential, world.resident_id)
+    _HEAD[0] = world.ctx.audit_head(world.sys, world.station)
     for fname in actor_functions():
         kind = classify(fname)
         if kind is None:

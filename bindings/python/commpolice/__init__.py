@@ -873,12 +873,18 @@ def open(uri, options=None, *, read_only=False, plaintext=False, **kwargs):  # n
     data at rest; plaintext=True stores it in clear (tests and demos);
     read_only=True opens read-only; clock is a callable returning a datetime
     or milliseconds."""
-    flags = kwargs.pop("flags", 0)
-    if read_only:
-        flags |= _capi.CPOL_OPEN_READONLY
-    if plaintext:
-        flags |= _capi.CPOL_OPEN_PLAINTEXT
-    return ctx_open(uri, options, flags=flags, **kwargs)  # noqa: F821  (generated above)
+    extra = (_capi.CPOL_OPEN_READONLY if read_only else 0) | (_capi.CPOL_OPEN_PLAINTEXT if plaintext else 0)
+    if isinstance(options, ctypes.Structure):
+        # a cpol_open_options struct (open_options_init()): the flags go into
+        # a copy, the caller's struct stays as it was
+        if extra:
+            options = type(options).from_buffer_copy(options)
+            options.flags |= extra
+        return ctx_open(uri, options, **kwargs)  # noqa: F821  (generated above)
+    if extra or "flags" in kwargs:
+        base = (options or {}).get("flags", 0) if isinstance(options, dict) else 0
+        kwargs["flags"] = kwargs.get("flags", base) | extra
+    return ctx_open(uri, options, **kwargs)  # noqa: F821  (generated above)
 
 
 _expose("cpol_ctx_open", "function", "open")

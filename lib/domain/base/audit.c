@@ -13,7 +13,8 @@ static const cpol_column_def audit_columns[AUDIT_NCOLS] = {
     [AUDIT_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
     [AUDIT_STATION] = {"station_id", CPOL_COLUMN_ID, 0},
     [AUDIT_AT] = {"at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
-    [AUDIT_ACTOR] = {"actor_person_id", CPOL_COLUMN_ID, 0},
+    /* encrypted: the actor of an informant's steps is who tipped (store/crypt.c) */
+    [AUDIT_ACTOR] = {"actor_person_id", CPOL_COLUMN_BLOB, CPOL__SECRET(CPOL_COLUMN_ID, AUDIT_ACTOR_INDEX)},
     [AUDIT_ROLE] = {"actor_role", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [AUDIT_KIND] = {"object_kind", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
     [AUDIT_OBJECT] = {"object_id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
@@ -25,11 +26,12 @@ static const cpol_column_def audit_columns[AUDIT_NCOLS] = {
     [AUDIT_SEQ] = {"chain_seq", CPOL_COLUMN_INT, 0},
     [AUDIT_ROWS] = {"rows_written", CPOL_COLUMN_BLOB, 0},
     [AUDIT_HASH] = {"entry_hash", CPOL_COLUMN_BLOB, 0},
+    [AUDIT_ACTOR_INDEX] = {"actor_index", CPOL_COLUMN_BLOB, CPOL__BLIND(AUDIT_ACTOR)},
 };
 
 static const cpol_index_def audit_indexes[] = {
     {"audit_object", 0, 1, {AUDIT_OBJECT}},
-    {"audit_actor", 0, 1, {AUDIT_ACTOR}},
+    {"audit_actor", 0, 1, {AUDIT_ACTOR_INDEX}},
     {"audit_station", 0, 1, {AUDIT_STATION}},
     {"audit_chain", 0, 2, {AUDIT_CHAIN, AUDIT_SEQ}},
 };

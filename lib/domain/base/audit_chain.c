@@ -23,6 +23,7 @@
 
 #include "domain/base/audit_chain.h"
 #include "domain/base/domain.h"
+#include "domain/base/reader.h"
 #include "domain/base/tables.h"
 #include "store/schema.h"
 #include "store/seal.h"
@@ -157,6 +158,7 @@ int cpol__audit_chain_write(void *ud, cpol_record **entries, const size_t *first
 
 typedef struct verifier {
     cpol_ctx *ctx;
+    int redact;               /* name tables, not rows (a reader who may not learn ids) */
     cpol_sm3 *h;
     cpol_digest_map rows;     /* (table, key) -> hash the row must have now */
     cpol_digest_map chains;   /* chain id -> newest hash, seq in tag */
@@ -177,9 +179,14 @@ static int row_key(verifier *v, const char *table, size_t tl, const unsigned cha
 }
 
 /* "person 0190…" or "setting points.cap": the row named in a message. */
-static void row_label(const char *table, const unsigned char *key, size_t kl, char *buf, size_t size)
+static void row_label(const verifier *v, const char *table, const unsigned char *key, size_t kl, char *buf,
+                      size_t size)
 {
     size_t i, n;
+    if (v->redact) {
+        snprintf(buf, size, "table %s, a row", table);
+        return;
+    }
     if (kl == sizeof(cpol_id)) {
         char text[37];
         cpol__id_text((const cpol_id *)(const void *)key, text);
@@ -348,7 +355,7 @@ static int check_table(verifier *v, unsigned int ti)
             rc = cpol__seal_hash_row(v->h, r, hash);
         if (rc < 0)
             break;
-        row_label(t->name, key, kl, label, sizeof label);
+        row_label(v, t->name, key, kl, label, sizeof label);
         s = cpol__digest_map_get(&v->rows, k);
         if (!s) {
             rc = cpol__error(CPOL_ECORRUPT, "%s: no audit entry covers it (written outside the library)", label);
@@ -389,7 +396,7 @@ static int check_missing(verifier *v)
         char label[160];
         if (!s->used || s->seen || memcmp(s->value, removed, sizeof removed) == 0)
             continue;
-        row_label(cpol__schema()->tables[s->note[0]]->name, s->note + 2, s->note[1], label, sizeof label);
+        row_label(v, cpol__schema()->tables[s->note[0]]->name, s->note + 2, s->note[1], label, sizeof label);
         return cpol__error(CPOL_ECORRUPT, "%s: written by audit entry %lld of its chain, but missing "
                                           "(deleted outside the library)",
                            label, (long long)s->tag);
@@ -397,13 +404,14 @@ static int check_missing(verifier *v)
     return CPOL_OK;
 }
 
-int cpol__audit_verify_store(cpol_ctx *ctx, int64_t *entries_out, int64_t *rows_out)
+int cpol__audit_verify_store(cpol_ctx *ctx, int redact, int64_t *entries_out, int64_t *rows_out)
 {
     verifier v;
     unsigned int i;
     int rc;
     memset(&v, 0, sizeof v);
     v.ctx = ctx;
+    v.redact = redact;
     cpol__digest_map_init(&v.rows);
     cpol__digest_map_init(&v.chains);
     rc = cpol__sm3_new(&v.h);
@@ -420,5 +428,143 @@ int cpol__audit_verify_store(cpol_ctx *ctx, int64_t *entries_out, int64_t *rows_
     cpol__sm3_free(v.h);
     cpol__digest_map_free(&v.rows);
     cpol__digest_map_free(&v.chains);
+    return rc;
+}
+
+/* ---- the public calls --------------------------------------------------------- */
+
+/* Row names are shown only to a cleared reader not bound to one station: the
+ * whole store is checked, and its keys include people of every station. */
+static int verify_reader(cpol_ctx *ctx, const cpol_actor *as, int *redact)
+{
+    cpol_id station;
+    int bound = cpol__listing_scope(ctx, as, CPOL_PERM_AUDIT_VIEW, &station), cleared;
+    if (bound < 0)
+        return bound;
+    cleared = cpol__reader_cleared(ctx, as);
+    if (cleared < 0)
+        return cleared;
+    *redact = bound || !cleared;
+    return CPOL_OK;
+}
+
+int cpol__audit_verify_as(cpol_ctx *ctx, const cpol_actor *as, int64_t *entries_out, int64_t *rows_out)
+{
+    int redact = 1, rc = verify_reader(ctx, as, &redact);
+    return rc < 0 ? rc : cpol__audit_verify_store(ctx, redact, entries_out, rows_out);
+}
+
+int cpol_audit_verify(cpol_ctx *ctx, const cpol_actor *as, int64_t *entries_out, int64_t *rows_out)
+{
+    if (entries_out)
+        *entries_out = 0;
+    if (rows_out)
+        *rows_out = 0;
+    if (!ctx || !as)
+        return cpol__null_arg("cpol_audit_verify", !ctx ? "ctx" : "as");
+    return cpol__audit_verify_as(ctx, as, entries_out, rows_out);
+}
+
+static int head_reader(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, cpol_id *chain)
+{
+    int rc = cpol__authorize(ctx, as, CPOL_PERM_AUDIT_VIEW, station);
+    if (rc < 0)
+        return rc;
+    if (station)
+        *chain = *station;
+    else
+        memset(chain, 0, sizeof *chain);
+    return CPOL_OK;
+}
+
+static void to_hex(const unsigned char *p, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+int cpol_audit_head(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int64_t *seq_out,
+                    char *hash_out, size_t size)
+{
+    unsigned char hash[CPOL__SM3_LEN];
+    cpol_id chain;
+    int64_t seq;
+    int rc;
+    if (!ctx || !as || !seq_out || !hash_out)
+        return cpol__null_arg("cpol_audit_head", !ctx ? "ctx" : !as ? "as" : !seq_out ? "seq_out" : "hash_out");
+    *seq_out = 0;
+    if (size < CPOL_AUDIT_HASH_SIZE)
+        return cpol__error(CPOL_ETOOLONG, "cpol_audit_head: the hash needs %d bytes, the buffer has %zu",
+                           CPOL_AUDIT_HASH_SIZE, size);
+    hash_out[0] = '\0';
+    rc = head_reader(ctx, as, station, &chain);
+    if (rc >= 0)
+        rc = chain_head(ctx->store, &chain, &seq, hash);
+    if (rc < 0)
+        return rc;
+    *seq_out = seq;
+    to_hex(hash, sizeof hash, hash_out);
+    return CPOL_OK;
+}
+
+int cpol_audit_verify_head(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *station, int64_t seq,
+                           const char *hash)
+{
+    cpol_query *q = NULL;
+    cpol_cursor *c = NULL;
+    cpol_record *e = NULL;
+    cpol_id chain;
+    char have[CPOL_AUDIT_HASH_SIZE];
+    int redact = 1, rc;
+    size_t i;
+    if (!ctx || !as || !hash)
+        return cpol__null_arg("cpol_audit_verify_head", !ctx ? "ctx" : !as ? "as" : "hash");
+    if (seq < 1)
+        return cpol__error(CPOL_EINVALID, "cpol_audit_verify_head: sequence number %lld is below 1", (long long)seq);
+    for (i = 0; i < 64 && ((hash[i] >= '0' && hash[i] <= '9') || (hash[i] >= 'a' && hash[i] <= 'f')); i++)
+        ;
+    if (i != 64 || hash[64] != '\0')
+        return cpol__error(CPOL_EINVALID, "cpol_audit_verify_head: the hash must be 64 lower-case hexadecimal digits");
+    rc = head_reader(ctx, as, station, &chain);
+    if (rc >= 0)
+        rc = verify_reader(ctx, as, &redact);
+    if (rc >= 0)
+        rc = cpol__audit_verify_store(ctx, redact, NULL, NULL);
+    if (rc >= 0)
+        rc = cpol__query_new(&cpol__table_audit, &q);
+    if (rc >= 0)
+        rc = cpol__query_where_id(q, AUDIT_CHAIN, CPOL_OP_EQ, &chain);
+    if (rc >= 0)
+        rc = cpol__query_where_int(q, AUDIT_SEQ, CPOL_OP_EQ, seq);
+    if (rc >= 0)
+        rc = cpol__record_new(&cpol__table_audit, &e);
+    if (rc >= 0)
+        rc = cpol__cursor_open(ctx->store, q, &c);
+    if (rc >= 0) {
+        rc = cpol__cursor_next(c, e);
+        if (rc == CPOL_DONE)
+            rc = cpol__error(CPOL_ECORRUPT, "table audit: entry %lld of the chain is missing: the chain was cut "
+                                            "short after the head was taken",
+                             (long long)seq);
+        else if (rc == CPOL_OK) {
+            const cpol_value *h = &e->vals[AUDIT_HASH];
+            if (h->type == CPOL_VALUE_BLOB && h->len == CPOL__SM3_LEN)
+                to_hex((const unsigned char *)h->u.p, CPOL__SM3_LEN, have);
+            else
+                have[0] = '\0';
+            rc = strcmp(have, hash) == 0 ? CPOL_OK
+                                         : cpol__error(CPOL_ECORRUPT, "table audit: entry %lld of the chain is not "
+                                                                      "the one anchored (its hash differs)",
+                                                       (long long)seq);
+        }
+    }
+    cpol__cursor_close(c);
+    cpol__record_free(e);
+    cpol__query_free(q);
     return rc;
 }

@@ -18,6 +18,7 @@ enum {
     PERSON_ID, PERSON_STATION, PERSON_NAME, PERSON_ID_CARD, PERSON_PHONE, PERSON_HOME_AREA,
     PERSON_HOME_PATH, /* copy of the home area's path, for "people in this area or below" */
     PERSON_SKILLS, PERSON_CATEGORIES, PERSON_BIRTH_DATE, PERSON_REGISTERED_AT, PERSON_UPDATED_AT,
+    PERSON_ID_CARD_INDEX, /* blind index of the encrypted ID-card number (store/crypt.c) */
     PERSON_NCOLS
 };
 extern const cpol_table cpol__table_person;
@@ -29,7 +30,9 @@ extern const cpol_table cpol__table_note;
 /* assignment.c */
 enum {
     ASSIGN_ID, ASSIGN_STATION, ASSIGN_PERSON, ASSIGN_ROLE, ASSIGN_AREA, ASSIGN_STATUS, ASSIGN_SINCE,
-    ASSIGN_CREATED_AT, ASSIGN_NCOLS
+    ASSIGN_CREATED_AT,
+    ASSIGN_PERSON_INDEX, /* blind index of the encrypted person: who holds the informant role is a secret */
+    ASSIGN_NCOLS
 };
 extern const cpol_table cpol__table_assignment;
 
@@ -42,6 +45,7 @@ enum {
     AUDIT_SEQ,      /* 1, 2, … within the chain */
     AUDIT_ROWS,     /* the rows this mutation wrote: table, key, SM3 of the row */
     AUDIT_HASH,     /* SM3 over the previous entry's hash and this entry */
+    AUDIT_ACTOR_INDEX, /* blind index of the encrypted actor */
     AUDIT_NCOLS
 };
 extern const cpol_table cpol__table_audit;

@@ -25,17 +25,18 @@ static const cpol_column_def case_columns[CASE_NCOLS] = {
     [CASE_STATE] = {"state", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [CASE_RISK_GRADE] = {"risk_grade", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [CASE_TIER] = {"tier", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
-    [CASE_HANDLER] = {"handler_id", CPOL_COLUMN_ID, 0},
+    /* who tipped and who handled on the spot: encrypted at rest (store/crypt.c) */
+    [CASE_HANDLER] = {"handler_id", CPOL_COLUMN_BLOB, CPOL__SECRET(CPOL_COLUMN_ID, CASE_HANDLER_INDEX)},
     [CASE_TEAM] = {"team_id", CPOL_COLUMN_ID, 0},
     [CASE_OUTCOME] = {"outcome", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [CASE_ADDRESS] = {"address", CPOL_COLUMN_TEXT, 0},
     [CASE_LATITUDE] = {"latitude", CPOL_COLUMN_REAL, 0},
     [CASE_LONGITUDE] = {"longitude", CPOL_COLUMN_REAL, 0},
     [CASE_DESCRIPTION] = {"description", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
-    [CASE_REPORTER] = {"reporter_id", CPOL_COLUMN_ID, 0},
-    [CASE_REPORTER_NAME] = {"reporter_name", CPOL_COLUMN_TEXT, 0},
+    [CASE_REPORTER] = {"reporter_id", CPOL_COLUMN_BLOB, CPOL__SECRET(CPOL_COLUMN_ID, CASE_REPORTER_INDEX)},
+    [CASE_REPORTER_NAME] = {"reporter_name", CPOL_COLUMN_BLOB, CPOL__SECRET(CPOL_COLUMN_TEXT, 0)},
     [CASE_CONFIDENTIAL] = {"confidential", CPOL_COLUMN_BOOL, CPOL_COLUMN_NOTNULL},
-    [CASE_RECORDED_BY] = {"recorded_by", CPOL_COLUMN_ID, 0},
+    [CASE_RECORDED_BY] = {"recorded_by", CPOL_COLUMN_BLOB, CPOL__SECRET(CPOL_COLUMN_ID, 0)},
     [CASE_DUPLICATE_OF] = {"duplicate_of", CPOL_COLUMN_ID, 0},
     [CASE_REPORTED_AT] = {"reported_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
     [CASE_CLOCK_AT] = {"clock_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
@@ -46,6 +47,8 @@ static const cpol_column_def case_columns[CASE_NCOLS] = {
     [CASE_RECURRED] = {"recurred", CPOL_COLUMN_BOOL, 0},
     [CASE_REOPEN_COUNT] = {"reopen_count", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [CASE_UPDATED_AT] = {"updated_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
+    [CASE_REPORTER_INDEX] = {"reporter_index", CPOL_COLUMN_BLOB, CPOL__BLIND(CASE_REPORTER)},
+    [CASE_HANDLER_INDEX] = {"handler_index", CPOL_COLUMN_BLOB, CPOL__BLIND(CASE_HANDLER)},
 };
 
 static const cpol_index_def case_indexes[] = {
@@ -53,8 +56,8 @@ static const cpol_index_def case_indexes[] = {
     {"case_file_station_reported", 0, 2, {CASE_STATION, CASE_REPORTED_AT}},
     {"case_file_area_path", 0, 1, {CASE_AREA_PATH}},
     {"case_file_team", 0, 1, {CASE_TEAM}},
-    {"case_file_handler", 0, 1, {CASE_HANDLER}},
-    {"case_file_reporter", 0, 1, {CASE_REPORTER}},
+    {"case_file_handler", 0, 1, {CASE_HANDLER_INDEX}},
+    {"case_file_reporter", 0, 1, {CASE_REPORTER_INDEX}},
 };
 
 const cpol_table cpol__table_case = {"case_file", CASE_NCOLS, case_columns,

@@ -46,7 +46,9 @@ enum {
     CASE_CLOCK_AT,         /* start of the running arrival and resolution period: report, reopening or overdue escalation */
     CASE_FIRST_ARRIVAL_AT, CASE_RESOLVED_AT, CASE_CLOSED_AT,
     CASE_SATISFACTION, CASE_RECURRED, /* of the last follow-up visit */
-    CASE_REOPEN_COUNT, CASE_UPDATED_AT, CASE_NCOLS
+    CASE_REOPEN_COUNT, CASE_UPDATED_AT,
+    CASE_REPORTER_INDEX, CASE_HANDLER_INDEX, /* blind indexes of the encrypted reporter and handler */
+    CASE_NCOLS
 };
 extern const cpol_table cpol__table_case;
 

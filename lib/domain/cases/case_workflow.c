@@ -23,9 +23,10 @@ static const cpol_column_def event_columns[EVENT_NCOLS] = {
     [EVENT_TO] = {"to_state", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [EVENT_AT] = {"at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
     [EVENT_RECORDED_AT] = {"recorded_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
-    [EVENT_ACTOR] = {"actor_person_id", CPOL_COLUMN_ID, 0},
+    /* who took each step, and whom it named: encrypted (an informant's steps are who tipped) */
+    [EVENT_ACTOR] = {"actor_person_id", CPOL_COLUMN_BLOB, CPOL__SECRET(CPOL_COLUMN_ID, 0)},
     [EVENT_ACTOR_ROLE] = {"actor_role", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
-    [EVENT_SUBJECT] = {"subject_id", CPOL_COLUMN_ID, 0},
+    [EVENT_SUBJECT] = {"subject_id", CPOL_COLUMN_BLOB, CPOL__SECRET(CPOL_COLUMN_ID, 0)},
     [EVENT_TIER] = {"tier", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [EVENT_RISK_GRADE] = {"risk_grade", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [EVENT_OUTCOME] = {"outcome", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},

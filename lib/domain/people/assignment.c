@@ -13,16 +13,19 @@
 static const cpol_column_def assignment_columns[ASSIGN_NCOLS] = {
     [ASSIGN_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
     [ASSIGN_STATION] = {"station_id", CPOL_COLUMN_ID, 0},
-    [ASSIGN_PERSON] = {"person_id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
+    /* encrypted: the holders of the informant role are covert (store/crypt.c) */
+    [ASSIGN_PERSON] = {"person_id", CPOL_COLUMN_BLOB,
+                       CPOL_COLUMN_NOTNULL | CPOL__SECRET(CPOL_COLUMN_ID, ASSIGN_PERSON_INDEX)},
     [ASSIGN_ROLE] = {"role", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [ASSIGN_AREA] = {"area_id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
     [ASSIGN_STATUS] = {"status", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
     [ASSIGN_SINCE] = {"since", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
     [ASSIGN_CREATED_AT] = {"created_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
+    [ASSIGN_PERSON_INDEX] = {"person_index", CPOL_COLUMN_BLOB, CPOL__BLIND(ASSIGN_PERSON)},
 };
 
 static const cpol_index_def assignment_indexes[] = {
-    {"assignment_person", 0, 1, {ASSIGN_PERSON}},
+    {"assignment_person", 0, 1, {ASSIGN_PERSON_INDEX}},
     {"assignment_station_role", 0, 3, {ASSIGN_STATION, ASSIGN_ROLE, ASSIGN_STATUS}},
 };
 

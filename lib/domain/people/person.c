@@ -13,16 +13,19 @@
 static const cpol_column_def person_columns[PERSON_NCOLS] = {
     [PERSON_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
     [PERSON_STATION] = {"station_id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
-    [PERSON_NAME] = {"name", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
-    [PERSON_ID_CARD] = {"id_card", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
-    [PERSON_PHONE] = {"phone", CPOL_COLUMN_TEXT, 0},
+    /* personal data, encrypted at rest (store/crypt.c) */
+    [PERSON_NAME] = {"name", CPOL_COLUMN_BLOB, CPOL_COLUMN_NOTNULL | CPOL__SECRET(CPOL_COLUMN_TEXT, 0)},
+    [PERSON_ID_CARD] = {"id_card", CPOL_COLUMN_BLOB,
+                        CPOL_COLUMN_NOTNULL | CPOL__SECRET(CPOL_COLUMN_TEXT, PERSON_ID_CARD_INDEX)},
+    [PERSON_PHONE] = {"phone", CPOL_COLUMN_BLOB, CPOL__SECRET(CPOL_COLUMN_TEXT, 0)},
     [PERSON_HOME_AREA] = {"home_area_id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
     [PERSON_HOME_PATH] = {"home_path", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
     [PERSON_SKILLS] = {"skills", CPOL_COLUMN_TEXT, 0},
     [PERSON_CATEGORIES] = {"categories", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
-    [PERSON_BIRTH_DATE] = {"birth_date", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
+    [PERSON_BIRTH_DATE] = {"birth_date", CPOL_COLUMN_BLOB, CPOL_COLUMN_NOTNULL | CPOL__SECRET(CPOL_COLUMN_INT, 0)},
     [PERSON_REGISTERED_AT] = {"registered_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
     [PERSON_UPDATED_AT] = {"updated_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
+    [PERSON_ID_CARD_INDEX] = {"id_card_index", CPOL_COLUMN_BLOB, CPOL__BLIND(PERSON_ID_CARD)},
 };
 
 /* An ID-card number is unique per station, not in the database: a person may
@@ -31,8 +34,8 @@ static const cpol_column_def person_columns[PERSON_NCOLS] = {
  * schema 2 was database-wide; it has a new name so its narrower successor is
  * created beside it.) */
 static const cpol_index_def person_indexes[] = {
-    {"person_station_id_card", 1, 2, {PERSON_STATION, PERSON_ID_CARD}},
-    {"person_card", 0, 1, {PERSON_ID_CARD}},
+    {"person_station_id_card", 1, 2, {PERSON_STATION, PERSON_ID_CARD_INDEX}},
+    {"person_card", 0, 1, {PERSON_ID_CARD_INDEX}},
     {"person_station", 0, 1, {PERSON_STATION}},
     {"person_home_path", 0, 1, {PERSON_HOME_PATH}},
 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/base/audit_chain.h"
 #include "domain/points/ledger_internal.h"
 #include "domain/base/snapshot.h"
 #include "domain/base/tables.h"
@@ -272,6 +273,10 @@ int cpol_ledger_verify(cpol_ctx *ctx, const cpol_actor *as, int64_t *checked_out
         rc = cpol__error(CPOL_ECORRUPT, "the balances of all accounts sum to %lld, not 0", (long long)v.total);
     if (rc >= 0)
         rc = scan(ctx, &cpol__table_transfer, check_transfer, NULL);
+    /* the books can balance and still be forged: the audit chain and the
+     * rows' seals show any change made around the library */
+    if (rc >= 0)
+        rc = cpol__audit_verify_store(ctx, !as->system, NULL, NULL);
     if (rc >= 0 && checked_out)
         *checked_out = v.postings;
     return rc;
