@@ -27,19 +27,39 @@
 -- status first: `local status, amount = ctx:shop_redeem(...)`) and charges
 -- nothing again. The receipt id is the request id.
 --
+-- The journal is the kiosk installation's own bookkeeping: it is written as
+-- the installation itself (the system actor, which holds settings.manage),
+-- not as the operator.
+--
 -- An unknown or malformed card, or a balance that does not cover the item,
 -- is a normal outcome: the call returns nil, message, code and the kiosk
 -- says so.
 --
+-- Personal data are encrypted at rest: the SQLite file is opened with the
+-- station's master key (see DEMO_KEY below).
+--
 -- --demo builds a small station in a temporary SQLite file (or in --db): an
--- operator, an officer, a volunteer who earned 50 points for a verified case
--- lead, and a catalogue. It scans three cards (the volunteer's, an unknown
+-- operator, an officer, a volunteer who earned 50 points for a case lead the
+-- officer verified, and a catalogue. It scans three cards (the volunteer's, an unknown
 -- one and a mistyped one), redeems a packet of washing powder for 30 points,
 -- *loses the reply* (the kiosk "crashes" before printing), restarts on the
 -- same file, re-sends the journalled request, gets CPOL_ALREADY, prints the
 -- receipt, and checks that the volunteer was charged exactly once.
 
 local cp = require "commpolice"
+
+-- The master key that encrypts names, ID-card and phone numbers in the file.
+-- A real deployment fetches it from its key service (a key-management
+-- service, a hardware security module) when the kiosk starts and keeps it
+-- out of the file system; this fixed demo key must never protect real data.
+local DEMO_KEY_ID = "kiosk-demo-key-1"
+local DEMO_KEY = ("kiosk demo key, never for real!!"):sub(1, cp.KEY_LEN)
+assert(#DEMO_KEY == cp.KEY_LEN)
+
+local function open_store(uri)
+  -- key_id names the key a new file is encrypted with; an existing file names its own
+  return cp.open(uri, {key = DEMO_KEY, key_id = DEMO_KEY_ID})
+end
 
 local function usage(msg)
   io.stderr:write("kiosk: " .. msg .. "\n" ..
@@ -108,23 +128,28 @@ local function build_demo(ctx)
   for _, to in ipairs({cp.ASSIGNMENT_UNDER_REVIEW, cp.ASSIGNMENT_ADMITTED, cp.ASSIGNMENT_ACTIVE}) do
     assert(ctx:assignment_step(officer, a, to, "审核通过"))
   end
-  -- the volunteer's verified case lead earns 50 points by the station's rule
+  -- the volunteer's case lead, once the officer verifies it, earns 50 points by the station's rule
   assert(ctx:earning_rule_set(officer, station, cp.EARN_CASE_LEAD, 50, 0, 0))
-  local lead = assert(ctx:id_new()) -- stands for the verified lead (a case id in real use)
-  assert(ctx:points_award(officer, assert(ctx:id_new()), v, cp.EARN_CASE_LEAD, lead, "线索核实属实"))
+  do
+    local vol <close> = assert(ctx:actor_open(v, cp.ROLE_VOLUNTEER))
+    local lead = assert(ctx:case_report(vol, {source = cp.CASE_SOURCE_VOLUNTEER_PATROL,
+                                              category = cp.CASE_PUBLIC_ORDER, area = compound,
+                                              address = "玉龙小区3栋", description = "巡逻发现楼道有人反复试门"}))
+    assert(ctx:case_verify(officer, lead, "线索核实属实"))
+  end
   -- the service station's catalogue
   assert(ctx:shop_item_create(officer, station, "洗衣粉", 30, 20))
   assert(ctx:shop_item_create(officer, station, "大米 5kg", 70, 5))
   assert(ctx:shop_item_create(officer, station, "毛巾", 5, 50))
-  assert(ctx:setting_set("kiosk.location", "玉龙社区警务服务站"))
+  assert(ctx:setting_set(sys, "kiosk.location", "玉龙社区警务服务站"))
   return operator, {id_card("53090219950101003"), id_card("53090219991231009"), "53090219950101"}, "洗衣粉"
 end
 
 -- ---- the kiosk ---------------------------------------------------------------------------
 
-local function area_name(ctx, id)
+local function area_name(ctx, operator, id)
   if not id then return "-" end
-  local area <close> = ctx:area_get(id)
+  local area <close> = ctx:area_get(operator, id)
   return area and area:name() or id
 end
 
@@ -147,11 +172,11 @@ local function show(ctx, operator, card)
   print("  姓名 name:      " .. row.name)
   print("  身份证 ID card: " .. row.id_card .. (row.masked and "   (masked)" or ""))
   print("  电话 phone:     " .. (row.phone ~= "" and row.phone or "-"))
-  print("  住址 home:      " .. area_name(ctx, row.home_area))
+  print("  住址 home:      " .. area_name(ctx, operator, row.home_area))
   print("  技能 skills:    " .. (row.skills ~= "" and row.skills or "-"))
-  for asg in assert(ctx:assignment_iter(row.id)) do
+  for asg in assert(ctx:assignment_iter(operator, row.id)) do
     print(("  角色 role:      %s (%s) at %s: %s"):format(cp.role_name_zh(asg.role), cp.role_name(asg.role),
-          area_name(ctx, asg.area), cp.assignment_status_name(asg.status)))
+          area_name(ctx, operator, asg.area), cp.assignment_status_name(asg.status)))
   end
   local balance, available = ctx:points_balance(operator, row.id)
   if balance then
@@ -162,8 +187,8 @@ local function show(ctx, operator, card)
   return row
 end
 
-local function find_item(ctx, station, name)
-  for item in assert(ctx:shop_item_iter(station)) do
+local function find_item(ctx, operator, station, name)
+  for item in assert(ctx:shop_item_iter(operator, station)) do
     if item.name == name then return item end
   end
   return nil
@@ -176,22 +201,38 @@ local function pad(s, width)
   return s .. (" "):rep(math.max(width - w, 0))
 end
 
-local function print_catalogue(ctx, station)
+local function print_catalogue(ctx, operator, station)
   print("  兑换目录 catalogue:")
-  for item in assert(ctx:shop_item_iter(station)) do
+  for item in assert(ctx:shop_item_iter(operator, station)) do
     print(("    %s %4d points   %3d in stock"):format(pad(item.name, 12), item.price, item.stock))
   end
 end
 
--- The journal: the request written down before it is sent.
+-- The journal: the request written down before it is sent, as the
+-- installation itself (the system actor of the open context).
 local JOURNAL = "kiosk.pending"
+local installation = setmetatable({}, {__mode = "k"}) -- context -> its system actor
+
+local function journal_actor(ctx)
+  local sys = installation[ctx]
+  if not sys then
+    sys = assert(ctx:actor_system())
+    installation[ctx] = sys
+  end
+  return sys
+end
 
 local function journal_write(ctx, request, person, item, quantity, name)
-  assert(ctx:setting_set(JOURNAL, table.concat({request, person, item, tostring(quantity), name}, "|")))
+  assert(ctx:setting_set(journal_actor(ctx), JOURNAL,
+                         table.concat({request, person, item, tostring(quantity), name}, "|")))
+end
+
+local function journal_clear(ctx)
+  assert(ctx:setting_delete(journal_actor(ctx), JOURNAL))
 end
 
 local function journal_read(ctx)
-  local text = ctx:setting_get(JOURNAL)
+  local text = ctx:setting_get(journal_actor(ctx), JOURNAL)
   if not text then return nil end
   local request, person, item, quantity, name = text:match("^([^|]+)|([^|]+)|([^|]+)|(%d+)|(.*)$")
   return {request = request, person = person, item = item, quantity = math.tointeger(tonumber(quantity)),
@@ -199,13 +240,13 @@ local function journal_read(ctx)
 end
 
 local function print_receipt(ctx, operator, req, status, amount)
-  local t <close> = assert(ctx:transfer_get(req.request))
-  local it <close> = assert(ctx:shop_item_get(req.item))
+  local t <close> = assert(ctx:transfer_get(operator, req.request))
+  local it <close> = assert(ctx:shop_item_get(operator, req.item))
   local balance, available = assert(ctx:points_balance(operator, req.person))
   local op <close> = assert(ctx:person_get(operator, operator:person()))
   print(("="):rep(56))
   print("            积分兑换凭条 / POINTS RECEIPT")
-  print("  服务站 kiosk:     " .. (ctx:setting_get("kiosk.location") or "?"))
+  print("  服务站 kiosk:     " .. (ctx:setting_get(operator, "kiosk.location") or "?"))
   print("  凭条号 receipt:   " .. req.request)
   print("  时间 time:        " .. china_time(t:time()))
   print("  兑换人 person:    " .. req.name)
@@ -225,7 +266,7 @@ end
 local function send(ctx, operator, req, lose_reply)
   local status, amount, code = ctx:shop_redeem(operator, req.request, req.person, req.item, req.quantity, 0)
   if not status then
-    assert(ctx:setting_delete(JOURNAL)) -- refused: nothing was charged, nothing to retry
+    journal_clear(ctx) -- refused: nothing was charged, nothing to retry
     if code == cp.EFUNDS then
       print("  积分不足 / not enough points: " .. amount)
     elseif code == cp.ELIMIT then
@@ -240,7 +281,7 @@ local function send(ctx, operator, req, lose_reply)
     return nil
   end
   local balance = print_receipt(ctx, operator, req, status, amount)
-  assert(ctx:setting_delete(JOURNAL))
+  journal_clear(ctx)
   return status, amount, balance
 end
 
@@ -258,7 +299,7 @@ local function redeem(ctx, operator, row, item_name, quantity, request, lose_rep
     print("  an earlier request is still unanswered: sending it first")
     resume(ctx, operator)
   end
-  local item = find_item(ctx, row.station, item_name)
+  local item = find_item(ctx, operator, row.station, item_name)
   if not item then
     print("  目录中没有 / not in the catalogue: " .. item_name)
     return nil
@@ -295,7 +336,7 @@ end
 local operator_id, cards, item = args.operator, args.cards, args.item
 local checks = {}
 do
-  local ctx <close> = assert(cp.open(uri))
+  local ctx <close> = assert(open_store(uri))
   if args.demo then
     local demo_operator, demo_cards, demo_item = build_demo(ctx)
     operator_id = operator_id or demo_operator
@@ -306,14 +347,14 @@ do
   if #cards == 0 and not journal_read(ctx) then usage("no --card to look up") end
   local operator <close> = open_operator(ctx, operator_id)
   print(("commpolice %s kiosk at %s (%s, offline)"):format(cp._LIBRARY_VERSION,
-        ctx:setting_get("kiosk.location") or "?", uri))
+        ctx:setting_get(operator, "kiosk.location") or "?", uri))
   resume(ctx, operator) -- a request left over from an earlier crash
   checks.masked = 0
   for _, card in ipairs(cards) do
     local row = show(ctx, operator, card)
     if row and row.masked then checks.masked = checks.masked + 1 end
     if row and item then
-      print_catalogue(ctx, row.station)
+      print_catalogue(ctx, operator, row.station)
       if args.demo then
         print("  a request the balance cannot cover:")
         redeem(ctx, operator, row, "大米 5kg", 1)
@@ -330,7 +371,7 @@ end -- the kiosk "crashes": the context is closed without a receipt
 if args.demo then
   -- the kiosk starts again on the same file and finds the unanswered request
   print("kiosk restarts on " .. uri)
-  local ctx <close> = assert(cp.open(uri))
+  local ctx <close> = assert(open_store(uri))
   local operator <close> = open_operator(ctx, operator_id)
   local pending = journal_read(ctx)
   if not pending then fail("expected the lost request in the journal") end

@@ -1374,6 +1374,46 @@ static void cpl_row_cpol_transfer(lua_State *L, const cpol_transfer *p)
     lua_setfield(L, -2, "memo");
 }
 
+/* ---- cpol_ctx_open: the key option ---- */
+
+/* The userdata of a context: the handle box first (so cpl_check() sees a
+ * cpl_box), then the master key handed to the library by cpl_key_source. */
+typedef struct cpl_ctx_box {
+    cpl_box box;
+    int has_key;
+    unsigned char key[CPOL_KEY_LEN];
+} cpl_ctx_box;
+
+static void cpl_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = (volatile unsigned char *)p;
+    while (n--)
+        *v++ = 0;
+}
+
+/* The cpol_key_cb of every context opened with a key: the one key given at
+ * open, whatever key id the library asks for (as Python's key=bytes). */
+static int cpl_key_source(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN])
+{
+    cpl_ctx_box *b = (cpl_ctx_box *)payload;
+    (void)key_id;
+    if (b == NULL || !b->has_key)
+        return -1;
+    memcpy(key, b->key, CPOL_KEY_LEN);
+    return 0;
+}
+
+/* Wipe the key of a context userdata (after cpol_ctx_close). */
+static void cpl_ctx_forget_key(lua_State *L, int idx)
+{
+    if (lua_rawlen(L, idx) >= sizeof(cpl_ctx_box)) {
+        cpl_ctx_box *b = (cpl_ctx_box *)lua_touserdata(L, idx);
+        cpl_wipe(b->key, sizeof b->key);
+        b->has_key = 0;
+    }
+}
+
+
 /* ---- handles: close, __gc, __close, __tostring, row ---- */
 
 static int cpl_gc_cpol_actor(lua_State *L)
@@ -1998,6 +2038,7 @@ static int cpl_gc_cpol_ctx(lua_State *L)
         void *p = b->ptr;
         b->ptr = NULL;
         (void)cpol_ctx_close((cpol_ctx *)p);
+        cpl_ctx_forget_key(L, 1);
     }
     return 0;
 }
@@ -2010,6 +2051,7 @@ static int cpl_close_cpol_ctx(lua_State *L)
         b->ptr = NULL;
         {
             int rc = cpol_ctx_close((cpol_ctx *)p);
+            cpl_ctx_forget_key(L, 1);
             if (rc < 0)
                 return cpl_fail(L, rc);
         }
@@ -3104,145 +3146,6 @@ static int cpl_f_cpol_id_time(lua_State *L)
     return 1;
 }
 
-static int cpl_f_cpol_open_options_init(lua_State *L)
-{
-    cpol_open_options o_opts;
-    unsigned int a_version = (unsigned int)cpl_checkint(L, 1, 0, UINT_MAX);
-    int rc;
-    int n = 0;
-    memset(&o_opts, 0, sizeof o_opts);
-    rc = cpol_open_options_init(&o_opts, a_version);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    cpl_push_cpol_open_options(L, &o_opts);
-    n++;
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_ctx_open(lua_State *L)
-{
-    cpol_ctx *o_out = NULL;
-    const char *a_uri = cpl_checkstring(L, 1);
-    cpol_open_options b_opts;
-    cpol_id ids_opts[1];
-    const cpol_open_options *a_opts;
-    int rc;
-    int n = 0;
-    a_opts = cpl_fill_cpol_open_options(L, 2, &b_opts, ids_opts);
-    rc = cpol_ctx_open(&o_out, a_uri, a_opts);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    cpl_push_handle(L, o_out, "commpolice.ctx", 0);
-    n++;
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_ctx_backend(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    const char * r;
-    r = cpol_ctx_backend(a_ctx);
-    cpl_pushstring(L, r);
-    return 1;
-}
-
-static int cpl_f_cpol_ctx_now(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    cpol_time r;
-    r = cpol_ctx_now(a_ctx);
-    lua_pushinteger(L, (lua_Integer)r);
-    return 1;
-}
-
-static int cpl_f_cpol_ctx_schema_version(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    int64_t o_out = 0;
-    int rc;
-    int n = 0;
-    rc = cpol_ctx_schema_version(a_ctx, &o_out);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    lua_pushinteger(L, (lua_Integer)o_out);
-    n++;
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_schema_version_current(lua_State *L)
-{
-    int64_t r;
-    r = cpol_schema_version_current();
-    lua_pushinteger(L, (lua_Integer)r);
-    return 1;
-}
-
-static int cpl_f_cpol_batch_begin(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    int rc;
-    int n = 0;
-    rc = cpol_batch_begin(a_ctx);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_batch_commit(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    int rc;
-    int n = 0;
-    rc = cpol_batch_commit(a_ctx);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_batch_rollback(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    int rc;
-    int n = 0;
-    rc = cpol_batch_rollback(a_ctx);
-    if (rc < 0)
-        return cpl_fail(L, rc);
-    if (n == 0) {
-        lua_pushboolean(L, 1);
-        n = 1;
-    }
-    return n;
-}
-
-static int cpl_f_cpol_batch_active(lua_State *L)
-{
-    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
-    int r;
-    r = cpol_batch_active(a_ctx);
-    lua_pushboolean(L, r != 0);
-    return 1;
-}
-
 static int cpl_f_cpol_actor_open(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
@@ -3354,6 +3257,216 @@ static int cpl_f_cpol_permission_name(lua_State *L)
     const char * r;
     r = cpol_permission_name(a_permission);
     cpl_pushstring(L, r);
+    return 1;
+}
+
+static int cpl_f_cpol_open_options_init(lua_State *L)
+{
+    cpol_open_options o_opts;
+    unsigned int a_version = (unsigned int)cpl_checkint(L, 1, 0, UINT_MAX);
+    int rc;
+    int n = 0;
+    memset(&o_opts, 0, sizeof o_opts);
+    rc = cpol_open_options_init(&o_opts, a_version);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    cpl_push_cpol_open_options(L, &o_opts);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+/* Options the module handles itself, not fields of cpol_open_options. */
+static const char *const cpl_open_own[] = {"key", "plaintext", "read_only", NULL};
+
+static int cpl_f_cpol_ctx_open(lua_State *L)
+{
+    const char *a_uri = cpl_checkstring(L, 1);
+    cpol_open_options b_opts;
+    cpol_id ids_opts[1];
+    cpol_open_options *a_opts = NULL;
+    cpol_ctx *o_out = NULL;
+    const char *key = NULL;
+    size_t keylen = 0;
+    uint32_t flags = 0;
+    cpl_ctx_box *b;
+    int rc;
+    if (!lua_isnoneornil(L, 2)) {
+        int copy, i;
+        luaL_checktype(L, 2, LUA_TTABLE);
+        if (lua_getfield(L, 2, "key") != LUA_TNIL) {
+            if (lua_type(L, -1) != LUA_TSTRING)
+                return luaL_error(L, "cpol_open_options.key: a %d-byte string expected, got %s", CPOL_KEY_LEN,
+                                  luaL_typename(L, -1));
+            key = lua_tolstring(L, -1, &keylen);
+            if (keylen != CPOL_KEY_LEN)
+                return luaL_error(L, "cpol_open_options.key: a key is %d bytes, not %d", CPOL_KEY_LEN,
+                                  (int)keylen);
+        }
+        lua_pop(L, 1);  /* the string stays alive: the table holds it */
+        lua_getfield(L, 2, "plaintext");
+        if (lua_toboolean(L, -1))
+            flags |= CPOL_OPEN_PLAINTEXT;
+        lua_getfield(L, 2, "read_only");
+        if (lua_toboolean(L, -1))
+            flags |= CPOL_OPEN_READONLY;
+        lua_pop(L, 2);
+        /* the rest goes through the generated filler, from a copy without ours */
+        lua_newtable(L);
+        copy = lua_gettop(L);
+        lua_pushnil(L);
+        while (lua_next(L, 2) != 0) {
+            int own = 0;
+            if (lua_type(L, -2) == LUA_TSTRING)
+                for (i = 0; cpl_open_own[i] != NULL; i++)
+                    if (strcmp(lua_tostring(L, -2), cpl_open_own[i]) == 0)
+                        own = 1;
+            if (own) {
+                lua_pop(L, 1);
+                continue;
+            }
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, copy);
+        }
+        cpl_fill_cpol_open_options(L, copy, &b_opts, ids_opts);
+        a_opts = &b_opts;
+        a_opts->flags |= flags;
+    }
+    b = (cpl_ctx_box *)lua_newuserdatauv(L, sizeof *b, 2);
+    memset(b, 0, sizeof *b);
+    luaL_setmetatable(L, "commpolice.ctx");
+    if (key != NULL) {
+        memcpy(b->key, key, CPOL_KEY_LEN);
+        b->has_key = 1;
+        a_opts->key = cpl_key_source;
+        a_opts->key_payload = b;
+    }
+    rc = cpol_ctx_open(&o_out, a_uri, a_opts);
+    if (rc < 0) {
+        cpl_wipe(b->key, sizeof b->key);
+        b->has_key = 0;
+        return cpl_fail(L, rc);
+    }
+    b->box.ptr = o_out;
+    return 1;
+}
+
+static int cpl_f_cpol_ctx_backend(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const char * r;
+    r = cpol_ctx_backend(a_ctx);
+    cpl_pushstring(L, r);
+    return 1;
+}
+
+static int cpl_f_cpol_ctx_now(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    cpol_time r;
+    r = cpol_ctx_now(a_ctx);
+    lua_pushinteger(L, (lua_Integer)r);
+    return 1;
+}
+
+static int cpl_f_cpol_ctx_schema_version(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    int64_t o_out = 0;
+    int rc;
+    int n = 0;
+    rc = cpol_ctx_schema_version(a_ctx, &o_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    lua_pushinteger(L, (lua_Integer)o_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_schema_version_current(lua_State *L)
+{
+    int64_t r;
+    r = cpol_schema_version_current();
+    lua_pushinteger(L, (lua_Integer)r);
+    return 1;
+}
+
+static int cpl_f_cpol_rekey(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    const char *a_new_key_id = cpl_checkstring(L, 3);
+    int rc;
+    int n = 0;
+    rc = cpol_rekey(a_ctx, a_as, a_new_key_id);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_batch_begin(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    int rc;
+    int n = 0;
+    rc = cpol_batch_begin(a_ctx);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_batch_commit(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    int rc;
+    int n = 0;
+    rc = cpol_batch_commit(a_ctx);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_batch_rollback(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    int rc;
+    int n = 0;
+    rc = cpol_batch_rollback(a_ctx);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_batch_active(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    int r;
+    r = cpol_batch_active(a_ctx);
+    lua_pushboolean(L, r != 0);
     return 1;
 }
 
@@ -3636,6 +3749,75 @@ static int cpl_f_cpol_audit_entry_reason(lua_State *L)
     r = cpol_audit_entry_reason(a_e);
     cpl_pushstring(L, r);
     return 1;
+}
+
+static int cpl_f_cpol_audit_verify(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    int64_t o_entries_out = 0;
+    int64_t o_rows_out = 0;
+    int rc;
+    int n = 0;
+    rc = cpol_audit_verify(a_ctx, a_as, &o_entries_out, &o_rows_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    lua_pushinteger(L, (lua_Integer)o_entries_out);
+    n++;
+    lua_pushinteger(L, (lua_Integer)o_rows_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_audit_head(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    cpol_id b_station;
+    const cpol_id *a_station;
+    int64_t o_seq_out = 0;
+    char o_hash_out[CPOL_AUDIT_HASH_SIZE];
+    int rc;
+    int n = 0;
+    a_station = cpl_checkid(L, 3, &b_station);
+    o_hash_out[0] = '\0';
+    rc = cpol_audit_head(a_ctx, a_as, a_station, &o_seq_out, o_hash_out, sizeof o_hash_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    lua_pushinteger(L, (lua_Integer)o_seq_out);
+    n++;
+    lua_pushstring(L, o_hash_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_audit_verify_head(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    cpol_id b_station;
+    const cpol_id *a_station;
+    int64_t a_seq = (int64_t)cpl_checkint(L, 4, LUA_MININTEGER, LUA_MAXINTEGER);
+    const char *a_hash = cpl_checkstring(L, 5);
+    int rc;
+    int n = 0;
+    a_station = cpl_checkid(L, 3, &b_station);
+    rc = cpol_audit_verify_head(a_ctx, a_as, a_station, a_seq, a_hash);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
 }
 
 static int cpl_f_cpol_area_create(lua_State *L)
@@ -9357,7 +9539,10 @@ static const luaL_Reg cpl_methods_cpol_ctx[] = {
     {"assignment_get", cpl_f_cpol_assignment_get},
     {"assignment_iter", cpl_f_cpol_assignment_iter_new},
     {"assignment_step", cpl_f_cpol_assignment_step},
+    {"audit_head", cpl_f_cpol_audit_head},
     {"audit_iter", cpl_f_cpol_audit_iter_new},
+    {"audit_verify", cpl_f_cpol_audit_verify},
+    {"audit_verify_head", cpl_f_cpol_audit_verify_head},
     {"backend", cpl_f_cpol_ctx_backend},
     {"batch_active", cpl_f_cpol_batch_active},
     {"batch_begin", cpl_f_cpol_batch_begin},
@@ -9423,6 +9608,7 @@ static const luaL_Reg cpl_methods_cpol_ctx[] = {
     {"points_expire_all", cpl_f_cpol_points_expire_all},
     {"points_reverse", cpl_f_cpol_points_reverse},
     {"points_set_soft_limit", cpl_f_cpol_points_set_soft_limit},
+    {"rekey", cpl_f_cpol_rekey},
     {"role_appoint", cpl_f_cpol_role_appoint},
     {"schema_version", cpl_f_cpol_ctx_schema_version},
     {"setting_delete", cpl_f_cpol_setting_delete},
@@ -10072,16 +10258,6 @@ static const luaL_Reg cpl_cfunctions[] = {
     {"cpol_id_compare", cpl_f_cpol_id_compare},
     {"cpol_id_is_nil", cpl_f_cpol_id_is_nil},
     {"cpol_id_time", cpl_f_cpol_id_time},
-    {"cpol_open_options_init", cpl_f_cpol_open_options_init},
-    {"cpol_ctx_open", cpl_f_cpol_ctx_open},
-    {"cpol_ctx_backend", cpl_f_cpol_ctx_backend},
-    {"cpol_ctx_now", cpl_f_cpol_ctx_now},
-    {"cpol_ctx_schema_version", cpl_f_cpol_ctx_schema_version},
-    {"cpol_schema_version_current", cpl_f_cpol_schema_version_current},
-    {"cpol_batch_begin", cpl_f_cpol_batch_begin},
-    {"cpol_batch_commit", cpl_f_cpol_batch_commit},
-    {"cpol_batch_rollback", cpl_f_cpol_batch_rollback},
-    {"cpol_batch_active", cpl_f_cpol_batch_active},
     {"cpol_actor_open", cpl_f_cpol_actor_open},
     {"cpol_actor_system", cpl_f_cpol_actor_system},
     {"cpol_actor_role", cpl_f_cpol_actor_role},
@@ -10092,6 +10268,17 @@ static const luaL_Reg cpl_cfunctions[] = {
     {"cpol_role_name_zh", cpl_f_cpol_role_name_zh},
     {"cpol_role_is_staff", cpl_f_cpol_role_is_staff},
     {"cpol_permission_name", cpl_f_cpol_permission_name},
+    {"cpol_open_options_init", cpl_f_cpol_open_options_init},
+    {"cpol_ctx_open", cpl_f_cpol_ctx_open},
+    {"cpol_ctx_backend", cpl_f_cpol_ctx_backend},
+    {"cpol_ctx_now", cpl_f_cpol_ctx_now},
+    {"cpol_ctx_schema_version", cpl_f_cpol_ctx_schema_version},
+    {"cpol_schema_version_current", cpl_f_cpol_schema_version_current},
+    {"cpol_rekey", cpl_f_cpol_rekey},
+    {"cpol_batch_begin", cpl_f_cpol_batch_begin},
+    {"cpol_batch_commit", cpl_f_cpol_batch_commit},
+    {"cpol_batch_rollback", cpl_f_cpol_batch_rollback},
+    {"cpol_batch_active", cpl_f_cpol_batch_active},
     {"cpol_setting_set", cpl_f_cpol_setting_set},
     {"cpol_setting_get", cpl_f_cpol_setting_get},
     {"cpol_setting_delete", cpl_f_cpol_setting_delete},
@@ -10109,6 +10296,9 @@ static const luaL_Reg cpl_cfunctions[] = {
     {"cpol_audit_entry_before", cpl_f_cpol_audit_entry_before},
     {"cpol_audit_entry_after", cpl_f_cpol_audit_entry_after},
     {"cpol_audit_entry_reason", cpl_f_cpol_audit_entry_reason},
+    {"cpol_audit_verify", cpl_f_cpol_audit_verify},
+    {"cpol_audit_head", cpl_f_cpol_audit_head},
+    {"cpol_audit_verify_head", cpl_f_cpol_audit_verify_head},
     {"cpol_area_create", cpl_f_cpol_area_create},
     {"cpol_area_rename", cpl_f_cpol_area_rename},
     {"cpol_area_get", cpl_f_cpol_area_get},
@@ -10778,6 +10968,7 @@ static const struct cpl_const cpl_constants[] = {
     {"TRANSFER_EXPIRY", (lua_Integer)CPOL_TRANSFER_EXPIRY},
     {"AREA_NAME_MAX", (lua_Integer)CPOL_AREA_NAME_MAX},
     {"AUDIT_FILTER_VERSION", (lua_Integer)CPOL_AUDIT_FILTER_VERSION},
+    {"AUDIT_HASH_SIZE", (lua_Integer)CPOL_AUDIT_HASH_SIZE},
     {"CASE_ADDRESS_MAX", (lua_Integer)CPOL_CASE_ADDRESS_MAX},
     {"CASE_DESCRIPTION_MAX", (lua_Integer)CPOL_CASE_DESCRIPTION_MAX},
     {"CASE_FIELDS_VERSION", (lua_Integer)CPOL_CASE_FIELDS_VERSION},
@@ -10837,7 +11028,6 @@ static const struct cpl_strconst cpl_internal[] = {
 static const struct cpl_strconst cpl_unsupported[] = {
     {"cpol_open_options.clock", "a C callback cannot be set from Lua"},
     {"cpol_open_options.clock_payload", "a C pointer cannot be set from Lua"},
-    {"cpol_open_options.key", "a C callback cannot be set from Lua"},
     {"cpol_open_options.key_payload", "a C pointer cannot be set from Lua"},
     {NULL, NULL}
 };

@@ -1,5 +1,6 @@
 /* Values, records, tables, schemas and queries: the data model shared by the
  * core and the storage backends (public accessors in sys/storage.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include <commpolice/sys/alloc.h>
@@ -321,6 +322,65 @@ int cpol__record_check(const cpol_record *r)
         if (!value_fits_column(v, t->cols[i].type))
             return cpol__error(CPOL_ERROR, "internal: %s.%s holds a value of the wrong type", t->name,
                                t->cols[i].name);
+    }
+    return CPOL_OK;
+}
+
+/* The key of a row for messages: an id as text, a text key, or a number. */
+static void key_text(const cpol_record *r, char *buf, size_t size)
+{
+    const cpol_value *k = &r->vals[0];
+    if (k->type == CPOL_VALUE_BLOB && k->len == 16) {
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *b = (const unsigned char *)k->u.p;
+        size_t i, o = 0;
+        for (i = 0; i < 16 && o + 3 < size; i++) {
+            if (i == 4 || i == 6 || i == 8 || i == 10)
+                buf[o++] = '-';
+            buf[o++] = hex[b[i] >> 4];
+            buf[o++] = hex[b[i] & 15];
+        }
+        buf[o] = '\0';
+    } else if (k->type == CPOL_VALUE_TEXT) {
+        snprintf(buf, size, "\"%.40s\"", k->u.p);
+    } else if (k->type == CPOL_VALUE_INT) {
+        snprintf(buf, size, "%lld", (long long)k->u.i);
+    } else {
+        snprintf(buf, size, "(no key)");
+    }
+}
+
+static int stored_bad(const cpol_record *r, unsigned int col, const char *what)
+{
+    char key[48];
+    key_text(r, key, sizeof key);
+    return cpol__error(CPOL_ECORRUPT, "table %s, row %s, column %s: %s (damaged, or edited outside the library)",
+                       r->table->name, key, r->table->cols[col].name, what);
+}
+
+int cpol__record_check_stored(const cpol_record *r)
+{
+    const cpol_table *t = r->table;
+    unsigned int i;
+    for (i = 0; i < t->ncols; i++) {
+        const cpol_column_def *d = &t->cols[i];
+        const cpol_value *v = &r->vals[i];
+        int type = (d->flags & CPOL__COLUMN_SECRET) ? CPOL__COL_LOGICAL(d) : d->type;
+        if (d->flags & CPOL__COLUMN_BLIND)
+            continue;
+        if (v->type == CPOL_VALUE_NULL) {
+            if (i == 0 || (d->flags & CPOL_COLUMN_NOTNULL))
+                return stored_bad(r, i, "empty where a value is required");
+            continue;
+        }
+        if (!value_fits_column(v, type))
+            return stored_bad(r, i, type == CPOL_COLUMN_ID    ? "not a 16-byte id"
+                                    : type == CPOL_COLUMN_BOOL ? "not 0 or 1"
+                                                               : "a value of the wrong type");
+        if (type == CPOL_COLUMN_TIME && (v->u.i < 0 || v->u.i > CPOL_TIME_MAX))
+            return stored_bad(r, i, "a time outside 1970..9999");
+        if (CPOL__COL_ENUM_MAX(d) && type == CPOL_COLUMN_INT && (v->u.i < 0 || v->u.i > CPOL__COL_ENUM_MAX(d)))
+            return stored_bad(r, i, "a value outside its enumeration");
     }
     return CPOL_OK;
 }

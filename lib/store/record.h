@@ -36,6 +36,11 @@ typedef struct cpol_column_def {
 #define CPOL__SECRET(logical, twin) (CPOL__COLUMN_SECRET | ((unsigned)(logical) << 12) | ((unsigned)(twin) << 16))
 #define CPOL__BLIND(source) (CPOL__COLUMN_BLIND | ((unsigned)(source) << 16))
 #define CPOL__COL_LOGICAL(def) ((int)(((def)->flags >> 12) & 0xFu))
+/* An INT column holding an enum: every stored value must lie in 0..max
+ * (0 where the column allows "none"); checked on every read, so a damaged
+ * row never reaches a table lookup or a shift with a value out of range. */
+#define CPOL__ENUM(max) ((unsigned)(max) << 24)
+#define CPOL__COL_ENUM_MAX(def) ((int64_t)(((def)->flags >> 24) & 0xFFu))
 #define CPOL__COL_TWIN(def) (((def)->flags >> 16) & 0xFFu)
 
 #define CPOL__INDEX_MAX_COLS 4
@@ -114,6 +119,12 @@ int64_t cpol__record_int(const cpol_record *r, unsigned int col);
  * columns set and every value of the column's type. CPOL_ERROR naming the
  * column when not (a bug in the core, never caller input). */
 int cpol__record_check(const cpol_record *r);
+/* A row read back from storage (encrypted columns already opened): every
+ * value has its column's type and shape — NOT NULL kept, ids 16 bytes,
+ * booleans 0 or 1, times within 0..CPOL_TIME_MAX — or CPOL_ECORRUPT names
+ * the table, row and column. Domain modules check their own ranges (enums,
+ * paths) on top. */
+int cpol__record_check_stored(const cpol_record *r);
 
 /* Queries */
 int cpol__query_new(const cpol_table *t, cpol_query **out);        /* CPOL_ENOMEM */

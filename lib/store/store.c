@@ -277,13 +277,22 @@ int cpol__store_remove(cpol_store *s, const cpol_record *key)
     return rc < 0 ? rc : seal_row(s, key, 1);
 }
 
+/* What every row read back passes before the domain sees it: its envelopes
+ * opened and checked, then its shape (record.h). A third-party backend or
+ * an edited database cannot hand the domain a value it would misread. */
+static int check_read(cpol_store *s, cpol_record *r)
+{
+    int rc = cpol__table_has_secrets(r->table) ? cpol__crypt_decode(&s->keys, r) : CPOL_OK;
+    return rc < 0 ? rc : cpol__record_check_stored(r);
+}
+
 int cpol__store_get(cpol_store *s, cpol_record *r)
 {
     int rc = s->m.get(s->state, r);
-    if (rc >= 0 && cpol__table_has_secrets(r->table)) {
-        int drc = cpol__crypt_decode(&s->keys, r);
-        if (drc < 0)
-            return drc;
+    if (rc >= 0) {
+        int crc = check_read(s, r);
+        if (crc < 0)
+            return crc;
     }
     return rc;
 }
@@ -382,10 +391,10 @@ int cpol__cursor_next(cpol_cursor *c, cpol_record *r)
     int rc;
     cpol__record_reset(r);
     rc = c->store->m.cursor_next(c->backend_cursor, r);
-    if (rc == CPOL_OK && cpol__table_has_secrets(r->table)) {
-        int drc = cpol__crypt_decode(&c->store->keys, r);
-        if (drc < 0)
-            return drc;
+    if (rc == CPOL_OK) {
+        int crc = check_read(c->store, r);
+        if (crc < 0)
+            return crc;
     }
     return rc;
 }

@@ -21,18 +21,19 @@ import sys, commpolice
 lib = commpolice.library_path()
 assert lib.startswith(sys.argv[1]), (lib, sys.argv[1])
 assert commpolice.__file__.startswith(sys.argv[1]), commpolice.__file__
-with commpolice.open("memory:") as ctx:
-    ctx.setting_set("k", "v")
-    assert ctx.setting_get("k") == "v"
+with commpolice.open("memory:", key=bytes(range(32)), key_id="install-test") as ctx, ctx.actor_system() as s:
+    ctx.setting_set(s, "k", "v")
+    assert ctx.setting_get(s, "k") == "v"
 print("python: import commpolice from", commpolice.__file__, "->", lib)
 ' "$prefix"
 fi
 if [ -n "$lua" ]; then
     LUA_CPATH="$prefix/$luadir/?.so" "$lua" -e '
 local cp = require "commpolice"
-local ctx <close> = assert(cp.open("memory:"))
-assert(ctx:setting_set("k", "v"))
-assert(ctx:setting_get("k") == "v")
+local ctx <close> = assert(cp.open("memory:", {key = ("k"):rep(32), key_id = "install-test"}))
+local s <close> = assert(ctx:actor_system())
+assert(ctx:setting_set(s, "k", "v"))
+assert(ctx:setting_get(s, "k") == "v")
 print("lua: require \"commpolice\" " .. cp._LIBRARY_VERSION .. " from " .. package.searchpath("commpolice", package.cpath))
 '
 fi

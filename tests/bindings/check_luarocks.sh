@@ -28,7 +28,7 @@ so=$(find "$tmp/tree" -name commpolice.so | head -n 1)
 [ -n "$so" ] || { cat "$tmp/make.log"; echo "no commpolice.so in the tree"; exit 1; }
 LD_PRELOAD=$preload LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" LUA_CPATH="$(dirname "$so")/?.so" "$lua" -e '
 local cp = require "commpolice"
-local ctx <close> = assert(cp.open("memory:"))
+local ctx <close> = assert(cp.open("memory:", {key = ("k"):rep(32), key_id = "luarocks-test"}))
 print("luarocks-built module " .. cp._LIBRARY_VERSION .. ": " .. package.searchpath("commpolice", package.cpath))
 '
 echo "bindings.luarocks: OK"

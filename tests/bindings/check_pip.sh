@@ -33,7 +33,7 @@ cd "$tmp"
 COMMPOLICE_LIBRARY=$lib PYTHONPATH="$tmp/site" PYTHONDONTWRITEBYTECODE=1 "$py" -c '
 import sys, commpolice
 assert commpolice.__file__.startswith(sys.argv[1]), commpolice.__file__
-with commpolice.open("memory:") as ctx:
+with commpolice.open("memory:", key=bytes(range(32)), key_id="pip-test") as ctx:
     assert ctx.backend() == "memory"
 print("pip-installed", commpolice.__file__, "with", commpolice.library_path())
 ' "$tmp/site"

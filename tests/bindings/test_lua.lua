@@ -985,16 +985,17 @@ each_world(ledger_world, "ledger: leaderboard ranks a period and scope", functio
   for i = 1, 4 do v[i] = w.volunteer("义警" .. ("ABCD"):sub(i, i), 9 + i) end
   local other_area = assert(c:area_create(w.sys, w.station, cp.AREA_COMMUNITY, "锦凤社区"))
   assert(c:person_update(w.sys, v[4], {home_area = other_area}))
-  w.award(v[1], cp.EARN_CASE_LEAD) -- before the period
+  -- points imported by the installation (check_dossier.c): any source
+  w.import_award(v[1], cp.EARN_CASE_LEAD) -- before the period
   wait_ms(c, 2)
   local from = c:now()
   for _ = 1, 3 do
-    w.award(v[2], cp.EARN_PATROL)
-    w.award(v[3], cp.EARN_PATROL)
+    w.import_award(v[2], cp.EARN_PATROL)
+    w.import_award(v[3], cp.EARN_PATROL)
   end
-  w.award(v[1], cp.EARN_PATROL)
+  w.import_award(v[1], cp.EARN_PATROL)
   local lead = w.id()
-  assert(c:points_award(w.aux, lead, v[4], cp.EARN_CASE_LEAD, w.id()))
+  assert(c:points_award(w.sys, lead, v[4], cp.EARN_CASE_LEAD, w.id()))
   assert(c:points_reverse(w.officer, w.id(), lead, "线索不实"))
   local function board(f)
     f.station, f.from = w.station, from
@@ -1480,10 +1481,11 @@ end)
 
 test("runtime failures return nil, message, code", function()
   local ctx <close> = assert(open_ctx("memory:"))
+  local sys <close> = assert(ctx:actor_system())
   cp.error_clear()
   eq(cp.error_code(), cp.OK, "cleared")
   eq(cp.error_message(), "no error", "cleared message")
-  local r, msg, code = ctx:setting_get("absent.key")
+  local r, msg, code = ctx:setting_get(sys, "absent.key")
   eq(r, nil, "nil")
   eq(code, cp.ENOTFOUND, "code")
   contains(msg, "absent.key", "message")
@@ -1516,7 +1518,7 @@ local function fill(ctx)
   local sys = assert(ctx:actor_system())
   local root = assert(ctx:area_create(sys, nil, cp.AREA_BUREAU, "分局"))
   for i = 0, 4 do assert(ctx:area_create(sys, root, cp.AREA_STATION, "派出所" .. i)) end
-  for i = 0, 4 do assert(ctx:setting_set("k." .. i, tostring(i))) end
+  for i = 0, 4 do assert(ctx:setting_set(sys, "k." .. i, tostring(i))) end
   return sys, root
 end
 
@@ -1526,8 +1528,8 @@ test("close in any order", function()
   for _, order in ipairs(orders) do
     local ctx = assert(open_ctx("memory:"))
     local sys, root = fill(ctx)
-    local objs = {ctx = ctx, actor = sys, area = assert(ctx:area_get(root)),
-                  it = assert(ctx:area_iter(root, cp.AREA_WALK_CHILDREN))}
+    local objs = {ctx = ctx, actor = sys, area = assert(ctx:area_get(sys, root)),
+                  it = assert(ctx:area_iter(sys, root, cp.AREA_WALK_CHILDREN))}
     assert(objs.it:next())
     for _, name in ipairs(order) do
       eq(objs[name]:close(), true, "close " .. name)
@@ -1542,8 +1544,8 @@ test("iterators outlive their context", function()
   for _, uri in ipairs({"memory:", "sqlite:" .. path}) do
     local ctx = assert(open_ctx(uri))
     local sys, root = fill(ctx)
-    local it = assert(ctx:area_iter(root, cp.AREA_WALK_CHILDREN))
-    local settings = assert(ctx:setting_iter("k."))
+    local it = assert(ctx:area_iter(sys, root, cp.AREA_WALK_CHILDREN))
+    local settings = assert(ctx:setting_iter(sys, "k."))
     local names = {assert(it:next()).name}
     assert(ctx:close())
     for a in it do names[#names + 1] = a.name end
@@ -1558,9 +1560,9 @@ end)
 test("using a closed object raises an argument error", function()
   local ctx = assert(open_ctx("memory:"))
   local sys, root = fill(ctx)
-  local area = assert(ctx:area_get(root))
+  local area = assert(ctx:area_get(sys, root))
   assert(ctx:close())
-  raises("attempt to use closed commpolice.ctx", ctx.setting_get, ctx, "k.1")
+  raises("attempt to use closed commpolice.ctx", ctx.setting_get, ctx, sys, "k.1")
   raises("attempt to use closed commpolice.ctx", function() return ctx:backend() end)
   area:close()
   raises("attempt to use closed commpolice.area", area.name, area)
@@ -1572,8 +1574,8 @@ end)
 
 test("generic for closes its iterator, <close> closes objects", function()
   local ctx <close> = assert(open_ctx("memory:"))
-  fill(ctx)
-  local it = assert(ctx:setting_iter("k."))
+  local sys <close> = fill(ctx)
+  local it = assert(ctx:setting_iter(sys, "k."))
   for _ in it, nil, nil, it do break end
   contains(tostring(it), "(closed)", "closed by the for loop")
   local kept
@@ -1583,15 +1585,15 @@ test("generic for closes its iterator, <close> closes objects", function()
   end
   contains(tostring(kept), "(closed)", "closed by <close>")
   -- a failing constructor inside for: assert gives the message
-  local ok, err = pcall(function() for _ in assert(ctx:setting_iter("BAD PREFIX")) do end end)
+  local ok, err = pcall(function() for _ in assert(ctx:setting_iter(sys, "BAD PREFIX")) do end end)
   eq(ok, false, "assert raised")
   contains(err, "BAD PREFIX", "message")
 end)
 
 test("iterators are callable (the generic-for protocol) and have next()", function()
   local ctx <close> = assert(open_ctx("memory:"))
-  fill(ctx)
-  local it <close> = assert(ctx:setting_iter("k."))
+  local sys <close> = fill(ctx)
+  local it <close> = assert(ctx:setting_iter(sys, "k."))
   local k, v = it()
   eq(k, "k.0", "key")
   eq(v, "0", "value")
@@ -1606,9 +1608,9 @@ test("children keep their parent alive; garbage collection without crashes", fun
     local ctx = assert(open_ctx("memory:"))
     local sys, root = fill(ctx)
     local junk = {}
-    for _ = 1, 5 do junk[#junk + 1] = assert(ctx:area_iter(root, cp.AREA_WALK_CHILDREN)) end
-    for _ = 1, 5 do junk[#junk + 1] = assert(ctx:area_get(root)) end
-    for _ = 1, 3 do junk[#junk + 1] = assert(ctx:setting_iter("k.")) end
+    for _ = 1, 5 do junk[#junk + 1] = assert(ctx:area_iter(sys, root, cp.AREA_WALK_CHILDREN)) end
+    for _ = 1, 5 do junk[#junk + 1] = assert(ctx:area_get(sys, root)) end
+    for _ = 1, 3 do junk[#junk + 1] = assert(ctx:setting_iter(sys, "k.")) end
     for _ = 1, 3 do junk[#junk + 1] = assert(ctx:actor_system()) end
     assert(junk[1]:next())
     local it = junk[2]

@@ -298,8 +298,9 @@ class PeopleTests(unittest.TestCase):
                 with self.assertRaises(cp.EPERM) as cm:
                     c.audit_iter(aux)
                 self.assertIn("audit.view", cm.exception.message)
-            with self.assertRaises(cp.ENOTFOUND):  # another station's file: "does not exist"
+            with self.assertRaises(cp.ENOTFOUND) as cm:  # another station's file: no probe across stations
                 c.person_get(foreign, p)
+            self.assertIn("does not exist", cm.exception.message)
             with self.assertRaises(cp.EPERM):
                 c.person_update(foreign, p, name="改名")
             with self.assertRaises(cp.EPERM):

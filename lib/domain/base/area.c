@@ -16,9 +16,9 @@ static const cpol_column_def area_columns[AREA_NCOLS] = {
     [AREA_ID] = {"id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
     [AREA_STATION] = {"station_id", CPOL_COLUMN_ID, 0},
     [AREA_PARENT] = {"parent_id", CPOL_COLUMN_ID, 0},
-    [AREA_KIND] = {"kind", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
+    [AREA_KIND] = {"kind", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL | CPOL__ENUM(CPOL_AREA_BUILDING)},
     [AREA_NAME] = {"name", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
-    [AREA_DEPTH] = {"depth", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
+    [AREA_DEPTH] = {"depth", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL | CPOL__ENUM(6)},
     [AREA_PATH] = {"path", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
     [AREA_CREATED_AT] = {"created_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
 };
@@ -106,6 +106,29 @@ static int parse_hex_id(const char *s, cpol_id *out)
     return 1;
 }
 
+/* A stored path is 32 lower-case hex digits per area from the root down,
+ * '/'-separated, ending with the area's own id. Subtree searches compute an
+ * upper bound from its last character, so a damaged path must never reach
+ * them (an empty one would index before the string). */
+static int check_path(const cpol_record *r, const cpol_id *area)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *path = cpol__record_text_or_empty(r, AREA_PATH);
+    size_t len = strlen(path), i;
+    char id[37];
+    int ok = len >= 32 && (len + 1) % 33 == 0;
+    for (i = 0; ok && i < len; i++)
+        ok = (i % 33 == 32) ? path[i] == '/' : strchr(hex, path[i]) != NULL && path[i] != '\0';
+    for (i = 0; ok && i < 16; i++)
+        ok = path[len - 32 + 2 * i] == hex[area->bytes[i] >> 4] && path[len - 31 + 2 * i] == hex[area->bytes[i] & 15];
+    if (ok)
+        return CPOL_OK;
+    cpol__id_text(area, id);
+    return cpol__error(CPOL_ECORRUPT, "table area, row %s, column path: not the path of this area (damaged, or "
+                                      "edited outside the library)",
+                       id);
+}
+
 int cpol__area_lookup(cpol_ctx *ctx, const cpol_id *area, cpol_id *station_out, int *has_station,
                       char **path_out, int *kind_out)
 {
@@ -113,6 +136,11 @@ int cpol__area_lookup(cpol_ctx *ctx, const cpol_id *area, cpol_id *station_out, 
     int rc = cpol__load(ctx, &cpol__table_area, area, "area", &r);
     if (rc < 0)
         return rc;
+    rc = check_path(r, area);
+    if (rc < 0) {
+        cpol__record_free(r);
+        return rc;
+    }
     *has_station = cpol__record_get_id(r, AREA_STATION, station_out);
     if (kind_out)
         *kind_out = (int)cpol__record_int(r, AREA_KIND);

@@ -16,9 +16,9 @@ static const cpol_column_def assignment_columns[ASSIGN_NCOLS] = {
     /* encrypted: the holders of the informant role are covert (store/crypt.c) */
     [ASSIGN_PERSON] = {"person_id", CPOL_COLUMN_BLOB,
                        CPOL_COLUMN_NOTNULL | CPOL__SECRET(CPOL_COLUMN_ID, ASSIGN_PERSON_INDEX)},
-    [ASSIGN_ROLE] = {"role", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
+    [ASSIGN_ROLE] = {"role", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL | CPOL__ENUM(CPOL_ROLE_ANALYST)},
     [ASSIGN_AREA] = {"area_id", CPOL_COLUMN_ID, CPOL_COLUMN_NOTNULL},
-    [ASSIGN_STATUS] = {"status", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL},
+    [ASSIGN_STATUS] = {"status", CPOL_COLUMN_INT, CPOL_COLUMN_NOTNULL | CPOL__ENUM(CPOL_ASSIGNMENT_RETIRED)},
     [ASSIGN_SINCE] = {"since", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
     [ASSIGN_CREATED_AT] = {"created_at", CPOL_COLUMN_TIME, CPOL_COLUMN_NOTNULL},
     [ASSIGN_PERSON_INDEX] = {"person_index", CPOL_COLUMN_BLOB, CPOL__BLIND(ASSIGN_PERSON)},
