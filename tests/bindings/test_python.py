@@ -1658,6 +1658,24 @@ class ContextAndSettingsTests(unittest.TestCase):
         with cp.Context("memory:", key=TEST_KEY, key_id=TEST_KEY_ID) as ctx:
             self.assertIsInstance(ctx, cp.Context)
 
+    def test_a_clock_that_raises_fails_the_write_cleanly(self):
+        state = {"fail": False}
+
+        def clock():
+            if state["fail"]:
+                raise RuntimeError("the clock is broken")
+            return T0
+
+        with open_ctx("memory:", clock=clock) as ctx, ctx.actor_system() as system:
+            station = ctx.area_create(system, None, cp.CPOL_AREA_STATION, "白沙派出所")
+            state["fail"] = True
+            with self.assertRaises(cp.EUSER):
+                ctx.area_create(system, station, cp.CPOL_AREA_COMMUNITY, "玉龙社区")
+            state["fail"] = False
+            names = [a["name"] for a in ctx.area_iter(system, station, cp.CPOL_AREA_WALK_DESCENDANTS)]
+            self.assertEqual(names, [])  # nothing was stored
+            ctx.area_create(system, station, cp.CPOL_AREA_COMMUNITY, "玉龙社区")
+
     def test_settings_round_trip(self):
         path = "%s/s.db" % self.tmp
         with open_ctx("sqlite:" + path) as ctx, ctx.actor_system() as system:

@@ -2,6 +2,7 @@
  * backend ("memory:" and a SQLite file), including bad input. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,45 @@ START_TEST(injected_clock_drives_time)
     ck_assert_int_eq(cpol_ctx_schema_version(ctx, &ver), CPOL_OK);
     ck_assert_int_eq(ver, cpol_schema_version_current());
     ck_assert_int_eq(cpol_ctx_schema_version(ctx, NULL), CPOL_EMISUSE);
+    cpol_ctx_close(ctx);
+}
+END_TEST
+
+/* A clock far in the future is held at CPOL_TIME_MAX (no time arithmetic can
+ * overflow: registering a person computes an age from it); a failing clock
+ * (negative, as a binding's raising callback returns) fails the write that
+ * asked for the time and stores nothing. */
+START_TEST(extreme_and_failing_clocks_are_safe)
+{
+    cpol_open_options o = CPOL_OPEN_OPTIONS_INIT;
+    cpol_ctx *ctx;
+    cpol_actor *sys;
+    cpol_id station, area2;
+    int64_t audits_before = 0, audits_after = 0;
+    clock_value = INT64_MAX;
+    o.clock = test_clock;
+    o.clock_payload = &clock_value;
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", tu_keyed(&o)), CPOL_OK);
+    ck_assert_int_eq(cpol_ctx_now(ctx), CPOL_TIME_MAX);
+    ck_assert_int_eq(cpol_actor_system(ctx, &sys), CPOL_OK);
+    ck_assert_int_eq(cpol_area_create(ctx, sys, NULL, CPOL_AREA_STATION, "白沙派出所", &station), CPOL_OK);
+    {
+        cpol_person_fields f = CPOL_PERSON_FIELDS_INIT;
+        cpol_id p;
+        f.name = "未来人";
+        f.id_card = fx_id_card("11010519491231002");
+        f.home_area = &station;
+        ck_assert_int_eq(cpol_person_register(ctx, sys, &f, &p), CPOL_OK);
+    }
+    ck_assert_int_eq(cpol_audit_verify(ctx, sys, &audits_before, NULL), CPOL_OK);
+    clock_value = -1;
+    ck_assert_int_eq(cpol_area_create(ctx, sys, &station, CPOL_AREA_COMMUNITY, "玉龙社区", &area2), CPOL_EUSER);
+    fx_expect_message("clock");
+    clock_value = 1700000000123LL;
+    ck_assert_int_eq(cpol_audit_verify(ctx, sys, &audits_after, NULL), CPOL_OK);
+    ck_assert_int_eq(audits_after, audits_before); /* nothing was stored */
+    ck_assert_int_eq(cpol_area_create(ctx, sys, &station, CPOL_AREA_COMMUNITY, "玉龙社区", &area2), CPOL_OK);
+    cpol_actor_free(sys);
     cpol_ctx_close(ctx);
 }
 END_TEST
@@ -360,6 +400,7 @@ static Suite *context_suite(void)
     tcase_add_test(tc, open_rejects_bad_arguments);
     tcase_add_test(tc, null_handles_are_misuse_not_crashes);
     tcase_add_test(tc, injected_clock_drives_time);
+    tcase_add_test(tc, extreme_and_failing_clocks_are_safe);
     tcase_add_test(tc, memory_cannot_open_readonly);
     tcase_add_loop_test(tc, settings_roundtrip, 0, 2);
     tcase_add_loop_test(tc, settings_reject_bad_input_and_change_nothing, 0, 2);
