@@ -9,26 +9,18 @@
 #include "util/alloc.h"
 #include "store/context.h"
 #include "util/error.h"
+#include "util/versioned.h"
 #include "store/schema.h"
 
-/* The bytes of cpol_open_options that each version declares: a caller
- * compiled against version 1 has a smaller struct, and nothing past its
- * prefix may be read or written (the libgit2 #6210 class of bug). */
-static size_t options_size(unsigned int version)
-{
-    return version >= 2 ? sizeof(cpol_open_options) : offsetof(cpol_open_options, key_id);
-}
+/* The bytes each version of cpol_open_options declares (util/versioned.h). */
+static const size_t options_sizes[] = {0, offsetof(cpol_open_options, key_id), sizeof(cpol_open_options)};
 
 int cpol_open_options_init(cpol_open_options *opts, unsigned int version)
 {
     if (!opts)
         return cpol__null_arg("cpol_open_options_init", "opts");
-    if (version == 0 || version > CPOL_OPEN_OPTIONS_VERSION)
-        return cpol__error(CPOL_EVERSION, "cpol_open_options_init: options version %u is not supported (1..%d)",
-                           version, CPOL_OPEN_OPTIONS_VERSION);
-    memset(opts, 0, options_size(version));
-    opts->version = version;
-    return CPOL_OK;
+    return cpol__init_versioned(opts, version, options_sizes, CPOL_OPEN_OPTIONS_VERSION, "cpol_open_options_init",
+                                "options");
 }
 
 static cpol_time system_clock(void *payload)
@@ -46,19 +38,9 @@ static int resolve_options(const cpol_open_options *in, cpol_open_options *out)
 {
     cpol_open_options_init(out, CPOL_OPEN_OPTIONS_VERSION);
     if (in) {
-        if (in->version == 0 || in->version > CPOL_OPEN_OPTIONS_VERSION)
-            return cpol__error(CPOL_EVERSION, "cpol_ctx_open: options version %u is not supported (1..%d)",
-                               in->version, CPOL_OPEN_OPTIONS_VERSION);
-        /* version 1 fields */
-        out->flags = in->flags;
-        out->busy_timeout_ms = in->busy_timeout_ms;
-        out->clock = in->clock;
-        out->clock_payload = in->clock_payload;
-        if (in->version >= 2) {
-            out->key_id = in->key_id;
-            out->key = in->key;
-            out->key_payload = in->key_payload;
-        }
+        int rc = cpol__take_versioned(out, in, options_sizes, CPOL_OPEN_OPTIONS_VERSION, "cpol_ctx_open", "options");
+        if (rc < 0)
+            return rc;
     }
     if (out->flags & ~(CPOL_OPEN_READONLY | CPOL_OPEN_NOCREATE | CPOL_OPEN_PLAINTEXT))
         return cpol__error(CPOL_EINVALID, "cpol_ctx_open: unknown flag bits 0x%x",

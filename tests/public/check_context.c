@@ -2,6 +2,7 @@
  * backend ("memory:" and a SQLite file), including bad input. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,35 @@ START_TEST(extreme_and_failing_clocks_are_safe)
     ck_assert_int_eq(cpol_area_create(ctx, sys, &station, CPOL_AREA_COMMUNITY, "玉龙社区", &area2), CPOL_OK);
     cpol_actor_free(sys);
     cpol_ctx_close(ctx);
+}
+END_TEST
+
+/* A caller compiled against version 1 of cpol_open_options passes a struct
+ * that ends before key_id: the library must read and write only that prefix
+ * (an over-read is caught by ASan in the asan preset: the buffer is exactly
+ * the v1 size; an over-write by the canary after it). */
+START_TEST(a_version_1_caller_is_read_and_written_within_its_struct)
+{
+    size_t v1 = offsetof(cpol_open_options, key_id);
+    unsigned char *buf = malloc(v1 + 16), *exact;
+    cpol_open_options *o = (cpol_open_options *)(void *)buf;
+    cpol_ctx *ctx = NULL;
+    size_t i;
+    ck_assert_ptr_nonnull(buf);
+    memset(buf, 0xA5, v1 + 16);
+    ck_assert_int_eq(cpol_open_options_init(o, 1), CPOL_OK);
+    for (i = v1; i < v1 + 16; i++)
+        ck_assert_msg(buf[i] == 0xA5, "cpol_open_options_init wrote byte %zu past a version-1 struct", i);
+    ck_assert_uint_eq(o->version, 1);
+    ck_assert_int_eq(cpol_open_options_init(o, CPOL_OPEN_OPTIONS_VERSION + 1), CPOL_EVERSION);
+    exact = malloc(v1);
+    ck_assert_ptr_nonnull(exact);
+    memcpy(exact, buf, v1);
+    ((cpol_open_options *)(void *)exact)->flags = CPOL_OPEN_PLAINTEXT; /* v1 has no key fields */
+    ck_assert_int_eq(cpol_ctx_open(&ctx, "memory:", (const cpol_open_options *)(void *)exact), CPOL_OK);
+    cpol_ctx_close(ctx);
+    free(exact);
+    free(buf);
 }
 END_TEST
 
@@ -401,6 +431,7 @@ static Suite *context_suite(void)
     tcase_add_test(tc, null_handles_are_misuse_not_crashes);
     tcase_add_test(tc, injected_clock_drives_time);
     tcase_add_test(tc, extreme_and_failing_clocks_are_safe);
+    tcase_add_test(tc, a_version_1_caller_is_read_and_written_within_its_struct);
     tcase_add_test(tc, memory_cannot_open_readonly);
     tcase_add_loop_test(tc, settings_roundtrip, 0, 2);
     tcase_add_loop_test(tc, settings_reject_bad_input_and_change_nothing, 0, 2);

@@ -4,6 +4,7 @@
 
 #include <commpolice/activity.h>
 
+#include "util/versioned.h"
 #include "util/alloc.h"
 #include "domain/base/domain.h"
 #include "domain/base/snapshot.h"
@@ -162,8 +163,9 @@ int cpol_shift_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_shift_fi
         *out = NULL;
     if (!ctx || !as || !out)
         return cpol__null_arg("cpol_shift_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
-    if (filter)
-        f = *filter;
+    if (filter && (rc = cpol__take_versioned(&f, filter, CPOL__SIZES_V1(cpol_shift_filter), CPOL_SHIFT_FILTER_VERSION,
+                                             "cpol_shift_iter_new", "filter")) < 0)
+        return rc;
     rc = check_filter(&f);
     if (rc >= 0)
         rc = bound = cpol__listing_scope(ctx, as, CPOL__PERM_ANY, &station);
@@ -296,8 +298,9 @@ int cpol_signup_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_signup_
         *out = NULL;
     if (!ctx || !as || !out)
         return cpol__null_arg("cpol_signup_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
-    if (filter)
-        f = *filter;
+    if (filter && (rc = cpol__take_versioned(&f, filter, CPOL__SIZES_V1(cpol_signup_filter),
+                                             CPOL_SIGNUP_FILTER_VERSION, "cpol_signup_iter_new", "filter")) < 0)
+        return rc;
     rc = check_signup_filter(&f);
     if (rc >= 0)
         rc = bound = signup_scope(ctx, as, &f, &station);

@@ -4,6 +4,7 @@
 
 #include <commpolice/audit.h>
 
+#include "util/versioned.h"
 #include "util/alloc.h"
 #include "domain/base/domain.h"
 #include "domain/base/reader.h"
@@ -124,10 +125,10 @@ int cpol_audit_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_audit_fi
     if (!ctx || !as || !out)
         return cpol__null_arg("cpol_audit_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
     if (filter) {
-        if (filter->version == 0 || filter->version > CPOL_AUDIT_FILTER_VERSION)
-            return cpol__error(CPOL_EVERSION, "cpol_audit_iter_new: filter version %u is not supported",
-                               filter->version);
-        f = *filter;
+        int vrc = cpol__take_versioned(&f, filter, CPOL__SIZES_V1(cpol_audit_filter), CPOL_AUDIT_FILTER_VERSION,
+                                       "cpol_audit_iter_new", "filter");
+        if (vrc < 0)
+            return vrc;
     }
     if (f.offset < 0 || f.limit < 0)
         return cpol__error(CPOL_EINVALID, "cpol_audit_iter_new: offset and limit must not be negative");

@@ -9,6 +9,7 @@
 
 #include <commpolice/case_metrics.h>
 
+#include "util/versioned.h"
 #include "util/alloc.h"
 #include "domain/cases/case_tables.h"
 #include "domain/base/domain.h"
@@ -330,11 +331,10 @@ static int measure_case(cpol_ctx *ctx, metrics_args *a, const mcase *k)
 
 /* ---- the public calls ---- */
 
+/* q: the caller's query, already taken by its version (versioned.h). */
 static int check_query(const cpol_case_metrics_query *q)
 {
     static const char func[] = "cpol_case_metrics_compute";
-    if (q->version == 0 || q->version > CPOL_CASE_METRICS_QUERY_VERSION)
-        return cpol__error(CPOL_EVERSION, "%s: query version %u is not supported", func, q->version);
     if (!q->area)
         return cpol__null_arg(func, "query->area");
     if (q->category < 0 || q->category > CPOL_CASE_NON_POLICE)
@@ -359,6 +359,8 @@ static int metrics_authorize(cpol_ctx *ctx, metrics_args *a)
 int cpol_case_metrics_compute(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_metrics_query *query,
                               cpol_case_metrics **out)
 {
+    static const char func_name[] = "cpol_case_metrics_compute";
+    cpol_case_metrics_query taken;
     metrics_args a;
     size_t i;
     int s, rc;
@@ -366,12 +368,18 @@ int cpol_case_metrics_compute(cpol_ctx *ctx, const cpol_actor *as, const cpol_ca
         *out = NULL;
     if (!ctx || !as || !query || !out)
         return cpol__null_arg("cpol_case_metrics_compute", !ctx ? "ctx" : !as ? "as" : !query ? "query" : "out");
-    rc = check_query(query);
+    {
+        static const cpol_case_metrics_query defaults = CPOL_CASE_METRICS_QUERY_INIT;
+        taken = defaults;
+    }
+    rc = cpol__take_versioned(&taken, query, CPOL__SIZES_V1(cpol_case_metrics_query), CPOL_CASE_METRICS_QUERY_VERSION, func_name, "query");
+    if (rc >= 0)
+        rc = check_query(&taken);
     if (rc < 0)
         return rc;
     memset(&a, 0, sizeof a);
     a.as = as;
-    a.q = *query;
+    a.q = taken;
     a.m = cpol__calloc(1, sizeof *a.m);
     if (!a.m)
         return cpol__oom();

@@ -9,6 +9,7 @@
 #include <commpolice/area.h>
 #include <commpolice/case_metrics.h>
 
+#include "util/versioned.h"
 #include "util/alloc.h"
 #include "domain/cases/case_tables.h"
 #include "domain/base/domain.h"
@@ -248,8 +249,7 @@ static int build(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *fi
     int rc = CPOL_OK, first = 1;
     memset(&cache, 0, sizeof cache);
     if (filter) {
-        rc = cpol__case_check_filter(func, filter);
-        f = *filter;
+        rc = cpol__case_take_filter(func, filter, &f);
     }
     if (rc >= 0)
         rc = cpol__case_filter_query(ctx, as, &f, &q);

@@ -9,6 +9,7 @@
 
 #include <commpolice/case.h>
 
+#include "util/versioned.h"
 #include "util/alloc.h"
 #include "domain/cases/case_tables.h"
 #include "domain/base/domain.h"
@@ -279,10 +280,11 @@ int cpol__case_area_query(cpol_ctx *ctx, const cpol_id *area, cpol_time from, cp
     return rc;
 }
 
-int cpol__case_check_filter(const char *func, const cpol_case_filter *f)
+int cpol__case_take_filter(const char *func, const cpol_case_filter *in, cpol_case_filter *f)
 {
-    if (f->version == 0 || f->version > CPOL_CASE_FILTER_VERSION)
-        return cpol__error(CPOL_EVERSION, "%s: filter version %u is not supported", func, f->version);
+    int rc = cpol__take_versioned(f, in, CPOL__SIZES_V1(cpol_case_filter), CPOL_CASE_FILTER_VERSION, func, "filter");
+    if (rc < 0)
+        return rc;
     if (f->state < 0 || f->state > CPOL_CASE_REJECTED || f->category < 0 || f->category > CPOL_CASE_NON_POLICE ||
         f->offset < 0 || f->limit < 0)
         return cpol__error(CPOL_EINVALID, "%s: a filter value is out of range (state, category, offset or limit)",
@@ -340,10 +342,9 @@ int cpol_case_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filt
     if (!ctx || !as || !out)
         return cpol__null_arg("cpol_case_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
     if (filter) {
-        rc = cpol__case_check_filter("cpol_case_iter_new", filter);
+        rc = cpol__case_take_filter("cpol_case_iter_new", filter, &f);
         if (rc < 0)
             return rc;
-        f = *filter;
     }
     rc = cpol__case_filter_query(ctx, as, &f, &q);
     if (rc >= 0)

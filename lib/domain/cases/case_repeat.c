@@ -8,6 +8,7 @@
 
 #include <commpolice/case_analysis.h>
 
+#include "util/versioned.h"
 #include "util/alloc.h"
 #include "domain/cases/case_tables.h"
 #include "domain/base/domain.h"
@@ -315,11 +316,10 @@ static int repeat_body(cpol_ctx *ctx, void *arg)
     return rc;
 }
 
+/* q: the caller's query, already taken by its version (versioned.h). */
 static int check_query(const cpol_case_repeat_query *q)
 {
     static const char func[] = "cpol_case_repeat_iter_new";
-    if (q->version == 0 || q->version > CPOL_CASE_REPEAT_QUERY_VERSION)
-        return cpol__error(CPOL_EVERSION, "%s: query version %u is not supported", func, q->version);
     if (!q->area)
         return cpol__null_arg(func, "query->area");
     if (q->kind < CPOL_REPEAT_PERSON || q->kind > CPOL_REPEAT_CATEGORY)
@@ -345,6 +345,8 @@ static int repeat_authorize(cpol_ctx *ctx, repeat_args *a)
 int cpol_case_repeat_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_repeat_query *query,
                               cpol_case_repeat_iter **out)
 {
+    static const char func_name[] = "cpol_case_repeat_iter_new";
+    cpol_case_repeat_query taken;
     repeat_args a;
     size_t i;
     int rc;
@@ -352,12 +354,18 @@ int cpol_case_repeat_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_ca
         *out = NULL;
     if (!ctx || !as || !query || !out)
         return cpol__null_arg("cpol_case_repeat_iter_new", !ctx ? "ctx" : !as ? "as" : !query ? "query" : "out");
-    rc = check_query(query);
+    {
+        static const cpol_case_repeat_query defaults = CPOL_CASE_REPEAT_QUERY_INIT;
+        taken = defaults;
+    }
+    rc = cpol__take_versioned(&taken, query, CPOL__SIZES_V1(cpol_case_repeat_query), CPOL_CASE_REPEAT_QUERY_VERSION, func_name, "query");
+    if (rc >= 0)
+        rc = check_query(&taken);
     if (rc < 0)
         return rc;
     memset(&a, 0, sizeof a);
     a.as = as;
-    a.q = *query;
+    a.q = taken;
     a.it = cpol__calloc(1, sizeof *a.it);
     if (!a.it)
         return cpol__oom();

@@ -23,6 +23,7 @@
 #include <commpolice/case_analysis.h>
 #include <commpolice/case_metrics.h>
 
+#include "util/versioned.h"
 #include "domain/base/reader.h"
 #include "store/record.h"
 #include "store/store.h"
@@ -205,7 +206,9 @@ int cpol__case_check_named(cpol_ctx *ctx, const cpol_actor *as, const cpol_id *p
 /* Check a listing filter (CPOL_EVERSION, CPOL_EINVALID naming func), and
  * build its query after authorising case.view, limited to the actor's
  * station if it is bound to one (paging included). */
-int cpol__case_check_filter(const char *func, const cpol_case_filter *f);
+/* Take a caller's filter (only its version's bytes) into f, which holds the
+ * defaults, and check its values. */
+int cpol__case_take_filter(const char *func, const cpol_case_filter *in, cpol_case_filter *f);
 int cpol__case_filter_query(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *f, cpol_query **out);
 
 /* path >= lo && path < hi selects an area and everything below it. */

@@ -4,6 +4,7 @@
  * each person is looked up once. */
 #include <string.h>
 
+#include "util/versioned.h"
 #include "util/alloc.h"
 #include "domain/base/domain.h"
 #include "domain/base/reader.h"
@@ -55,10 +56,10 @@ int cpol_person_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_person_
     if (!ctx || !as || !out)
         return cpol__null_arg("cpol_person_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
     if (filter) {
-        if (filter->version == 0 || filter->version > CPOL_PERSON_FILTER_VERSION)
-            return cpol__error(CPOL_EVERSION, "cpol_person_iter_new: filter version %u is not supported",
-                               filter->version);
-        f = *filter;
+        int vrc = cpol__take_versioned(&f, filter, CPOL__SIZES_V1(cpol_person_filter), CPOL_PERSON_FILTER_VERSION,
+                                       "cpol_person_iter_new", "filter");
+        if (vrc < 0)
+            return vrc;
     }
     if (f.offset < 0 || f.limit < 0 || f.role < 0 || f.role > CPOL_ROLE_ANALYST || f.status < 0 ||
         f.status > CPOL_ASSIGNMENT_RETIRED || (f.status && !f.role) || f.categories < 0 ||

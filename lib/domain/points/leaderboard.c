@@ -4,6 +4,7 @@
 
 #include <commpolice/team.h>
 
+#include "util/versioned.h"
 #include "domain/points/ledger_internal.h"
 #include "domain/base/tables.h"
 #include "domain/teams/team_tables.h"
@@ -164,10 +165,11 @@ int cpol_leaderboard_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_le
         *out = NULL;
     if (!ctx || !as || !filter || !out)
         return cpol__null_arg("cpol_leaderboard_iter_new", !ctx ? "ctx" : !as ? "as" : !filter ? "filter" : "out");
-    if (filter->version == 0 || filter->version > CPOL_LEADERBOARD_FILTER_VERSION)
-        return cpol__error(CPOL_EVERSION, "cpol_leaderboard_iter_new: filter version %u is not supported",
-                           filter->version);
-    f = *filter;
+    memset(&f, 0, sizeof f);
+    rc = cpol__take_versioned(&f, filter, CPOL__SIZES_V1(cpol_leaderboard_filter), CPOL_LEADERBOARD_FILTER_VERSION,
+                              "cpol_leaderboard_iter_new", "filter");
+    if (rc < 0)
+        return rc;
     if (!f.station)
         return cpol__error(CPOL_EINVALID, "cpol_leaderboard_iter_new: the filter needs a station");
     if ((f.to && f.to <= f.from) || f.limit < 0)

@@ -8,6 +8,7 @@
 #include <commpolice/person.h>
 #include <commpolice/team.h>
 
+#include "util/versioned.h"
 #include "util/alloc.h"
 #include "domain/base/domain.h"
 #include "domain/base/reader.h"
@@ -471,10 +472,10 @@ int cpol_team_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_team_filt
     if (!ctx || !as || !out)
         return cpol__null_arg("cpol_team_iter_new", !ctx ? "ctx" : !as ? "as" : "out");
     if (filter) {
-        if (filter->version == 0 || filter->version > CPOL_TEAM_FILTER_VERSION)
-            return cpol__error(CPOL_EVERSION, "cpol_team_iter_new: filter version %u is not supported",
-                               filter->version);
-        f = *filter;
+        rc = cpol__take_versioned(&f, filter, CPOL__SIZES_V1(cpol_team_filter), CPOL_TEAM_FILTER_VERSION,
+                                  "cpol_team_iter_new", "filter");
+        if (rc < 0)
+            return rc;
     }
     if (f.kind < 0 || f.kind > CPOL_TEAM_INFORMANT_NETWORK || f.offset < 0 || f.limit < 0)
         return cpol__error(CPOL_EINVALID, "cpol_team_iter_new: a filter value is out of range (kind %d; offset "
