@@ -822,7 +822,8 @@ static int m_query_open(void *state, const cpol_query *q, void **cursor_out)
     /* Contexts are single-threaded, but several contexts may sort at once in
      * different threads: qsort's comparator reads a thread-local query. */
     sort_query = q;
-    qsort(match, nmatch, sizeof *match, cmp_rows);
+    if (nmatch > 1)
+        qsort(match, nmatch, sizeof *match, cmp_rows);
     start = (size_t)q->offset < nmatch ? (size_t)q->offset : nmatch;
     end = (q->limit >= 0 && (size_t)q->limit < nmatch - start) ? start + (size_t)q->limit : nmatch;
     c->rows = cpol_malloc((end - start ? end - start : 1) * sizeof *c->rows);

@@ -84,8 +84,9 @@ static int collect(cpol_ctx *ctx, const cpol_leaderboard_filter *f, cpol_leaderb
     cpol__query_free(q);
     if (rc < 0 && rc != CPOL_DONE)
         return rc;
-    /* merge the rows of each person */
-    qsort(it->entries, it->n, sizeof *it->entries, by_person);
+    /* merge the rows of each person (none: qsort must not see a NULL array) */
+    if (it->n > 1)
+        qsort(it->entries, it->n, sizeof *it->entries, by_person);
     for (i = 0, out = 0; i < it->n; i++) {
         if (out > 0 && cpol_id_compare(&it->entries[out - 1].person, &it->entries[i].person) == 0)
             it->entries[out - 1].points += it->entries[i].points;
@@ -187,7 +188,8 @@ int cpol_leaderboard_iter_new(cpol_ctx *ctx, const cpol_actor *as, const cpol_le
         cpol_leaderboard_iter_free(it);
         return rc;
     }
-    qsort(it->entries, it->n, sizeof *it->entries, by_points);
+    if (it->n > 1)
+        qsort(it->entries, it->n, sizeof *it->entries, by_points);
     for (i = 0; i < it->n; i++)
         it->entries[i].rank = i > 0 && it->entries[i].points == it->entries[i - 1].points ? it->entries[i - 1].rank
                                                                                            : (int64_t)i + 1;
