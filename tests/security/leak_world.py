@@ -107,9 +107,16 @@ class LeakWorld:
         self.stale_assignment = self.last_assignment
         self.volunteer, self.volunteer_id, _, _, _ = self._volunteer("义警老陈", cp.CPOL_ROLE_VOLUNTEER)
         self.grid, self.grid_id, _, _, _ = self._volunteer("网格员小周", cp.CPOL_ROLE_GRID_WORKER)
+        # every other role without person.sensitive reads too
+        self.guard, _, _, _, _ = self._volunteer("保安老刘", cp.CPOL_ROLE_PROPERTY_GUARD)
+        self.head, _, _, _, _ = self._volunteer("楼栋长老赵", cp.CPOL_ROLE_BUILDING_HEAD)
+        self.lawyer, _, _, _, _ = self._volunteer("公益律师钱", cp.CPOL_ROLE_LAWYER)
+        self.mediator, _, _, _, _ = self._volunteer("调解员孙", cp.CPOL_ROLE_MEDIATOR)
         (self.informant, self.informant_id, card, phone,
          self.informant_assignment) = self._volunteer("线人孙某", cp.CPOL_ROLE_INFORMANT)
         self.secret = Secret(self.informant_id, "线人孙某", card, phone)
+        # another informant: covert too, and must not learn of the first
+        self.other_informant, _, _, _, _ = self._volunteer("线人李某", cp.CPOL_ROLE_INFORMANT)
         # a resident who reports confidentially (not covert: only the link is secret)
         self.resident_id, _, _ = self._register("居民周女士")
 
@@ -206,6 +213,12 @@ class LeakWorld:
             "operator": (self.operator, False),
             "grid worker": (self.grid, False),
             "volunteer": (self.volunteer, False),
+            "property guard": (self.guard, False),
+            "building head": (self.head, False),
+            "pro-bono lawyer": (self.lawyer, False),
+            "mediator": (self.mediator, False),
+            "another informant": (self.other_informant, False),
+            "station leader": (self.leader, True),
             "other station's officer": (self.other_officer, False),
             "suspended officer (stale handle)": (self.stale_officer, False),
         }
