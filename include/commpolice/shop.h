@@ -149,11 +149,14 @@ CPOL_API void cpol_shop_item_iter_free(cpol_shop_item_iter *it);
 /**
  * Redeem points for goods.
  *
- * Atomically checks the person's available points (balance minus holds,
- * expiring their overdue holds first) and the item's stock, then either takes
+ * Atomically checks the person's available points (balance minus holds)
+ * and the item's stock, then either takes
  * the points at once (@p hold_ms = 0) or places a hold of @p hold_ms
- * milliseconds, and reduces the stock. Retrying with the same request id
- * returns #CPOL_ALREADY and the original amount without charging again.
+ * milliseconds, and reduces the stock. A hold that has run out never blocks
+ * anyone: the person's overdue holds and every overdue hold on the item are
+ * expired first (points and units back), so the last unit a lapsed hold kept
+ * goes to whoever asks next. Retrying with the same request id returns
+ * #CPOL_ALREADY and the original amount without charging again.
  *
  * @param ctx  an open context
  * @param as   the actor (the kiosk operator); needs #CPOL_PERM_POINTS_REDEEM at the item's station

@@ -1172,6 +1172,36 @@ START_TEST(award_sources_must_be_real)
 END_TEST
 
 /* Expiring holds is a write: points.admin, an audit entry per hold. */
+/* A hold that has run out never blocks anyone: the last unit a lapsed hold
+ * kept is sold to the next person without anyone expiring holds first. */
+START_TEST(a_lapsed_hold_never_blocks_the_last_unit)
+{
+    cpol_id a, b, item, h, r;
+    int status;
+    int64_t avail;
+    setup(_i);
+    a = fx_volunteer(&w, "义警甲", 100, CPOL_ROLE_VOLUNTEER);
+    b = fx_volunteer(&w, "义警乙", 101, CPOL_ROLE_VOLUNTEER);
+    FX_OK(cpol_shop_item_create(w.ctx, officer, &w.station, "最后一桶油", 5, 1, &item));
+    award(&a, CPOL_EARN_PATROL);
+    award(&b, CPOL_EARN_PATROL);
+    h = new_id();
+    r = new_id();
+    FX_OK(cpol_shop_redeem(w.ctx, operator_, &h, &a, &item, 1, 60000, NULL));
+    ck_assert_int_eq(stock(&item), 0);
+    FX_EXPECT(CPOL_ELIMIT, cpol_shop_redeem(w.ctx, operator_, &r, &b, &item, 1, 0, NULL)); /* held: really gone */
+    w.now += 61000;
+    FX_OK(cpol_shop_redeem(w.ctx, operator_, &r, &b, &item, 1, 0, NULL));
+    ck_assert_int_eq(stock(&item), 0);
+    FX_OK(cpol_hold_status(w.ctx, w.sys, &h, &status));
+    ck_assert_int_eq(status, CPOL_REDEMPTION_EXPIRED);
+    ck_assert_int_eq(balance(&a, &avail), 10);
+    ck_assert_int_eq(avail, 10); /* the lapsed hold gave the points back too */
+    FX_OK(cpol_ledger_verify(w.ctx, w.sys, NULL));
+    teardown();
+}
+END_TEST
+
 START_TEST(hold_expiry_needs_admin_and_is_audited)
 {
     cpol_id v, item, h1, other_station, outsider;
@@ -1239,6 +1269,7 @@ int main(void)
     tcase_add_loop_test(tc, lead_award_not_linkable_and_withdrawn_by_source, 0, 2);
     tcase_add_loop_test(tc, request_ids_serve_one_request, 0, 2);
     tcase_add_loop_test(tc, award_sources_must_be_real, 0, 2);
+    tcase_add_loop_test(tc, a_lapsed_hold_never_blocks_the_last_unit, 0, 2);
     tcase_add_loop_test(tc, hold_expiry_needs_admin_and_is_audited, 0, 2);
     tcase_add_test(tc, two_processes_never_overspend);
     suite_add_tcase(s, tc);

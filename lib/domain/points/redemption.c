@@ -166,12 +166,15 @@ static int expire_selected(cpol_ctx *ctx, cpol_query *q, const cpol_actor *as, i
     return rc;
 }
 
-int cpol__holds_expire_person(cpol_ctx *ctx, const cpol_id *person)
+/* Expire the overdue holds whose `col` (the person or the item) is `id`:
+ * an expired hold must never block anyone, so every redemption releases
+ * the ones that stand in its way before it counts points or stock. */
+static int expire_due_on(cpol_ctx *ctx, int col, const cpol_id *id)
 {
     cpol_query *q;
     int rc = cpol__query_new(&cpol__table_redemption, &q);
     if (rc >= 0)
-        rc = cpol__query_where_id(q, REDEMPTION_PERSON, CPOL_OP_EQ, person);
+        rc = cpol__query_where_id(q, col, CPOL_OP_EQ, id);
     if (rc >= 0)
         rc = cpol__query_where_int(q, REDEMPTION_STATUS, CPOL_OP_EQ, CPOL_REDEMPTION_HELD);
     if (rc >= 0)
@@ -180,6 +183,11 @@ int cpol__holds_expire_person(cpol_ctx *ctx, const cpol_id *person)
         rc = expire_selected(ctx, q, NULL, 0, NULL);
     cpol__query_free(q);
     return rc;
+}
+
+int cpol__holds_expire_person(cpol_ctx *ctx, const cpol_id *person)
+{
+    return expire_due_on(ctx, REDEMPTION_PERSON, person);
 }
 
 typedef struct expire_due_args {
@@ -316,6 +324,14 @@ static int redeem_body(cpol_ctx *ctx, void *arg)
         rc = cpol__error(CPOL_ERULE, "the person is registered at another station than this shop");
     if (rc >= 0)
         rc = cpol__holds_expire_person(ctx, a->person);
+    /* another person's hold that has run out gives its units back first */
+    if (rc >= 0)
+        rc = expire_due_on(ctx, REDEMPTION_ITEM, a->item);
+    if (rc >= 0) {
+        cpol__record_free(item);
+        item = NULL;
+        rc = cpol__load(ctx, &cpol__table_shop_item, a->item, "shop item", &item);
+    }
     if (rc >= 0) {
         int64_t stock = cpol__record_int(item, ITEM_STOCK);
         a->amount = cpol__record_int(item, ITEM_PRICE) * a->quantity;
