@@ -97,7 +97,7 @@ static int mac_value(const cpol_key_slot *k, const cpol_table *t, unsigned int c
     m[lab] = (unsigned char)key_len;
     memcpy(m + lab + 1, key, key_len);
     memcpy(m + lab + 1 + key_len, env, env_len);
-    rc = cpol__hmac_sm3(k->mac, sizeof k->mac, m, total, out);
+    rc = cpol__hmac_sm3(k->algs, k->mac, sizeof k->mac, m, total, out);
     if (m != buf)
         cpol_free(m);
     return rc;
@@ -138,7 +138,7 @@ static int seal_value(const cpol_keyring *kr, const cpol_record *r, unsigned int
         env[1] = (unsigned char)k->generation;
         rc = cpol__random(env + 2, CPOL__SM4_IV);
         if (rc >= 0)
-            rc = cpol__sm4_ctr(k->enc, env + 2, p, n, env + 2 + CPOL__SM4_IV);
+            rc = cpol__sm4_ctr(k->algs, k->enc, env + 2, p, n, env + 2 + CPOL__SM4_IV);
         row_key(r, &key, &klen, knum);
         if (rc >= 0)
             rc = mac_value(k, r->table, col, key, klen, env, 2 + CPOL__SM4_IV + n, env + total - CPOL__SM3_LEN);
@@ -167,7 +167,7 @@ static int blind_value(const cpol_key_slot *slot, const cpol_table *t, unsigned 
                            sizeof buf - lab);
     memcpy(buf + lab, p, n);
     if (slot)
-        return cpol__hmac_sm3(slot->blind, CPOL__SM3_LEN, buf, lab + n, out);
+        return cpol__hmac_sm3(slot->algs, slot->blind, CPOL__SM3_LEN, buf, lab + n, out);
     return cpol__sm3(buf, lab + n, out);
 }
 
@@ -310,7 +310,7 @@ static int open_value(cpol_keyring *kr, cpol_record *r, unsigned int col, const 
     plain = cpol_malloc(n ? n : 1);
     if (!plain)
         return cpol__oom();
-    rc = cpol__sm4_ctr(k->enc, env + 2, env + 2 + CPOL__SM4_IV, n, plain);
+    rc = cpol__sm4_ctr(k->algs, k->enc, env + 2, env + 2 + CPOL__SM4_IV, n, plain);
     if (rc >= 0) {
         cpol_value tmp = *v;
         v->type = CPOL_VALUE_NULL;   /* set_logical writes a fresh value */

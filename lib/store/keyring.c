@@ -9,7 +9,7 @@
  * that never coincide. */
 static int derive(const unsigned char master[CPOL_KEY_LEN], const char *label, unsigned char out[CPOL__SM3_LEN])
 {
-    return cpol__hmac_sm3(master, CPOL_KEY_LEN, label, strlen(label), out);
+    return cpol__hmac_sm3(NULL, master, CPOL_KEY_LEN, label, strlen(label), out);
 }
 
 int cpol__key_derive(cpol_key_slot *slot, const unsigned char master[CPOL_KEY_LEN])
@@ -28,7 +28,7 @@ int cpol__key_derive(cpol_key_slot *slot, const unsigned char master[CPOL_KEY_LE
 int cpol__key_check_value(const cpol_key_slot *slot, unsigned char out[CPOL__SM3_LEN])
 {
     static const char what[] = "libcommpolice key check v1";
-    return cpol__hmac_sm3(slot->mac, sizeof slot->mac, what, sizeof what - 1, out);
+    return cpol__hmac_sm3(slot->algs, slot->mac, sizeof slot->mac, what, sizeof what - 1, out);
 }
 
 cpol_key_slot *cpol__keyring_slot(cpol_keyring *k, int generation)
@@ -70,6 +70,7 @@ int cpol__keyring_fetch(cpol_keyring *k, const char *id, int generation, cpol_ke
     if (rc < 0)
         return rc;
     slot->generation = generation;
+    slot->algs = &k->algs;
     snprintf(slot->id, sizeof slot->id, "%s", id);
     *out = slot;
     return CPOL_OK;

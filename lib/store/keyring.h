@@ -20,6 +20,7 @@
 
 typedef struct cpol_key_slot {
     int generation;                      /* its row in cpol_key; 0: empty */
+    const cpol_crypto_algs *algs;        /* the keyring's fetched algorithms */
     char id[CPOL__KEY_ID_MAX + 1];
     unsigned char enc[CPOL__SM4_KEY];
     unsigned char mac[CPOL__SM3_LEN];
@@ -32,6 +33,7 @@ typedef struct cpol_keyring {
     cpol_key_slot slots[CPOL__KEY_SLOTS];
     cpol_key_cb cb;
     void *payload;
+    cpol_crypto_algs algs;               /* fetched at open, freed at close */
 } cpol_keyring;
 
 /* Derive the slot's keys from a master key. */

@@ -116,6 +116,7 @@ void cpol__store_release(cpol_store *s)
         s->m.rollback(s->state);
     s->m.close(s->state);
     cpol__seal_log_free(s->seal);
+    cpol__crypto_algs_free(&s->keys.algs);
     memset(&s->keys, 0, sizeof s->keys); /* no key outlives its context */
     cpol_free(s);
 }

@@ -184,6 +184,9 @@ int cpol__store_open_keys(cpol_store *s, const cpol_open_options *o)
     int n, i, rc;
     s->keys.cb = o->key;
     s->keys.payload = o->key_payload;
+    rc = cpol__crypto_algs_fetch(&s->keys.algs);
+    if (rc < 0)
+        return rc;
     rc = read_keys(s, rows, (int)(sizeof rows / sizeof rows[0]), &n);
     if (rc < 0)
         return rc;

@@ -1,5 +1,4 @@
 /* SM3, HMAC-SM3 and SM4-CTR over OpenSSL EVP (see crypto.h). */
-#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -17,26 +16,6 @@ struct cpol_sm3 {
     EVP_MD_CTX *md;
 };
 
-/* The algorithms, fetched from OpenSSL's default provider once per process:
- * an implicit fetch on every call costs more than hashing a short value.
- * Fetched objects are reference-counted and safe to share between threads. */
-static EVP_MAC *hmac_alg;
-static EVP_CIPHER *sm4_ctr_alg;
-static EVP_MD *sm3_alg;
-static pthread_once_t fetched = PTHREAD_ONCE_INIT;
-
-static void fetch_algorithms(void)
-{
-    hmac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    sm4_ctr_alg = EVP_CIPHER_fetch(NULL, "SM4-CTR", NULL);
-    sm3_alg = EVP_MD_fetch(NULL, "SM3", NULL);
-}
-
-static const EVP_MD *sm3_md(void)
-{
-    pthread_once(&fetched, fetch_algorithms);
-    return sm3_alg;
-}
 
 /* EVP failure: OpenSSL's own reason, so a host missing the SM algorithms
  * (a FIPS-only provider, say) learns why. */
@@ -63,7 +42,7 @@ int cpol__sm3_new(cpol_sm3 **out)
         cpol_free(h);
         return cpol__oom();
     }
-    if (EVP_DigestInit_ex(h->md, sm3_md(), NULL) != 1) {
+    if (EVP_DigestInit_ex(h->md, EVP_sm3(), NULL) != 1) {
         cpol__sm3_free(h);
         return evp_error("SM3 init");
     }
@@ -83,7 +62,7 @@ int cpol__sm3_final(cpol_sm3 *h, unsigned char out[CPOL__SM3_LEN])
     unsigned int len = 0;
     if (EVP_DigestFinal_ex(h->md, out, &len) != 1 || len != CPOL__SM3_LEN)
         return evp_error("SM3 final");
-    if (EVP_DigestInit_ex(h->md, sm3_md(), NULL) != 1)
+    if (EVP_DigestInit_ex(h->md, EVP_sm3(), NULL) != 1)
         return evp_error("SM3 init");
     return CPOL_OK;
 }
@@ -99,47 +78,72 @@ void cpol__sm3_free(cpol_sm3 *h)
 int cpol__sm3(const void *p, size_t n, unsigned char out[CPOL__SM3_LEN])
 {
     unsigned int len = 0;
-    if (EVP_Digest(p, n, out, &len, sm3_md(), NULL) != 1 || len != CPOL__SM3_LEN)
+    if (EVP_Digest(p, n, out, &len, EVP_sm3(), NULL) != 1 || len != CPOL__SM3_LEN)
         return evp_error("SM3");
     return CPOL_OK;
 }
 
-int cpol__hmac_sm3(const unsigned char *key, size_t key_len, const void *p, size_t n,
+int cpol__crypto_algs_fetch(cpol_crypto_algs *a)
+{
+    a->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    a->sm4_ctr = EVP_CIPHER_fetch(NULL, "SM4-CTR", NULL);
+    if (!a->hmac || !a->sm4_ctr) {
+        cpol__crypto_algs_free(a);
+        return evp_error("fetching HMAC and SM4-CTR");
+    }
+    return CPOL_OK;
+}
+
+void cpol__crypto_algs_free(cpol_crypto_algs *a)
+{
+    EVP_MAC_free(a->hmac);
+    EVP_CIPHER_free(a->sm4_ctr);
+    a->hmac = a->sm4_ctr = NULL;
+}
+
+int cpol__hmac_sm3(const cpol_crypto_algs *algs, const unsigned char *key, size_t key_len, const void *p, size_t n,
                    unsigned char out[CPOL__SM3_LEN])
 {
+    EVP_MAC *own = NULL, *mac = algs ? algs->hmac : NULL;
     EVP_MAC_CTX *m = NULL;
     OSSL_PARAM params[2];
     size_t len = 0;
     int ok;
-    pthread_once(&fetched, fetch_algorithms);
-    if (!hmac_alg)
+    if (!mac)
+        mac = own = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (!mac)
         return evp_error("HMAC fetch");
-    m = EVP_MAC_CTX_new(hmac_alg);
+    m = EVP_MAC_CTX_new(mac);
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SM3", 0);
     params[1] = OSSL_PARAM_construct_end();
     ok = m && EVP_MAC_init(m, key, key_len, params) == 1 && EVP_MAC_update(m, p, n) == 1 &&
          EVP_MAC_final(m, out, &len, CPOL__SM3_LEN) == 1 && len == CPOL__SM3_LEN;
     EVP_MAC_CTX_free(m);
+    EVP_MAC_free(own);
     return ok ? CPOL_OK : evp_error("HMAC-SM3");
 }
 
-int cpol__sm4_ctr(const unsigned char key[CPOL__SM4_KEY], const unsigned char iv[CPOL__SM4_IV],
-                  const unsigned char *in, size_t n, unsigned char *out)
+int cpol__sm4_ctr(const cpol_crypto_algs *algs, const unsigned char key[CPOL__SM4_KEY],
+                  const unsigned char iv[CPOL__SM4_IV], const unsigned char *in, size_t n, unsigned char *out)
 {
+    EVP_CIPHER *own = NULL, *cipher = algs ? algs->sm4_ctr : NULL;
     EVP_CIPHER_CTX *c;
     int len = 0, fin = 0, ok;
     if (n > (size_t)0x7fffffff)
         return cpol__error(CPOL_ETOOLONG, "SM4: %zu bytes is too much for one value", n);
-    pthread_once(&fetched, fetch_algorithms);
-    if (!sm4_ctr_alg)
+    if (!cipher)
+        cipher = own = EVP_CIPHER_fetch(NULL, "SM4-CTR", NULL);
+    if (!cipher)
         return evp_error("SM4-CTR fetch");
     c = EVP_CIPHER_CTX_new();
-    if (!c)
+    if (!c) {
+        EVP_CIPHER_free(own);
         return cpol__oom();
-    ok = EVP_EncryptInit_ex2(c, sm4_ctr_alg, key, iv, NULL) == 1 &&
-         EVP_EncryptUpdate(c, out, &len, in, (int)n) == 1 && EVP_EncryptFinal_ex(c, out + len, &fin) == 1 &&
-         (size_t)(len + fin) == n;
+    }
+    ok = EVP_EncryptInit_ex2(c, cipher, key, iv, NULL) == 1 && EVP_EncryptUpdate(c, out, &len, in, (int)n) == 1 &&
+         EVP_EncryptFinal_ex(c, out + len, &fin) == 1 && (size_t)(len + fin) == n;
     EVP_CIPHER_CTX_free(c);
+    EVP_CIPHER_free(own);
     return ok ? CPOL_OK : evp_error("SM4-CTR");
 }
 

@@ -22,15 +22,27 @@ int cpol__sm3_update(cpol_sm3 *h, const void *p, size_t n);
 int cpol__sm3_final(cpol_sm3 *h, unsigned char out[CPOL__SM3_LEN]);
 void cpol__sm3_free(cpol_sm3 *h);
 
-/* One-shot SM3 and HMAC-SM3. */
+/* HMAC and SM4-CTR fetched from OpenSSL once per open store (an implicit
+ * fetch on every call costs more than the operation on a short value). Held
+ * by the store, never by a static: the library may be unloaded (a Lua or
+ * Python module) while OpenSSL stays. NULL members: fetched per call. */
+typedef struct cpol_crypto_algs {
+    void *hmac;      /* EVP_MAC "HMAC" */
+    void *sm4_ctr;   /* EVP_CIPHER "SM4-CTR" */
+} cpol_crypto_algs;
+
+int cpol__crypto_algs_fetch(cpol_crypto_algs *a);
+void cpol__crypto_algs_free(cpol_crypto_algs *a);
+
+/* One-shot SM3 and HMAC-SM3 (algs may be NULL). */
 int cpol__sm3(const void *p, size_t n, unsigned char out[CPOL__SM3_LEN]);
-int cpol__hmac_sm3(const unsigned char *key, size_t key_len, const void *p, size_t n,
+int cpol__hmac_sm3(const cpol_crypto_algs *algs, const unsigned char *key, size_t key_len, const void *p, size_t n,
                    unsigned char out[CPOL__SM3_LEN]);
 
 /* SM4-CTR: out receives n bytes (in place allowed). Encryption and
- * decryption are the same operation. */
-int cpol__sm4_ctr(const unsigned char key[CPOL__SM4_KEY], const unsigned char iv[CPOL__SM4_IV],
-                  const unsigned char *in, size_t n, unsigned char *out);
+ * decryption are the same operation (algs may be NULL). */
+int cpol__sm4_ctr(const cpol_crypto_algs *algs, const unsigned char key[CPOL__SM4_KEY],
+                  const unsigned char iv[CPOL__SM4_IV], const unsigned char *in, size_t n, unsigned char *out);
 
 /* Cryptographically strong random bytes (for IVs). */
 int cpol__random(unsigned char *out, size_t n);
