@@ -1,5 +1,6 @@
 /* Values, records, tables, schemas and queries: the data model shared by the
  * core and the storage backends (public accessors in sys/storage.h). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -381,6 +382,10 @@ int cpol__record_check_stored(const cpol_record *r)
             return stored_bad(r, i, "a time outside 1970..9999");
         if (CPOL__COL_ENUM_MAX(d) && type == CPOL_COLUMN_INT && (v->u.i < 0 || v->u.i > CPOL__COL_ENUM_MAX(d)))
             return stored_bad(r, i, "a value outside its enumeration");
+        if (type == CPOL_COLUMN_REAL && !isfinite(v->u.r))
+            return stored_bad(r, i, "not a finite number");
+        if (type == CPOL_COLUMN_REAL && CPOL__COL_ENUM_MAX(d) && fabs(v->u.r) > (double)CPOL__COL_ENUM_MAX(d))
+            return stored_bad(r, i, "a number outside its range");
     }
     return CPOL_OK;
 }

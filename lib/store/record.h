@@ -40,6 +40,9 @@ typedef struct cpol_column_def {
  * (0 where the column allows "none"); checked on every read, so a damaged
  * row never reaches a table lookup or a shift with a value out of range. */
 #define CPOL__ENUM(max) ((unsigned)(max) << 24)
+/* A REAL column whose stored values must lie in -max..max (degrees of
+ * latitude and longitude); every REAL read back must also be finite. */
+#define CPOL__MAGNITUDE(max) ((unsigned)(max) << 24)
 #define CPOL__COL_ENUM_MAX(def) ((int64_t)(((def)->flags >> 24) & 0xFFu))
 #define CPOL__COL_TWIN(def) (((def)->flags >> 16) & 0xFFu)
 

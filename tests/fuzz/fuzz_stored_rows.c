@@ -22,6 +22,10 @@
 #include "store/schema.h"
 #include "test_util.h"
 
+/* libFuzzer's entry points */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 #define MUST(call)                                                                             \
     do {                                                                                       \
         int must_rc_ = (call);                                                                 \

@@ -106,7 +106,10 @@ static void put_time(sbuf *b, const char *name, cpol_time t)
 static void put_degrees(sbuf *b, const char *name, double v)
 {
     char text[48];
-    long long micro = (long long)(v * 1e6 + (v >= 0 ? 0.5 : -0.5));
+    long long micro;
+    if (!(v >= -180.0 && v <= 180.0)) /* stored rows are range-checked; never convert what cannot fit */
+        v = 0.0;
+    micro = (long long)(v * 1e6 + (v >= 0 ? 0.5 : -0.5));
     unsigned long long mag = micro < 0 ? (unsigned long long)-micro : (unsigned long long)micro;
     snprintf(text, sizeof text, ",\"%s\":%s%llu.%06llu", name, micro < 0 ? "-" : "", mag / 1000000, mag % 1000000);
     puts_(b, text);
