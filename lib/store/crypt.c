@@ -32,7 +32,6 @@ static const cpol_column_def key_columns[] = {
     {"check_value", CPOL_COLUMN_BLOB, CPOL_COLUMN_NOTNULL},
     {"is_current", CPOL_COLUMN_BOOL, CPOL_COLUMN_NOTNULL},
 };
-enum { KEY_ID, KEY_GENERATION, KEY_CHECK, KEY_CURRENT, KEY_NCOLS };
 
 /* Which key ids the database was encrypted with; never the keys. Written at
  * open and by cpol_rekey(), outside the audit trail's units (CPOL__TABLE_UNSEALED):
@@ -210,23 +209,8 @@ int cpol__crypt_encode(const cpol_keyring *kr, const cpol_record *in, cpol_recor
 
 static int damaged(const cpol_record *r, unsigned int col, const char *why)
 {
-    char key[40] = "?";
-    const cpol_value *k = &r->vals[0];
-    if (k->type == CPOL_VALUE_BLOB && k->len == 16) {
-        static const char hex[] = "0123456789abcdef";
-        int i, o = 0;
-        for (i = 0; i < 16; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10)
-                key[o++] = '-';
-            key[o++] = hex[((const unsigned char *)k->u.p)[i] >> 4];
-            key[o++] = hex[((const unsigned char *)k->u.p)[i] & 15];
-        }
-        key[o] = 0;
-    } else if (k->type == CPOL_VALUE_TEXT) {
-        snprintf(key, sizeof key, "%.38s", k->u.p);
-    } else if (k->type == CPOL_VALUE_INT) {
-        snprintf(key, sizeof key, "%lld", (long long)k->u.i);
-    }
+    char key[48];
+    cpol__record_key_text(r, key, sizeof key);
     return cpol__error(CPOL_ECORRUPT, "table %s, row %s, column %s: %s", r->table->name, key,
                        r->table->cols[col].name, why);
 }

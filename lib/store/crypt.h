@@ -6,6 +6,8 @@
 #include "store/keyring.h"
 #include "store/record.h"
 
+/* cpol_key: the key ids the database was encrypted with, never the keys. */
+enum { KEY_ID, KEY_GENERATION, KEY_CHECK, KEY_CURRENT, KEY_NCOLS };
 extern const cpol_table cpol__table_key;
 
 /* 1 if the table has SECRET or BLIND columns (only those are transformed). */

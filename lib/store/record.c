@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <commpolice/id.h>
 #include <commpolice/sys/alloc.h>
 
 #include "util/alloc.h"
@@ -327,21 +328,13 @@ int cpol__record_check(const cpol_record *r)
     return CPOL_OK;
 }
 
-/* The key of a row for messages: an id as text, a text key, or a number. */
-static void key_text(const cpol_record *r, char *buf, size_t size)
+void cpol__record_key_text(const cpol_record *r, char *buf, size_t size)
 {
     const cpol_value *k = &r->vals[0];
-    if (k->type == CPOL_VALUE_BLOB && k->len == 16) {
-        static const char hex[] = "0123456789abcdef";
-        const unsigned char *b = (const unsigned char *)k->u.p;
-        size_t i, o = 0;
-        for (i = 0; i < 16 && o + 3 < size; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10)
-                buf[o++] = '-';
-            buf[o++] = hex[b[i] >> 4];
-            buf[o++] = hex[b[i] & 15];
-        }
-        buf[o] = '\0';
+    if (k->type == CPOL_VALUE_BLOB && k->len == 16 && size >= CPOL_ID_STRING_SIZE) {
+        cpol_id id;
+        memcpy(id.bytes, k->u.p, 16);
+        cpol_id_format(&id, buf, size);
     } else if (k->type == CPOL_VALUE_TEXT) {
         snprintf(buf, size, "\"%.40s\"", k->u.p);
     } else if (k->type == CPOL_VALUE_INT) {
@@ -354,7 +347,7 @@ static void key_text(const cpol_record *r, char *buf, size_t size)
 static int stored_bad(const cpol_record *r, unsigned int col, const char *what)
 {
     char key[48];
-    key_text(r, key, sizeof key);
+    cpol__record_key_text(r, key, sizeof key);
     return cpol__error(CPOL_ECORRUPT, "table %s, row %s, column %s: %s (damaged, or edited outside the library)",
                        r->table->name, key, r->table->cols[col].name, what);
 }

@@ -128,6 +128,9 @@ int cpol__record_check(const cpol_record *r);
  * the table, row and column. Domain modules check their own ranges (enums,
  * paths) on top. */
 int cpol__record_check_stored(const cpol_record *r);
+/* The primary key of a row for messages: an id as text, a quoted text key,
+ * or a number (at least CPOL_ID_STRING_SIZE bytes of buf). */
+void cpol__record_key_text(const cpol_record *r, char *buf, size_t size);
 
 /* Queries */
 int cpol__query_new(const cpol_table *t, cpol_query **out);        /* CPOL_ENOMEM */

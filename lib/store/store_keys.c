@@ -10,7 +10,6 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-enum { KEY_ID, KEY_GENERATION, KEY_CHECK, KEY_CURRENT };
 
 typedef struct key_row {
     char id[CPOL__KEY_ID_MAX + 1];

@@ -145,16 +145,9 @@ static double balance_reads(cpol_ctx *ctx, cpol_actor *sys, const cpol_id *perso
 /* A valid GB 11643 number for person i. */
 static const char *nth_card(long i, char out[19])
 {
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     char digits[48];
-    int k, sum = 0;
     snprintf(digits, sizeof digits, "1101051970%02ld%02ld%03ld", i % 12 + 1, i / 12 % 28 + 1, i % 1000);
-    memcpy(out, digits, 17);
-    for (k = 0; k < 17; k++)
-        sum += (out[k] - '0') * w[k];
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-    return out;
+    return tu_id_card(digits, out);
 }
 
 typedef struct trust_rates {

@@ -60,15 +60,7 @@ static const char *id_card(const char *first17)
 {
     static char buf[4][19];
     static int slot;
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    char *out = buf[slot++ % 4];
-    int i, sum = 0;
-    for (i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * w[i];
-    memcpy(out, first17, 17);
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-    return out;
+    return tu_id_card(first17, buf[slot++ % 4]);
 }
 
 static cpol_id person(cpol_ctx *ctx, const cpol_actor *sys, const char *name, const char *first17)

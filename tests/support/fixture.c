@@ -42,15 +42,7 @@ const char *fx_id_card(const char *first17)
 {
     static char buf[8][19];
     static int next;
-    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    char *out = buf[next++ % 8];
-    int i, sum = 0;
-    for (i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * weights[i];
-    memcpy(out, first17, 17);
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-    return out;
+    return tu_id_card(first17, buf[next++ % 8]);
 }
 
 const char *fx_nth_id_card(int n)

@@ -69,6 +69,18 @@ const char *tu_store_uri(char *buf, size_t size, const char *dir, const char *fi
     return buf;
 }
 
+char *tu_id_card(const char *first17, char out[19])
+{
+    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int i, sum = 0;
+    for (i = 0; i < 17; i++)
+        sum += (first17[i] - '0') * weights[i];
+    memcpy(out, first17, 17);
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+    return out;
+}
+
 int tu_key(void *payload, const char *key_id, unsigned char key[CPOL_KEY_LEN])
 {
     size_t i;

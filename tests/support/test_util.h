@@ -21,6 +21,10 @@ const char *tu_store_uri(char *buf, size_t size, const char *dir, const char *fi
 /* The backend tu_store_uri() uses: "sqlite" or "postgresql". */
 const char *tu_store_backend(void);
 
+/* A valid GB 11643 ID-card number from its first 17 digits, written to out
+ * (19 bytes); returns out. */
+char *tu_id_card(const char *first17, char out[19]);
+
 /* Every test runs with encryption at rest: the key callback of the tests
  * hands out a fixed master key for the key ids "test-key-1" and
  * "test-key-2" (for rotation tests) and refuses any other. */
