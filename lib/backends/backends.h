@@ -1,4 +1,4 @@
-/* Built-in storage backends; registered by lib/core/registry.c. */
+/* Built-in storage backends; listed for the registry by builtins.c. */
 #ifndef CPOL_STORAGE_BACKENDS_H
 #define CPOL_STORAGE_BACKENDS_H
 

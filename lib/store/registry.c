@@ -7,8 +7,8 @@
 #include <commpolice/errors.h>
 #include <commpolice/sys/storage.h>
 
-#include "backends/backends.h"
 #include "util/error.h"
+#include "store/builtins.h"
 #include "store/store.h"
 
 #define REGISTRY_MAX 32
@@ -123,11 +123,10 @@ static void ensure_builtins_locked(void)
     if (builtins_added)
         return;
     builtins_added = 1;
-    add_locked(cpol__storage_memory(), NULL, 1);
-    add_locked(cpol__storage_sqlite(), NULL, 1);
-#ifdef CPOL_HAVE_POSTGRES
-    add_locked(cpol__storage_postgres(), NULL, 1);
-#endif
+    const cpol_storage_methods *builtins[CPOL__BUILTINS_MAX];
+    size_t n = cpol__storage_builtins(builtins, CPOL__BUILTINS_MAX);
+    for (size_t i = 0; i < n; i++)
+        add_locked(builtins[i], NULL, 1);
 }
 
 int cpol_storage_register(const cpol_storage_methods *methods, void *plugin_data)
