@@ -1522,7 +1522,7 @@ class CaseTests(unittest.TestCase):
             with self.assertRaises(cp.EPERM):
                 c.case_metrics_compute(w.other_officer, area=w.station)
             with self.assertRaises(cp.EVERSION):
-                c.case_metrics_compute(w.leader, area=w.station, version=2)
+                c.case_metrics_compute(w.leader, area=w.station, version=3)
         self.run_both(run)
 
     def test_repeat_analysis(self):
