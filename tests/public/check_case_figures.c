@@ -820,6 +820,48 @@ START_TEST(open311_every_field)
 }
 END_TEST
 
+/* ---- the grid worker, as docs/permissions.md says ---- */
+
+START_TEST(grid_worker_as_documented)
+{
+    cw w;
+    cpol_case_metrics_query q = CPOL_CASE_METRICS_QUERY_INIT;
+    cpol_case_metrics *m = NULL;
+    cpol_case_iter *it;
+    const cpol_case *k;
+    cpol_id person, c;
+    char *json = NULL;
+    cw_open(&w, _i);
+    /* a volunteer role: appointing one is refused */
+    person = fx_person(&w.fx, "网格员周", ++w.seq);
+    FX_EXPECT(CPOL_ERULE, cpol_role_appoint(w.ctx, w.sys, &person, CPOL_ROLE_GRID_WORKER, &w.fx.station, NULL, NULL));
+    MESSAGE_HAS("grid worker is a volunteer role: use cpol_volunteer_apply()");
+    /* an informant's tip, handled: the grid worker sees the case and its figures, never who tipped */
+    c = cw_report(&w, w.informant, CPOL_CASE_SOURCE_INFORMANT_TIP, CPOL_CASE_NEIGHBOUR, "楼道堆物纠纷");
+    FX_OK(cpol_case_arrive(w.ctx, w.sys, &c, &w.informant_id, 0, NULL));
+    q.area = &w.fx.station;
+    FX_OK(cpol_case_metrics_compute(w.ctx, w.grid, &q, &m));
+    COUNT(m, CPOL_METRIC_RECEIVED, 1);
+    FX_EXPECT(CPOL_EINVALID, cpol_case_metrics_arrival(m, CPOL_ROLE_INFORMANT, NULL, NULL, NULL));
+    cpol_case_metrics_free(m);
+    FX_OK(cpol_case_iter_new(w.ctx, w.grid, NULL, &it));
+    ck_assert_int_eq(cpol_case_iter_next(it, &k), CPOL_OK);
+    ck_assert_ptr_null(cpol_case_reporter(k));
+    ck_assert_int_eq(cpol_case_reporter_masked(k), 1);
+    cpol_case_iter_free(it);
+    FX_OK(cpol_case_open311_export(w.ctx, w.grid, NULL, &json));
+    ck_assert_ptr_null(strstr(json, "信息员王"));
+    cpol_free(json);
+    /* no audit trail, no one else's balance */
+    {
+        int64_t points = 0, avail = 0;
+        FX_EXPECT(CPOL_EPERM, cpol_points_balance(w.ctx, w.grid, &w.volunteer_id, &points, &avail));
+        FX_OK(cpol_points_balance(w.ctx, w.grid, &w.grid_id, &points, &avail));
+    }
+    cw_close(&w);
+}
+END_TEST
+
 /* ---- names ---- */
 
 START_TEST(classes_of_categories)
@@ -851,6 +893,7 @@ static Suite *figures_suite(void)
     tcase_add_loop_test(tc, lincang_team_effectiveness, 0, 2);
     tcase_add_loop_test(tc, baisha_anti_fraud_audience, 0, 2);
     tcase_add_loop_test(tc, open311_every_field, 0, 2);
+    tcase_add_loop_test(tc, grid_worker_as_documented, 0, 2);
     tcase_add_test(tc, classes_of_categories);
     suite_add_tcase(s, tc);
     return s;
