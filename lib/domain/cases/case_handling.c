@@ -101,23 +101,32 @@ static int check_responder(cpol_ctx *ctx, const cpol_actor *as, const cpol_recor
     return rc;
 }
 
+/* The order in which a responder's roles are taken (see responder_role()). */
+static const int arrival_order[] = {CPOL_ROLE_LEADER,         CPOL_ROLE_OFFICER,     CPOL_ROLE_AUXILIARY,
+                                    CPOL_ROLE_PROPERTY_GUARD, CPOL_ROLE_GRID_WORKER, CPOL_ROLE_VOLUNTEER,
+                                    CPOL_ROLE_BUILDING_HEAD,  CPOL_ROLE_MEDIATOR,    CPOL_ROLE_LAWYER,
+                                    CPOL_ROLE_INFORMANT,      CPOL_ROLE_OPERATOR,    CPOL_ROLE_ANALYST};
+#define NORDER (sizeof arrival_order / sizeof arrival_order[0])
+
+static int earlier_in_order(int role, void *arg)
+{
+    size_t *best = arg, i;
+    for (i = 0; i < *best; i++)
+        if (arrival_order[i] == role)
+            *best = i;
+    return 0;
+}
+
 /* The role a responder arrives in (per-role arrival times, case_metrics.c):
  * the role they act in when they record their own arrival; else their
- * active role at the case's station that comes first in this order (police
- * before auxiliaries before the volunteer roles, the informant role last,
- * so a guard who is also an informant arrives as a guard); 0 if none. */
+ * active role at the case's station that comes first in arrival_order
+ * (police before auxiliaries before the volunteer roles, the informant role
+ * last, so a guard who is also an informant arrives as a guard); 0 if none. */
 static int responder_role(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, const cpol_id *responder,
                           int *role)
 {
-    static const int order[] = {CPOL_ROLE_LEADER,       CPOL_ROLE_OFFICER,      CPOL_ROLE_AUXILIARY,
-                                CPOL_ROLE_PROPERTY_GUARD, CPOL_ROLE_GRID_WORKER, CPOL_ROLE_VOLUNTEER,
-                                CPOL_ROLE_BUILDING_HEAD, CPOL_ROLE_MEDIATOR,    CPOL_ROLE_LAWYER,
-                                CPOL_ROLE_INFORMANT,    CPOL_ROLE_OPERATOR,     CPOL_ROLE_ANALYST};
-    cpol_query *q;
-    cpol_cursor *c = NULL;
-    cpol_record *r = NULL;
     cpol_id station;
-    size_t best = sizeof order / sizeof order[0], i;
+    size_t best = NORDER;
     int rc;
     *role = 0;
     if (!as->system && cpol_id_compare(&as->person, responder) == 0) {
@@ -125,27 +134,10 @@ static int responder_role(cpol_ctx *ctx, const cpol_actor *as, const cpol_record
         return CPOL_OK;
     }
     cpol__record_get_id(row, CASE_STATION, &station);
-    rc = cpol__query_new(&cpol__table_assignment, &q);
-    if (rc >= 0)
-        rc = cpol__query_where_id(q, ASSIGN_PERSON, CPOL_OP_EQ, responder);
-    if (rc >= 0)
-        rc = cpol__query_where_id(q, ASSIGN_STATION, CPOL_OP_EQ, &station);
-    if (rc >= 0)
-        rc = cpol__query_where_int(q, ASSIGN_STATUS, CPOL_OP_EQ, CPOL_ASSIGNMENT_ACTIVE);
-    if (rc >= 0)
-        rc = cpol__record_new(&cpol__table_assignment, &r);
-    if (rc >= 0)
-        rc = cpol__cursor_open(ctx->store, q, &c);
-    while (rc >= 0 && (rc = cpol__cursor_next(c, r)) == CPOL_OK)
-        for (i = 0; i < best; i++)
-            if (order[i] == (int)cpol__record_int(r, ASSIGN_ROLE))
-                best = i;
-    cpol__cursor_close(c);
-    cpol__record_free(r);
-    cpol__query_free(q);
-    if (best < sizeof order / sizeof order[0])
-        *role = order[best];
-    return rc == CPOL_DONE ? CPOL_OK : rc;
+    rc = cpol__case_each_role(ctx, responder, &station, earlier_in_order, &best);
+    if (rc >= 0 && best < NORDER)
+        *role = arrival_order[best];
+    return rc < 0 ? rc : CPOL_OK;
 }
 
 static int arrive_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpol__case_event *ev, void *arg)

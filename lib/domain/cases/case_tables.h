@@ -168,6 +168,10 @@ int cpol__case_check_handler(cpol_ctx *ctx, const cpol_actor *as, const cpol_id 
 /* 1 if the person holds an active assignment at the station whose role
  * satisfies pred (NULL: any role), 0 if not, <0 on error. */
 int cpol__case_holds_role(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station, int (*pred)(int role));
+/* Visit the roles of the person's active assignments at the station until
+ * visit returns nonzero; returns that (1 if stopped), 0, or <0 on error. */
+int cpol__case_each_role(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station,
+                         int (*visit)(int role, void *arg), void *arg);
 
 /* Raise a case row's risk grade (assessment rules: a case assigned below the
  * new minimum returns to assessed). Used by cpol_case_assess() and the
