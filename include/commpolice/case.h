@@ -419,6 +419,11 @@ CPOL_API int cpol_case_deescalate(cpol_ctx *ctx, const cpol_actor *as, const cpo
  * up to "handling", so the nearest forces can be recorded before the case is
  * formally assigned (先期处置); the first arrival at an assigned case moves it
  * to "handling". A volunteer-role actor may record only their own arrival.
+ * The arrival records the role the responder arrived in, for the per-role
+ * arrival times of cpol_case_metrics_arrival(): the role they act in when
+ * they record their own arrival, else their active role at the station
+ * that comes first among leader, officer, auxiliary, property guard, grid
+ * worker, volunteer police, building head, mediator, lawyer, informant.
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_CASE_HANDLE at the case's station
  * @param case_id  the case

@@ -178,7 +178,8 @@ CPOL_API void cpol_case_metrics_free(cpol_case_metrics *m);
  */
 CPOL_API int64_t cpol_case_metrics_count(const cpol_case_metrics *m, int metric);
 /**
- * A rate, as a fraction (0.972 for 97.2 %).
+ * A rate, as a fraction (0.972 for 97.2 %); #CPOL_RATE_MEAN_SATISFACTION is
+ * a score (1 to 5) and #CPOL_RATE_OFFICER_HOURS_PER_WEEK hours.
  * @param m  the metrics
  * @param rate  a #cpol_case_rate_t
  * @return the rate; 0 when its denominator is 0, for NULL or unknown values
