@@ -13,7 +13,8 @@ police station and
   the period (cpol_case_metrics_compute() with the community as the area):
   received, screened, resolved, closed, the closure rate (办结率: closed /
   received), the resolution rate (化解率: resolved / screened), satisfaction
-  and the median arrival time, plus the same for the whole station;
+  and the median arrival times (the first responder, and the first police
+  officer: cpol_case_metrics_arrival()), plus the same for the whole station;
 - writes those figures, one CSV row per community and a total row, with
   csv.DictWriter (--csv);
 - lists the top repeat locations of the station (一地多起: repeat analysis by
@@ -203,7 +204,8 @@ def build_demo(ctx, clock):
 # ---------------------------------------------------------------------------
 
 FIELDS = ["community", "kind", "received", "screened", "resolved", "unresolved", "rejected", "closed",
-          "closure_rate", "resolution_rate", "satisfaction_rate", "repeat_calls", "median_arrival_min"]
+          "closure_rate", "resolution_rate", "satisfaction_rate", "repeat_calls", "median_arrival_min",
+          "median_police_arrival_min"]
 
 
 def case_figures(ctx, actor, area, name, kind, period):
@@ -211,6 +213,7 @@ def case_figures(ctx, actor, area, name, kind, period):
     with ctx.case_metrics_compute(actor, area=area, **period) as m:
         count = lambda metric: m.count(metric)  # noqa: E731
         arrivals, median_ms, _ = m.response(cp.CPOL_STAGE_ARRIVAL)
+        police, police_ms, _ = m.arrival(cp.CPOL_ARRIVAL_POLICE)
         return {
             "community": name,
             "kind": kind,
@@ -225,6 +228,7 @@ def case_figures(ctx, actor, area, name, kind, period):
             "satisfaction_rate": round(m.rate(cp.CPOL_RATE_SATISFACTION), 4),
             "repeat_calls": count(cp.CPOL_METRIC_REPEAT_CALLS),
             "median_arrival_min": round(median_ms / MINUTE, 1) if arrivals else "",
+            "median_police_arrival_min": round(police_ms / MINUTE, 1) if police else "",
         }
 
 
@@ -367,15 +371,17 @@ def main(argv=None):
     else:
         span = "all cases"
     show("%s: cases per community, %s, as of %s (UTC+8)" % (station_name, span, as_of))
-    show("%s %8s %8s %8s %6s %9s %11s %13s %9s" % (pad("community", 16), "received", "screened", "resolved",
-                                                 "closed", "closure", "resolution", "satisfaction", "arrival"))
+    show("%s %8s %8s %8s %6s %9s %11s %13s %9s %9s" % (pad("community", 16), "received", "screened", "resolved",
+                                                      "closed", "closure", "resolution", "satisfaction", "arrival",
+                                                      "police"))
     for r in rows + [total]:
-        arrival = "%4.1f min" % r["median_arrival_min"] if r["median_arrival_min"] != "" else "-"
-        show("%s %8d %8d %8d %6d %9s %11s %13s %9s" % (
+        minutes = lambda v: "%4.1f min" % v if v != "" else "-"  # noqa: E731
+        show("%s %8d %8d %8d %6d %9s %11s %13s %9s %9s" % (
             pad(r["community"], 16), r["received"], r["screened"], r["resolved"], r["closed"],
-            percent(r["closure_rate"]), percent(r["resolution_rate"]), percent(r["satisfaction_rate"]), arrival))
+            percent(r["closure_rate"]), percent(r["resolution_rate"]), percent(r["satisfaction_rate"]),
+            minutes(r["median_arrival_min"]), minutes(r["median_police_arrival_min"])))
     show("(closure rate 办结率 = closed / received; resolution rate 化解率 = resolved / screened;"
-         " arrival = median time to the scene)")
+         " arrival = median time to the scene of the first responder, police = of the first police officer)")
     show()
     show("top repeat locations (一地多起, %d or more cases at one address):" % args.threshold)
     if not repeats:

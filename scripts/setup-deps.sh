@@ -8,7 +8,7 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev uuid-dev check doxygen
-lua5.4 liblua5.4-dev clang libssl-dev libpq-dev postgresql abigail-tools valgrind python3
+lua5.4 liblua5.4-dev clang libssl-dev libjson-c-dev libpq-dev postgresql abigail-tools valgrind python3
 python3-pip python3-setuptools python3-wheel luarocks"
 
 missing=""

@@ -360,7 +360,7 @@ static const cpol_case_filter *cpl_fill_cpol_case_filter(lua_State *L, int idx, 
     return s;
 }
 
-static const char *const cpl_fields_cpol_case_metrics_query[] = {"version", "area", "team", "category", "from", "to", "repeat_window_ms", NULL};
+static const char *const cpl_fields_cpol_case_metrics_query[] = {"version", "area", "team", "category", "from", "to", "repeat_window_ms", "as_of", "case_class", "utc_offset_minutes", NULL};
 
 /* cpol_case_metrics_query from the table at idx (nil gives NULL); leaves the field values on the stack. */
 static const cpol_case_metrics_query *cpl_fill_cpol_case_metrics_query(lua_State *L, int idx, cpol_case_metrics_query *s, cpol_id *ids)
@@ -373,7 +373,7 @@ static const cpol_case_metrics_query *cpl_fill_cpol_case_metrics_query(lua_State
     luaL_checktype(L, idx, LUA_TTABLE);
     *s = init;
     cpl_check_fields(L, idx, "cpol_case_metrics_query", cpl_fields_cpol_case_metrics_query);
-    luaL_checkstack(L, 11, "cpol_case_metrics_query");
+    luaL_checkstack(L, 14, "cpol_case_metrics_query");
     if (lua_getfield(L, idx, "version") != LUA_TNIL) {
         s->version = (unsigned int)cpl_field_int(L, "cpol_case_metrics_query", "version", 0, UINT_MAX);
     }
@@ -394,6 +394,15 @@ static const cpol_case_metrics_query *cpl_fill_cpol_case_metrics_query(lua_State
     }
     if (lua_getfield(L, idx, "repeat_window_ms") != LUA_TNIL) {
         s->repeat_window_ms = (int64_t)cpl_field_int(L, "cpol_case_metrics_query", "repeat_window_ms", LUA_MININTEGER, LUA_MAXINTEGER);
+    }
+    if (lua_getfield(L, idx, "as_of") != LUA_TNIL) {
+        s->as_of = (cpol_time)cpl_field_int(L, "cpol_case_metrics_query", "as_of", LUA_MININTEGER, LUA_MAXINTEGER);
+    }
+    if (lua_getfield(L, idx, "case_class") != LUA_TNIL) {
+        s->case_class = (int32_t)cpl_field_int(L, "cpol_case_metrics_query", "case_class", INT32_MIN, INT32_MAX);
+    }
+    if (lua_getfield(L, idx, "utc_offset_minutes") != LUA_TNIL) {
+        s->utc_offset_minutes = (int32_t)cpl_field_int(L, "cpol_case_metrics_query", "utc_offset_minutes", INT32_MIN, INT32_MAX);
     }
     return s;
 }
@@ -473,6 +482,29 @@ static const cpol_leaderboard_filter *cpl_fill_cpol_leaderboard_filter(lua_State
     }
     if (lua_getfield(L, idx, "limit") != LUA_TNIL) {
         s->limit = (int64_t)cpl_field_int(L, "cpol_leaderboard_filter", "limit", LUA_MININTEGER, LUA_MAXINTEGER);
+    }
+    return s;
+}
+
+static const char *const cpl_fields_cpol_open311_options[] = {"version", "utc_offset_minutes", NULL};
+
+/* cpol_open311_options from the table at idx (nil gives NULL); leaves the field values on the stack. */
+static const cpol_open311_options *cpl_fill_cpol_open311_options(lua_State *L, int idx, cpol_open311_options *s, cpol_id *ids)
+{
+    static const cpol_open311_options init = CPOL_OPEN311_OPTIONS_INIT;
+    (void)ids;
+    if (lua_isnoneornil(L, idx))
+        return NULL;
+    idx = lua_absindex(L, idx);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    *s = init;
+    cpl_check_fields(L, idx, "cpol_open311_options", cpl_fields_cpol_open311_options);
+    luaL_checkstack(L, 6, "cpol_open311_options");
+    if (lua_getfield(L, idx, "version") != LUA_TNIL) {
+        s->version = (unsigned int)cpl_field_int(L, "cpol_open311_options", "version", 0, UINT_MAX);
+    }
+    if (lua_getfield(L, idx, "utc_offset_minutes") != LUA_TNIL) {
+        s->utc_offset_minutes = (int32_t)cpl_field_int(L, "cpol_open311_options", "utc_offset_minutes", INT32_MIN, INT32_MAX);
     }
     return s;
 }
@@ -6279,6 +6311,143 @@ static int cpl_f_cpol_case_metrics_response(lua_State *L)
     return n;
 }
 
+static int cpl_f_cpol_case_metrics_arrival(lua_State *L)
+{
+    const cpol_case_metrics *a_m = (const cpol_case_metrics *)cpl_check(L, 1, "commpolice.case_metrics");
+    int a_who = (int)cpl_checkint(L, 2, INT_MIN, INT_MAX);
+    int64_t o_count_out = 0;
+    int64_t o_median_ms_out = 0;
+    int64_t o_p90_ms_out = 0;
+    int rc;
+    int n = 0;
+    rc = cpol_case_metrics_arrival(a_m, a_who, &o_count_out, &o_median_ms_out, &o_p90_ms_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    lua_pushinteger(L, (lua_Integer)o_count_out);
+    n++;
+    lua_pushinteger(L, (lua_Integer)o_median_ms_out);
+    n++;
+    lua_pushinteger(L, (lua_Integer)o_p90_ms_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_case_period_earlier(lua_State *L)
+{
+    cpol_time a_from = (cpol_time)cpl_checkint(L, 1, LUA_MININTEGER, LUA_MAXINTEGER);
+    cpol_time a_to = (cpol_time)cpl_checkint(L, 2, LUA_MININTEGER, LUA_MAXINTEGER);
+    int a_period = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
+    int32_t a_utc_offset_minutes = (int32_t)cpl_checkint(L, 4, INT32_MIN, INT32_MAX);
+    cpol_time o_from_out = 0;
+    cpol_time o_to_out = 0;
+    int rc;
+    int n = 0;
+    rc = cpol_case_period_earlier(a_from, a_to, a_period, a_utc_offset_minutes, &o_from_out, &o_to_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    lua_pushinteger(L, (lua_Integer)o_from_out);
+    n++;
+    lua_pushinteger(L, (lua_Integer)o_to_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_case_metrics_compute_earlier(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    cpol_case_metrics_query b_query;
+    cpol_id ids_query[2];
+    const cpol_case_metrics_query *a_query;
+    int a_period = (int)cpl_checkint(L, 4, INT_MIN, INT_MAX);
+    cpol_case_metrics *o_out = NULL;
+    int rc;
+    int n = 0;
+    a_query = cpl_fill_cpol_case_metrics_query(L, 3, &b_query, ids_query);
+    rc = cpol_case_metrics_compute_earlier(a_ctx, a_as, a_query, a_period, &o_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    cpl_push_handle(L, o_out, "commpolice.case_metrics", 1);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_case_metrics_count_change(lua_State *L)
+{
+    const cpol_case_metrics *a_now = (const cpol_case_metrics *)cpl_check(L, 1, "commpolice.case_metrics");
+    const cpol_case_metrics *a_before = (const cpol_case_metrics *)cpl_opt(L, 2, "commpolice.case_metrics");
+    int a_metric = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
+    int64_t o_delta_out = 0;
+    double o_relative_out = 0;
+    int rc;
+    int n = 0;
+    rc = cpol_case_metrics_count_change(a_now, a_before, a_metric, &o_delta_out, &o_relative_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    lua_pushinteger(L, (lua_Integer)o_delta_out);
+    n++;
+    lua_pushnumber(L, (lua_Number)o_relative_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_case_metrics_rate_change(lua_State *L)
+{
+    const cpol_case_metrics *a_now = (const cpol_case_metrics *)cpl_check(L, 1, "commpolice.case_metrics");
+    const cpol_case_metrics *a_before = (const cpol_case_metrics *)cpl_opt(L, 2, "commpolice.case_metrics");
+    int a_rate = (int)cpl_checkint(L, 3, INT_MIN, INT_MAX);
+    double o_points_out = 0;
+    double o_relative_out = 0;
+    int rc;
+    int n = 0;
+    rc = cpol_case_metrics_rate_change(a_now, a_before, a_rate, &o_points_out, &o_relative_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    lua_pushnumber(L, (lua_Number)o_points_out);
+    n++;
+    lua_pushnumber(L, (lua_Number)o_relative_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_case_category_class(lua_State *L)
+{
+    int a_category = (int)cpl_checkint(L, 1, INT_MIN, INT_MAX);
+    int r;
+    r = cpol_case_category_class(a_category);
+    lua_pushinteger(L, (lua_Integer)r);
+    return 1;
+}
+
+static int cpl_f_cpol_case_class_name(lua_State *L)
+{
+    int a_case_class = (int)cpl_checkint(L, 1, INT_MIN, INT_MAX);
+    const char * r;
+    r = cpol_case_class_name(a_case_class);
+    cpl_pushstring(L, r);
+    return 1;
+}
+
 static int cpl_f_cpol_case_open311_write(lua_State *L)
 {
     cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
@@ -6333,6 +6502,34 @@ static int cpl_f_cpol_case_open311_export(lua_State *L)
     int n = 0;
     a_filter = cpl_fill_cpol_case_filter(L, 3, &b_filter, ids_filter);
     rc = cpol_case_open311_export(a_ctx, a_as, a_filter, &o_out);
+    if (rc < 0)
+        return cpl_fail(L, rc);
+    cpl_pushstring(L, o_out);
+    cpol_free(o_out);
+    n++;
+    if (n == 0) {
+        lua_pushboolean(L, 1);
+        n = 1;
+    }
+    return n;
+}
+
+static int cpl_f_cpol_case_open311_export_with(lua_State *L)
+{
+    cpol_ctx *a_ctx = (cpol_ctx *)cpl_check(L, 1, "commpolice.ctx");
+    const cpol_actor *a_as = (const cpol_actor *)cpl_opt(L, 2, "commpolice.actor");
+    cpol_case_filter b_filter;
+    cpol_id ids_filter[2];
+    const cpol_case_filter *a_filter;
+    cpol_open311_options b_options;
+    cpol_id ids_options[1];
+    const cpol_open311_options *a_options;
+    char *o_out = NULL;
+    int rc;
+    int n = 0;
+    a_filter = cpl_fill_cpol_case_filter(L, 3, &b_filter, ids_filter);
+    a_options = cpl_fill_cpol_open311_options(L, 4, &b_options, ids_options);
+    rc = cpol_case_open311_export_with(a_ctx, a_as, a_filter, a_options, &o_out);
     if (rc < 0)
         return cpl_fail(L, rc);
     cpl_pushstring(L, o_out);
@@ -9384,9 +9581,12 @@ static const luaL_Reg cpl_meta_cpol_case_iter[] = {
 };
 
 static const luaL_Reg cpl_methods_cpol_case_metrics[] = {
+    {"arrival", cpl_f_cpol_case_metrics_arrival},
     {"close", cpl_close_cpol_case_metrics},
     {"count", cpl_f_cpol_case_metrics_count},
+    {"count_change", cpl_f_cpol_case_metrics_count_change},
     {"rate", cpl_f_cpol_case_metrics_rate},
+    {"rate_change", cpl_f_cpol_case_metrics_rate_change},
     {"response", cpl_f_cpol_case_metrics_response},
     {NULL, NULL}
 };
@@ -9562,7 +9762,9 @@ static const luaL_Reg cpl_methods_cpol_ctx[] = {
     {"case_get", cpl_f_cpol_case_get},
     {"case_iter", cpl_f_cpol_case_iter_new},
     {"case_metrics_compute", cpl_f_cpol_case_metrics_compute},
+    {"case_metrics_compute_earlier", cpl_f_cpol_case_metrics_compute_earlier},
     {"case_open311_export", cpl_f_cpol_case_open311_export},
+    {"case_open311_export_with", cpl_f_cpol_case_open311_export_with},
     {"case_open311_write", cpl_f_cpol_case_open311_write},
     {"case_party_add", cpl_f_cpol_case_party_add},
     {"case_refer", cpl_f_cpol_case_refer},
@@ -10158,10 +10360,13 @@ static const luaL_Reg cpl_meta_cpol_transfer[] = {
 static const luaL_Reg cpl_module[] = {
     {"area_kind_name", cpl_f_cpol_area_kind_name},
     {"assignment_status_name", cpl_f_cpol_assignment_status_name},
+    {"case_category_class", cpl_f_cpol_case_category_class},
     {"case_category_code", cpl_f_cpol_case_category_code},
     {"case_category_name", cpl_f_cpol_case_category_name},
+    {"case_class_name", cpl_f_cpol_case_class_name},
     {"case_deadline_default", cpl_f_cpol_case_deadline_default},
     {"case_outcome_name", cpl_f_cpol_case_outcome_name},
+    {"case_period_earlier", cpl_f_cpol_case_period_earlier},
     {"case_source_name", cpl_f_cpol_case_source_name},
     {"case_stage_name", cpl_f_cpol_case_stage_name},
     {"case_state_name", cpl_f_cpol_case_state_name},
@@ -10465,8 +10670,16 @@ static const luaL_Reg cpl_cfunctions[] = {
     {"cpol_case_metrics_count", cpl_f_cpol_case_metrics_count},
     {"cpol_case_metrics_rate", cpl_f_cpol_case_metrics_rate},
     {"cpol_case_metrics_response", cpl_f_cpol_case_metrics_response},
+    {"cpol_case_metrics_arrival", cpl_f_cpol_case_metrics_arrival},
+    {"cpol_case_period_earlier", cpl_f_cpol_case_period_earlier},
+    {"cpol_case_metrics_compute_earlier", cpl_f_cpol_case_metrics_compute_earlier},
+    {"cpol_case_metrics_count_change", cpl_f_cpol_case_metrics_count_change},
+    {"cpol_case_metrics_rate_change", cpl_f_cpol_case_metrics_rate_change},
+    {"cpol_case_category_class", cpl_f_cpol_case_category_class},
+    {"cpol_case_class_name", cpl_f_cpol_case_class_name},
     {"cpol_case_open311_write", cpl_f_cpol_case_open311_write},
     {"cpol_case_open311_export", cpl_f_cpol_case_open311_export},
+    {"cpol_case_open311_export_with", cpl_f_cpol_case_open311_export_with},
     {"cpol_points_balance", cpl_f_cpol_points_balance},
     {"cpol_points_set_soft_limit", cpl_f_cpol_points_set_soft_limit},
     {"cpol_earning_rule_set", cpl_f_cpol_earning_rule_set},
@@ -10735,6 +10948,8 @@ static const struct cpl_const cpl_constants[] = {
     {"ASSIGNMENT_ACTIVE", (lua_Integer)CPOL_ASSIGNMENT_ACTIVE},
     {"ASSIGNMENT_SUSPENDED", (lua_Integer)CPOL_ASSIGNMENT_SUSPENDED},
     {"ASSIGNMENT_RETIRED", (lua_Integer)CPOL_ASSIGNMENT_RETIRED},
+    {"ARRIVAL_ANYONE", (lua_Integer)CPOL_ARRIVAL_ANYONE},
+    {"ARRIVAL_POLICE", (lua_Integer)CPOL_ARRIVAL_POLICE},
     {"CASE_NEIGHBOUR", (lua_Integer)CPOL_CASE_NEIGHBOUR},
     {"CASE_FAMILY", (lua_Integer)CPOL_CASE_FAMILY},
     {"CASE_PROPERTY", (lua_Integer)CPOL_CASE_PROPERTY},
@@ -10743,6 +10958,11 @@ static const struct cpl_const cpl_constants[] = {
     {"CASE_THEFT_FRAUD", (lua_Integer)CPOL_CASE_THEFT_FRAUD},
     {"CASE_PUBLIC_ORDER", (lua_Integer)CPOL_CASE_PUBLIC_ORDER},
     {"CASE_NON_POLICE", (lua_Integer)CPOL_CASE_NON_POLICE},
+    {"CLASS_CRIMINAL", (lua_Integer)CPOL_CLASS_CRIMINAL},
+    {"CLASS_PUBLIC_ORDER", (lua_Integer)CPOL_CLASS_PUBLIC_ORDER},
+    {"CLASS_DISPUTE", (lua_Integer)CPOL_CLASS_DISPUTE},
+    {"CLASS_HAZARD", (lua_Integer)CPOL_CLASS_HAZARD},
+    {"CLASS_HELP", (lua_Integer)CPOL_CLASS_HELP},
     {"METRIC_RECEIVED", (lua_Integer)CPOL_METRIC_RECEIVED},
     {"METRIC_SCREENED", (lua_Integer)CPOL_METRIC_SCREENED},
     {"METRIC_REJECTED", (lua_Integer)CPOL_METRIC_REJECTED},
@@ -10764,11 +10984,28 @@ static const struct cpl_const cpl_constants[] = {
     {"METRIC_REFERRALS_ON_TIME", (lua_Integer)CPOL_METRIC_REFERRALS_ON_TIME},
     {"METRIC_REPEAT_CALLS", (lua_Integer)CPOL_METRIC_REPEAT_CALLS},
     {"METRIC_ESCALATIONS", (lua_Integer)CPOL_METRIC_ESCALATIONS},
+    {"METRIC_CRIMINAL", (lua_Integer)CPOL_METRIC_CRIMINAL},
+    {"METRIC_PUBLIC_ORDER", (lua_Integer)CPOL_METRIC_PUBLIC_ORDER},
+    {"METRIC_DISPUTES", (lua_Integer)CPOL_METRIC_DISPUTES},
+    {"METRIC_HAZARDS", (lua_Integer)CPOL_METRIC_HAZARDS},
+    {"METRIC_HELP", (lua_Integer)CPOL_METRIC_HELP},
+    {"METRIC_HAZARDS_RECTIFIED", (lua_Integer)CPOL_METRIC_HAZARDS_RECTIFIED},
+    {"METRIC_VOLUNTEER_LEADS", (lua_Integer)CPOL_METRIC_VOLUNTEER_LEADS},
+    {"METRIC_VOLUNTEER_ON_SCENE", (lua_Integer)CPOL_METRIC_VOLUNTEER_ON_SCENE},
+    {"METRIC_VOLUNTEER_SOLVED", (lua_Integer)CPOL_METRIC_VOLUNTEER_SOLVED},
+    {"METRIC_OPINIONS", (lua_Integer)CPOL_METRIC_OPINIONS},
+    {"METRIC_OFFICER_MINUTES", (lua_Integer)CPOL_METRIC_OFFICER_MINUTES},
+    {"METRIC_OFFICERS", (lua_Integer)CPOL_METRIC_OFFICERS},
+    {"METRIC_PUBLICITY_SESSIONS", (lua_Integer)CPOL_METRIC_PUBLICITY_SESSIONS},
+    {"METRIC_PUBLICITY_AUDIENCE", (lua_Integer)CPOL_METRIC_PUBLICITY_AUDIENCE},
+    {"METRIC_PUBLICITY_PARTICIPANTS", (lua_Integer)CPOL_METRIC_PUBLICITY_PARTICIPANTS},
     {"OUTCOME_MEDIATED", (lua_Integer)CPOL_OUTCOME_MEDIATED},
     {"OUTCOME_RECTIFIED", (lua_Integer)CPOL_OUTCOME_RECTIFIED},
     {"OUTCOME_HANDED_OVER", (lua_Integer)CPOL_OUTCOME_HANDED_OVER},
     {"OUTCOME_UNRESOLVED", (lua_Integer)CPOL_OUTCOME_UNRESOLVED},
     {"OUTCOME_DEPARTMENT", (lua_Integer)CPOL_OUTCOME_DEPARTMENT},
+    {"PERIOD_PREVIOUS", (lua_Integer)CPOL_PERIOD_PREVIOUS},
+    {"PERIOD_YEAR_EARLIER", (lua_Integer)CPOL_PERIOD_YEAR_EARLIER},
     {"RATE_CLOSURE", (lua_Integer)CPOL_RATE_CLOSURE},
     {"RATE_RESOLUTION", (lua_Integer)CPOL_RATE_RESOLUTION},
     {"RATE_ON_THE_SPOT", (lua_Integer)CPOL_RATE_ON_THE_SPOT},
@@ -10776,6 +11013,8 @@ static const struct cpl_const cpl_constants[] = {
     {"RATE_MEAN_SATISFACTION", (lua_Integer)CPOL_RATE_MEAN_SATISFACTION},
     {"RATE_REFERRALS_ANSWERED", (lua_Integer)CPOL_RATE_REFERRALS_ANSWERED},
     {"RATE_REPEAT_CALLS", (lua_Integer)CPOL_RATE_REPEAT_CALLS},
+    {"RATE_HAZARDS_RECTIFIED", (lua_Integer)CPOL_RATE_HAZARDS_RECTIFIED},
+    {"RATE_OFFICER_HOURS_PER_WEEK", (lua_Integer)CPOL_RATE_OFFICER_HOURS_PER_WEEK},
     {"REJECT_DUPLICATE", (lua_Integer)CPOL_REJECT_DUPLICATE},
     {"REJECT_UNFOUNDED", (lua_Integer)CPOL_REJECT_UNFOUNDED},
     {"CASE_SOURCE_PROPERTY_ALERT", (lua_Integer)CPOL_CASE_SOURCE_PROPERTY_ALERT},
@@ -10985,6 +11224,7 @@ static const struct cpl_const cpl_constants[] = {
     {"KEY_LEN", (lua_Integer)CPOL_KEY_LEN},
     {"LEADERBOARD_FILTER_VERSION", (lua_Integer)CPOL_LEADERBOARD_FILTER_VERSION},
     {"MEMO_MAX", (lua_Integer)CPOL_MEMO_MAX},
+    {"OPEN311_OPTIONS_VERSION", (lua_Integer)CPOL_OPEN311_OPTIONS_VERSION},
     {"OPEN_NOCREATE", (lua_Integer)CPOL_OPEN_NOCREATE},
     {"OPEN_OPTIONS_VERSION", (lua_Integer)CPOL_OPEN_OPTIONS_VERSION},
     {"OPEN_PLAINTEXT", (lua_Integer)CPOL_OPEN_PLAINTEXT},

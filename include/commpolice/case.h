@@ -181,7 +181,7 @@ typedef enum cpol_case_stage_t {
     CPOL_STAGE_REFERRAL = 5    /**< referred → the department's reply, by the deadline given with the referral (not configurable per grade) */
 } cpol_case_stage_t;
 
-/** Longest case description, in bytes of UTF-8 (Open311's limit). */
+/** Longest case description, in characters (Unicode code points, as Open311 counts them; up to 4 bytes of UTF-8 each). */
 #define CPOL_CASE_DESCRIPTION_MAX 4000
 /** Longest address, in bytes of UTF-8. */
 #define CPOL_CASE_ADDRESS_MAX 200
@@ -216,7 +216,7 @@ typedef struct cpol_case_fields {
     int32_t has_location;      /**< 1 if @ref latitude and @ref longitude are given, else 0 */
     double latitude;           /**< WGS 84 degrees, -90 to 90 (with @ref has_location) */
     double longitude;          /**< WGS 84 degrees, -180 to 180 (with @ref has_location) */
-    const char *description;   /**< what happened, 1 to #CPOL_CASE_DESCRIPTION_MAX bytes (required) */
+    const char *description;   /**< what happened, 1 to #CPOL_CASE_DESCRIPTION_MAX characters (required) */
     const cpol_id *reporter;   /**< the reporting person if registered; NULL: the acting person, unless @ref reporter_name is given */
     const char *reporter_name; /**< an unregistered reporter such as "居民王女士", up to #CPOL_PERSON_NAME_MAX bytes (optional) */
     int32_t confidential;      /**< 1 to protect the reporter's identity; informant tips are always protected */
@@ -419,6 +419,11 @@ CPOL_API int cpol_case_deescalate(cpol_ctx *ctx, const cpol_actor *as, const cpo
  * up to "handling", so the nearest forces can be recorded before the case is
  * formally assigned (先期处置); the first arrival at an assigned case moves it
  * to "handling". A volunteer-role actor may record only their own arrival.
+ * The arrival records the role the responder arrived in, for the per-role
+ * arrival times of cpol_case_metrics_arrival(): the role they act in when
+ * they record their own arrival, else their active role at the station
+ * that comes first among leader, officer, auxiliary, property guard, grid
+ * worker, volunteer police, building head, mediator, lawyer, informant.
  * @param ctx  an open context
  * @param as   the actor; needs #CPOL_PERM_CASE_HANDLE at the case's station
  * @param case_id  the case

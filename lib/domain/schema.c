@@ -41,6 +41,7 @@ static const cpol_table *const tables[] = {
     &cpol__table_membership,
     /* schema version 4: the audit chain's columns, the key table */
     &cpol__table_key,
+    /* schema version 5: case_event.subject_role */
 };
 
 static const cpol_schema schema = {

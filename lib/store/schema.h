@@ -7,7 +7,7 @@
 
 #include "store/record.h"
 
-#define CPOL__SCHEMA_VERSION 4
+#define CPOL__SCHEMA_VERSION 5
 
 const cpol_schema *cpol__schema(void);
 

@@ -70,3 +70,22 @@ int cpol__check_text(const char *func, const char *what, const char *s, size_t m
         *len_out = len;
     return CPOL_OK;
 }
+
+int cpol__check_text_chars(const char *func, const char *what, const char *s, size_t min, size_t max_chars,
+                           size_t *len_out)
+{
+    size_t len, chars = 0, i;
+    /* valid UTF-8 of at most 4 * max_chars bytes; then count the lead bytes */
+    int rc = cpol__check_text(func, what, s, min, 4 * max_chars, &len);
+    if (rc == CPOL_ETOOLONG)
+        return cpol__error(CPOL_ETOOLONG, "%s: %s is longer than %zu characters", func, what, max_chars);
+    if (rc < 0)
+        return rc;
+    for (i = 0; i < len; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    if (chars > max_chars)
+        return cpol__error(CPOL_ETOOLONG, "%s: %s has %zu characters, more than %zu", func, what, chars, max_chars);
+    if (len_out)
+        *len_out = len;
+    return CPOL_OK;
+}

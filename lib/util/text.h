@@ -17,4 +17,10 @@ int cpol__utf8_valid(const char *s, size_t len, size_t *bad_offset);
 int cpol__check_text(const char *func, const char *what, const char *s,
                      size_t min, size_t max, size_t *len_out);
 
+/* The same with the limit in characters (Unicode code points, as Open311
+ * counts them): at most max_chars characters, so at most 4 * max_chars
+ * bytes are read. *len_out receives the length in bytes. */
+int cpol__check_text_chars(const char *func, const char *what, const char *s,
+                           size_t min, size_t max_chars, size_t *len_out);
+
 #endif

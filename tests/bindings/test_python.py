@@ -14,6 +14,7 @@ import datetime as dt
 import gc
 import io
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -1522,7 +1523,41 @@ class CaseTests(unittest.TestCase):
             with self.assertRaises(cp.EPERM):
                 c.case_metrics_compute(w.other_officer, area=w.station)
             with self.assertRaises(cp.EVERSION):
-                c.case_metrics_compute(w.leader, area=w.station, version=2)
+                c.case_metrics_compute(w.leader, area=w.station, version=3)
+        self.run_both(run)
+
+    def test_figures_per_role_as_of_and_year_over_year(self):
+        """check_case_figures.c, shortened: the Lincang guard at 2 minutes and
+        the officer at 3, a figure as of a time, and a count against the same
+        period a year earlier."""
+        def run(w):
+            c = w.ctx
+            t0 = 1748433600000  # 2025-05-28 20:00 +08:00
+            w.now = t0
+            k = w.report(w.informant, cp.CPOL_CASE_SOURCE_INFORMANT_TIP, cp.CPOL_CASE_NEIGHBOUR, "邻里纠纷")
+            w.now = t0 + 2 * MINUTE
+            c.case_arrive(w.guard, k, w.guard_id, 0)
+            w.now = t0 + 6 * MINUTE
+            c.case_arrive(w.officer, k, w.officer_id, t0 + 3 * MINUTE)
+            with c.case_metrics_compute(w.leader, area=w.station, from_=t0, to=t0 + DAY) as m:
+                self.assertEqual(m.arrival(cp.CPOL_ROLE_PROPERTY_GUARD), (1, 2 * MINUTE, 2 * MINUTE))
+                self.assertEqual(m.arrival(cp.CPOL_ARRIVAL_POLICE), (1, 3 * MINUTE, 3 * MINUTE))
+                with self.assertRaises(cp.EINVALID):
+                    m.arrival(cp.CPOL_ROLE_INFORMANT)
+                # the same week a year earlier had no case: −100 % is not defined, NaN
+                with c.case_metrics_compute_earlier(w.leader, {"area": w.station, "from": t0, "to": t0 + DAY},
+                                                    cp.CPOL_PERIOD_YEAR_EARLIER) as before:
+                    self.assertEqual(before.count(cp.CPOL_METRIC_RECEIVED), 0)
+                    delta, rel = m.count_change(before, cp.CPOL_METRIC_RECEIVED)
+                    self.assertEqual(delta, 1)
+                    self.assertTrue(math.isnan(rel))
+            # as of before the officer's arrival was recorded: only the guard's
+            with c.case_metrics_compute(w.leader, area=w.station, as_of=t0 + 5 * MINUTE) as m:
+                self.assertEqual(m.arrival(cp.CPOL_ARRIVAL_POLICE)[0], 0)
+                self.assertEqual(m.arrival(cp.CPOL_ARRIVAL_ANYONE)[0], 1)
+            text = c.case_open311_export_with(w.analyst, None, {"utc_offset_minutes": 480})
+            self.assertEqual(json.loads(text)[0]["requested_datetime"], "2025-05-28T20:00:00+08:00")
+            self.assertIsNone(json.loads(text)[0]["zipcode"])
         self.run_both(run)
 
     def test_repeat_analysis(self):

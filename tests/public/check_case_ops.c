@@ -527,7 +527,7 @@ START_TEST(open311_projection)
     ck_assert_ptr_nonnull(strstr(json, "\"status\":\"open\",\"status_notes\":\"assigned, tier community officer\""));
     ck_assert_ptr_nonnull(strstr(json, "\"service_code\":\"neighbour\""));
     ck_assert_ptr_nonnull(strstr(json, "\"service_name\":\"neighbour dispute\""));
-    ck_assert_ptr_nonnull(strstr(json, "\"description\":\"邻里\\\"噪音\\\"纠纷\\u000a\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"description\":\"邻里\\\"噪音\\\"纠纷\\n\""));
     ck_assert_ptr_nonnull(strstr(json, "\"requested_datetime\":\"2025-05-28T12:00:00Z\""));
     ck_assert_ptr_nonnull(strstr(json, "\"expected_datetime\":\"2025-06-04T12:00:00Z\"")); /* 7 days, general */
     ck_assert_ptr_nonnull(strstr(json, "\"lat\":23.886000,\"long\":100.092000"));

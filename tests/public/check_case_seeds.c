@@ -634,7 +634,7 @@ START_TEST(every_metric_by_hand)
         q.team = NULL;
         FX_EXPECT(CPOL_EPERM, cpol_case_metrics_compute(w.ctx, w.guard, &q, &m));
         FX_EXPECT(CPOL_EPERM, cpol_case_metrics_compute(w.ctx, w.other_officer, &q, &m));
-        q.version = 2;
+        q.version = CPOL_CASE_METRICS_QUERY_VERSION + 1;
         FX_EXPECT(CPOL_EVERSION, cpol_case_metrics_compute(w.ctx, w.leader, &q, &m));
     }
     cw_close(&w);

@@ -45,7 +45,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # A function with an actor is a read when its name ends in one of these verbs,
 # a write when it ends in one of the others; anything else fails the test so a
 # new function is classified (and, if it reads, scanned) deliberately.
-READ = re.compile(r"_(get|iter_new|balance|responders|compute|write|export|find_by_id_card|count|status|"
+READ = re.compile(r"_(get|iter_new|balance|responders|compute|compute_earlier|write|export|export_with|find_by_id_card|count|status|"
                   r"valid|minutes|check)$|^cpol_ledger_verify$|^cpol_audit_verify$|^cpol_audit_head$|^cpol_audit_verify_head$")
 WRITE = re.compile(r"_(create|rename|register|update|appoint|apply|step|add|report|verify|reject|assess|assign|"
                    r"escalate|deescalate|arrive|resolve|refer|reply|feedback|followup|close|reopen|set|"
@@ -59,6 +59,8 @@ NOT_DOMAIN = {"cpol_actor_open": "opens an actor handle; checked by the people t
               "cpol_actor_system": "returns the system actor"}
 
 T_END = 4102444800000  # 2100-01-01
+T_FROM = 1704067200000  # 2024-01-01: a bounded period [T_FROM, T_TO) for queries that need one
+T_TO = 1735689600000    # 2025-01-01
 MAX_CALLS = 400        # per function and reader, so a many-parameter read stays bounded
 
 
@@ -165,6 +167,8 @@ def struct_choices(p, world):
         seed["threshold"] = 2
     if seed:
         yield dict(seed)
+    if "from" in names and "to" in names:  # a bounded period (comparisons need one)
+        yield dict(seed, **{"from": T_FROM, "to": T_TO})
     for fname, ftype in fields:
         if ftype.get("name") == "cpol_id":
             values = world.id_pool()

@@ -336,6 +336,9 @@ class cpol_case_metrics_query(ctypes.Structure):
         ('from', ctypes.c_int64),
         ('to', ctypes.c_int64),
         ('repeat_window_ms', ctypes.c_int64),
+        ('as_of', ctypes.c_int64),
+        ('case_class', ctypes.c_int32),
+        ('utc_offset_minutes', ctypes.c_int32),
     ]
 
 class cpol_case_repeat_query(ctypes.Structure):
@@ -361,6 +364,13 @@ class cpol_leaderboard_filter(ctypes.Structure):
         ('from', ctypes.c_int64),
         ('to', ctypes.c_int64),
         ('limit', ctypes.c_int64),
+    ]
+
+class cpol_open311_options(ctypes.Structure):
+    __doc__ = 'How cpol_case_open311_export_with() writes. Initialise with #CPOL_OPEN311_OPTIONS_INIT; the struct only grows at the end.'
+    _fields_ = [
+        ('version', ctypes.c_uint),
+        ('utc_offset_minutes', ctypes.c_int32),
     ]
 
 class cpol_open_options(ctypes.Structure):
@@ -539,16 +549,22 @@ STRUCTS = {
                     ('category', {'kind': 'int', 'ctype': 'int32'}),
                     ('from', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
                     ('to', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
-                    ('repeat_window_ms', {'kind': 'int', 'ctype': 'int64'})],
+                    ('repeat_window_ms', {'kind': 'int', 'ctype': 'int64'}),
+                    ('as_of', {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}),
+                    ('case_class', {'kind': 'int', 'ctype': 'int32'}),
+                    ('utc_offset_minutes', {'kind': 'int', 'ctype': 'int32'})],
          'version_macro': 'CPOL_CASE_METRICS_QUERY_VERSION',
          'init_macro': 'CPOL_CASE_METRICS_QUERY_INIT',
-         'defaults': {'version': 1,
+         'defaults': {'version': 2,
                       'area': None,
                       'team': None,
                       'category': 0,
                       'from': 0,
                       'to': 0,
-                      'repeat_window_ms': 0}}),
+                      'repeat_window_ms': 0,
+                      'as_of': 0,
+                      'case_class': 0,
+                      'utc_offset_minutes': 0}}),
     'cpol_case_repeat_query': (cpol_case_repeat_query, {'kind': 'versioned',
          'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
                     ('kind', {'kind': 'int', 'ctype': 'int32'}),
@@ -585,6 +601,12 @@ STRUCTS = {
                       'from': 0,
                       'to': 0,
                       'limit': 0}}),
+    'cpol_open311_options': (cpol_open311_options, {'kind': 'versioned',
+         'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
+                    ('utc_offset_minutes', {'kind': 'int', 'ctype': 'int32'})],
+         'version_macro': 'CPOL_OPEN311_OPTIONS_VERSION',
+         'init_macro': 'CPOL_OPEN311_OPTIONS_INIT',
+         'defaults': {'version': 1, 'utc_offset_minutes': 0}}),
     'cpol_open_options': (cpol_open_options, {'kind': 'versioned',
          'fields': [('version', {'kind': 'int', 'ctype': 'uint'}),
                     ('flags', {'kind': 'int', 'ctype': 'uint32'}),
@@ -758,6 +780,11 @@ class AssignmentStatus(enum.IntEnum):
     SUSPENDED = 6
     RETIRED = 7
 
+class CaseArrival(enum.IntEnum):
+    __doc__ = 'Who arrived, for cpol_case_metrics_arrival() besides a #cpol_role_t (stable values) (cpol_case_arrival_t).'
+    ANYONE = 0
+    POLICE = 100
+
 class CaseCategory(enum.IntEnum):
     __doc__ = 'What a case is about (stable values) (cpol_case_category_t).'
     NEIGHBOUR = 1
@@ -768,6 +795,14 @@ class CaseCategory(enum.IntEnum):
     THEFT_FRAUD = 6
     PUBLIC_ORDER = 7
     NON_POLICE = 8
+
+class CaseClass(enum.IntEnum):
+    __doc__ = '警情 classes: how the seeds count incidents (stable values); see cpol_case_category_class() (cpol_case_class_t).'
+    CRIMINAL = 1
+    PUBLIC_ORDER = 2
+    DISPUTE = 3
+    HAZARD = 4
+    HELP = 5
 
 class CaseMetric(enum.IntEnum):
     __doc__ = 'Counts a metrics computation yields (stable values); definitions in docs/cases.md (cpol_case_metric_t).'
@@ -792,6 +827,21 @@ class CaseMetric(enum.IntEnum):
     REFERRALS_ON_TIME = 19
     REPEAT_CALLS = 20
     ESCALATIONS = 21
+    CRIMINAL = 22
+    PUBLIC_ORDER = 23
+    DISPUTES = 24
+    HAZARDS = 25
+    HELP = 26
+    HAZARDS_RECTIFIED = 27
+    VOLUNTEER_LEADS = 28
+    VOLUNTEER_ON_SCENE = 29
+    VOLUNTEER_SOLVED = 30
+    OPINIONS = 31
+    OFFICER_MINUTES = 32
+    OFFICERS = 33
+    PUBLICITY_SESSIONS = 34
+    PUBLICITY_AUDIENCE = 35
+    PUBLICITY_PARTICIPANTS = 36
 
 class CaseOutcome(enum.IntEnum):
     __doc__ = 'How a case was resolved (stable values) (cpol_case_outcome_t).'
@@ -800,6 +850,11 @@ class CaseOutcome(enum.IntEnum):
     HANDED_OVER = 3
     UNRESOLVED = 4
     DEPARTMENT = 5
+
+class CasePeriod(enum.IntEnum):
+    __doc__ = 'Which earlier period cpol_case_metrics_compute_earlier() measures (stable values) (cpol_case_period_t).'
+    PREVIOUS = 1
+    YEAR_EARLIER = 2
 
 class CaseRate(enum.IntEnum):
     __doc__ = 'Rates derived from the counts (stable values); each is 0 when its denominator is 0 (cpol_case_rate_t).'
@@ -810,6 +865,8 @@ class CaseRate(enum.IntEnum):
     MEAN_SATISFACTION = 5
     REFERRALS_ANSWERED = 6
     REPEAT_CALLS = 7
+    HAZARDS_RECTIFIED = 8
+    OFFICER_HOURS_PER_WEEK = 9
 
 class CaseReject(enum.IntEnum):
     __doc__ = 'Why a case was rejected (stable values) (cpol_case_reject_t).'
@@ -1082,9 +1139,12 @@ ENUMS = {
     'cpol_area_kind_t': AreaKind,
     'cpol_area_walk_t': AreaWalk,
     'cpol_assignment_status_t': AssignmentStatus,
+    'cpol_case_arrival_t': CaseArrival,
     'cpol_case_category_t': CaseCategory,
+    'cpol_case_class_t': CaseClass,
     'cpol_case_metric_t': CaseMetric,
     'cpol_case_outcome_t': CaseOutcome,
+    'cpol_case_period_t': CasePeriod,
     'cpol_case_rate_t': CaseRate,
     'cpol_case_reject_t': CaseReject,
     'cpol_case_source_t': CaseSource,
@@ -1135,6 +1195,8 @@ CPOL_ASSIGNMENT_REJECTED = 4
 CPOL_ASSIGNMENT_ACTIVE = 5
 CPOL_ASSIGNMENT_SUSPENDED = 6
 CPOL_ASSIGNMENT_RETIRED = 7
+CPOL_ARRIVAL_ANYONE = 0
+CPOL_ARRIVAL_POLICE = 100
 CPOL_CASE_NEIGHBOUR = 1
 CPOL_CASE_FAMILY = 2
 CPOL_CASE_PROPERTY = 3
@@ -1143,6 +1205,11 @@ CPOL_CASE_HAZARD = 5
 CPOL_CASE_THEFT_FRAUD = 6
 CPOL_CASE_PUBLIC_ORDER = 7
 CPOL_CASE_NON_POLICE = 8
+CPOL_CLASS_CRIMINAL = 1
+CPOL_CLASS_PUBLIC_ORDER = 2
+CPOL_CLASS_DISPUTE = 3
+CPOL_CLASS_HAZARD = 4
+CPOL_CLASS_HELP = 5
 CPOL_METRIC_RECEIVED = 1
 CPOL_METRIC_SCREENED = 2
 CPOL_METRIC_REJECTED = 3
@@ -1164,11 +1231,28 @@ CPOL_METRIC_REFERRALS_ANSWERED = 18
 CPOL_METRIC_REFERRALS_ON_TIME = 19
 CPOL_METRIC_REPEAT_CALLS = 20
 CPOL_METRIC_ESCALATIONS = 21
+CPOL_METRIC_CRIMINAL = 22
+CPOL_METRIC_PUBLIC_ORDER = 23
+CPOL_METRIC_DISPUTES = 24
+CPOL_METRIC_HAZARDS = 25
+CPOL_METRIC_HELP = 26
+CPOL_METRIC_HAZARDS_RECTIFIED = 27
+CPOL_METRIC_VOLUNTEER_LEADS = 28
+CPOL_METRIC_VOLUNTEER_ON_SCENE = 29
+CPOL_METRIC_VOLUNTEER_SOLVED = 30
+CPOL_METRIC_OPINIONS = 31
+CPOL_METRIC_OFFICER_MINUTES = 32
+CPOL_METRIC_OFFICERS = 33
+CPOL_METRIC_PUBLICITY_SESSIONS = 34
+CPOL_METRIC_PUBLICITY_AUDIENCE = 35
+CPOL_METRIC_PUBLICITY_PARTICIPANTS = 36
 CPOL_OUTCOME_MEDIATED = 1
 CPOL_OUTCOME_RECTIFIED = 2
 CPOL_OUTCOME_HANDED_OVER = 3
 CPOL_OUTCOME_UNRESOLVED = 4
 CPOL_OUTCOME_DEPARTMENT = 5
+CPOL_PERIOD_PREVIOUS = 1
+CPOL_PERIOD_YEAR_EARLIER = 2
 CPOL_RATE_CLOSURE = 1
 CPOL_RATE_RESOLUTION = 2
 CPOL_RATE_ON_THE_SPOT = 3
@@ -1176,6 +1260,8 @@ CPOL_RATE_SATISFACTION = 4
 CPOL_RATE_MEAN_SATISFACTION = 5
 CPOL_RATE_REFERRALS_ANSWERED = 6
 CPOL_RATE_REPEAT_CALLS = 7
+CPOL_RATE_HAZARDS_RECTIFIED = 8
+CPOL_RATE_OFFICER_HOURS_PER_WEEK = 9
 CPOL_REJECT_DUPLICATE = 1
 CPOL_REJECT_UNFOUNDED = 2
 CPOL_CASE_SOURCE_PROPERTY_ALERT = 1
@@ -1375,7 +1461,7 @@ CPOL_CASE_ADDRESS_MAX = 200
 CPOL_CASE_DESCRIPTION_MAX = 4000
 CPOL_CASE_FIELDS_VERSION = 1
 CPOL_CASE_FILTER_VERSION = 1
-CPOL_CASE_METRICS_QUERY_VERSION = 1
+CPOL_CASE_METRICS_QUERY_VERSION = 2
 CPOL_CASE_NOTE_MAX = 2000
 CPOL_CASE_REPEAT_QUERY_VERSION = 1
 CPOL_CATEGORY_ALL = 255
@@ -1387,6 +1473,7 @@ CPOL_ITEM_NAME_MAX = 200
 CPOL_KEY_LEN = 32
 CPOL_LEADERBOARD_FILTER_VERSION = 1
 CPOL_MEMO_MAX = 500
+CPOL_OPEN311_OPTIONS_VERSION = 1
 CPOL_OPEN_NOCREATE = 2
 CPOL_OPEN_OPTIONS_VERSION = 2
 CPOL_OPEN_PLAINTEXT = 4
@@ -1415,7 +1502,7 @@ CPOL_VERSION_MINOR = 1
 CPOL_VERSION_NUMBER = 1000
 CPOL_VERSION_PATCH = 0
 CPOL_VERSION = '0.1.0'
-CONSTANTS = ('CPOL_AREA_NAME_MAX', 'CPOL_AUDIT_FILTER_VERSION', 'CPOL_AUDIT_HASH_SIZE', 'CPOL_CASE_ADDRESS_MAX', 'CPOL_CASE_DESCRIPTION_MAX', 'CPOL_CASE_FIELDS_VERSION', 'CPOL_CASE_FILTER_VERSION', 'CPOL_CASE_METRICS_QUERY_VERSION', 'CPOL_CASE_NOTE_MAX', 'CPOL_CASE_REPEAT_QUERY_VERSION', 'CPOL_CATEGORY_ALL', 'CPOL_CERT_VALID_DAYS_MAX', 'CPOL_COURSE_TITLE_MAX', 'CPOL_DEPARTMENT_NAME_MAX', 'CPOL_ID_STRING_SIZE', 'CPOL_ITEM_NAME_MAX', 'CPOL_KEY_LEN', 'CPOL_LEADERBOARD_FILTER_VERSION', 'CPOL_MEMO_MAX', 'CPOL_OPEN_NOCREATE', 'CPOL_OPEN_OPTIONS_VERSION', 'CPOL_OPEN_PLAINTEXT', 'CPOL_OPEN_READONLY', 'CPOL_PERSON_FIELDS_VERSION', 'CPOL_PERSON_FILTER_VERSION', 'CPOL_PERSON_NAME_MAX', 'CPOL_PERSON_SKILLS_MAX', 'CPOL_POINTS_MAX', 'CPOL_REASON_MAX', 'CPOL_SESSION_MINUTES_MAX', 'CPOL_SETTING_KEY_MAX', 'CPOL_SETTING_VALUE_MAX', 'CPOL_SHIFT_CAPACITY_MAX', 'CPOL_SHIFT_FIELDS_VERSION', 'CPOL_SHIFT_FILTER_VERSION', 'CPOL_SHIFT_MINUTES_MAX', 'CPOL_SHIFT_TITLE_MAX', 'CPOL_SIGNUP_FILTER_VERSION', 'CPOL_TEAM_FIELDS_VERSION', 'CPOL_TEAM_FILTER_VERSION', 'CPOL_TEAM_NAME_MAX', 'CPOL_TEAM_SUBTEAMS_MAX', 'CPOL_VERSION_MAJOR', 'CPOL_VERSION_MINOR', 'CPOL_VERSION_NUMBER', 'CPOL_VERSION_PATCH', 'CPOL_VERSION')
+CONSTANTS = ('CPOL_AREA_NAME_MAX', 'CPOL_AUDIT_FILTER_VERSION', 'CPOL_AUDIT_HASH_SIZE', 'CPOL_CASE_ADDRESS_MAX', 'CPOL_CASE_DESCRIPTION_MAX', 'CPOL_CASE_FIELDS_VERSION', 'CPOL_CASE_FILTER_VERSION', 'CPOL_CASE_METRICS_QUERY_VERSION', 'CPOL_CASE_NOTE_MAX', 'CPOL_CASE_REPEAT_QUERY_VERSION', 'CPOL_CATEGORY_ALL', 'CPOL_CERT_VALID_DAYS_MAX', 'CPOL_COURSE_TITLE_MAX', 'CPOL_DEPARTMENT_NAME_MAX', 'CPOL_ID_STRING_SIZE', 'CPOL_ITEM_NAME_MAX', 'CPOL_KEY_LEN', 'CPOL_LEADERBOARD_FILTER_VERSION', 'CPOL_MEMO_MAX', 'CPOL_OPEN311_OPTIONS_VERSION', 'CPOL_OPEN_NOCREATE', 'CPOL_OPEN_OPTIONS_VERSION', 'CPOL_OPEN_PLAINTEXT', 'CPOL_OPEN_READONLY', 'CPOL_PERSON_FIELDS_VERSION', 'CPOL_PERSON_FILTER_VERSION', 'CPOL_PERSON_NAME_MAX', 'CPOL_PERSON_SKILLS_MAX', 'CPOL_POINTS_MAX', 'CPOL_REASON_MAX', 'CPOL_SESSION_MINUTES_MAX', 'CPOL_SETTING_KEY_MAX', 'CPOL_SETTING_VALUE_MAX', 'CPOL_SHIFT_CAPACITY_MAX', 'CPOL_SHIFT_FIELDS_VERSION', 'CPOL_SHIFT_FILTER_VERSION', 'CPOL_SHIFT_MINUTES_MAX', 'CPOL_SHIFT_TITLE_MAX', 'CPOL_SIGNUP_FILTER_VERSION', 'CPOL_TEAM_FIELDS_VERSION', 'CPOL_TEAM_FILTER_VERSION', 'CPOL_TEAM_NAME_MAX', 'CPOL_TEAM_SUBTEAMS_MAX', 'CPOL_VERSION_MAJOR', 'CPOL_VERSION_MINOR', 'CPOL_VERSION_NUMBER', 'CPOL_VERSION_PATCH', 'CPOL_VERSION')
 
 __all__ = [
     'LibraryNotFound',
@@ -1426,6 +1513,7 @@ __all__ = [
     'cpol_case_metrics_query',
     'cpol_case_repeat_query',
     'cpol_leaderboard_filter',
+    'cpol_open311_options',
     'cpol_open_options',
     'cpol_person_fields',
     'cpol_person_filter',
@@ -1438,9 +1526,12 @@ __all__ = [
     'AreaKind',
     'AreaWalk',
     'AssignmentStatus',
+    'CaseArrival',
     'CaseCategory',
+    'CaseClass',
     'CaseMetric',
     'CaseOutcome',
+    'CasePeriod',
     'CaseRate',
     'CaseReject',
     'CaseSource',
@@ -1487,6 +1578,8 @@ __all__ = [
     'CPOL_ASSIGNMENT_ACTIVE',
     'CPOL_ASSIGNMENT_SUSPENDED',
     'CPOL_ASSIGNMENT_RETIRED',
+    'CPOL_ARRIVAL_ANYONE',
+    'CPOL_ARRIVAL_POLICE',
     'CPOL_CASE_NEIGHBOUR',
     'CPOL_CASE_FAMILY',
     'CPOL_CASE_PROPERTY',
@@ -1495,6 +1588,11 @@ __all__ = [
     'CPOL_CASE_THEFT_FRAUD',
     'CPOL_CASE_PUBLIC_ORDER',
     'CPOL_CASE_NON_POLICE',
+    'CPOL_CLASS_CRIMINAL',
+    'CPOL_CLASS_PUBLIC_ORDER',
+    'CPOL_CLASS_DISPUTE',
+    'CPOL_CLASS_HAZARD',
+    'CPOL_CLASS_HELP',
     'CPOL_METRIC_RECEIVED',
     'CPOL_METRIC_SCREENED',
     'CPOL_METRIC_REJECTED',
@@ -1516,11 +1614,28 @@ __all__ = [
     'CPOL_METRIC_REFERRALS_ON_TIME',
     'CPOL_METRIC_REPEAT_CALLS',
     'CPOL_METRIC_ESCALATIONS',
+    'CPOL_METRIC_CRIMINAL',
+    'CPOL_METRIC_PUBLIC_ORDER',
+    'CPOL_METRIC_DISPUTES',
+    'CPOL_METRIC_HAZARDS',
+    'CPOL_METRIC_HELP',
+    'CPOL_METRIC_HAZARDS_RECTIFIED',
+    'CPOL_METRIC_VOLUNTEER_LEADS',
+    'CPOL_METRIC_VOLUNTEER_ON_SCENE',
+    'CPOL_METRIC_VOLUNTEER_SOLVED',
+    'CPOL_METRIC_OPINIONS',
+    'CPOL_METRIC_OFFICER_MINUTES',
+    'CPOL_METRIC_OFFICERS',
+    'CPOL_METRIC_PUBLICITY_SESSIONS',
+    'CPOL_METRIC_PUBLICITY_AUDIENCE',
+    'CPOL_METRIC_PUBLICITY_PARTICIPANTS',
     'CPOL_OUTCOME_MEDIATED',
     'CPOL_OUTCOME_RECTIFIED',
     'CPOL_OUTCOME_HANDED_OVER',
     'CPOL_OUTCOME_UNRESOLVED',
     'CPOL_OUTCOME_DEPARTMENT',
+    'CPOL_PERIOD_PREVIOUS',
+    'CPOL_PERIOD_YEAR_EARLIER',
     'CPOL_RATE_CLOSURE',
     'CPOL_RATE_RESOLUTION',
     'CPOL_RATE_ON_THE_SPOT',
@@ -1528,6 +1643,8 @@ __all__ = [
     'CPOL_RATE_MEAN_SATISFACTION',
     'CPOL_RATE_REFERRALS_ANSWERED',
     'CPOL_RATE_REPEAT_CALLS',
+    'CPOL_RATE_HAZARDS_RECTIFIED',
+    'CPOL_RATE_OFFICER_HOURS_PER_WEEK',
     'CPOL_REJECT_DUPLICATE',
     'CPOL_REJECT_UNFOUNDED',
     'CPOL_CASE_SOURCE_PROPERTY_ALERT',
@@ -1737,6 +1854,7 @@ __all__ = [
     'CPOL_KEY_LEN',
     'CPOL_LEADERBOARD_FILTER_VERSION',
     'CPOL_MEMO_MAX',
+    'CPOL_OPEN311_OPTIONS_VERSION',
     'CPOL_OPEN_NOCREATE',
     'CPOL_OPEN_OPTIONS_VERSION',
     'CPOL_OPEN_PLAINTEXT',
@@ -2009,8 +2127,16 @@ FUNCTIONS = [
     ('cpol_case_metrics_count', ctypes.c_int64, (cpol_case_metrics_p, ctypes.c_int)),
     ('cpol_case_metrics_rate', ctypes.c_double, (cpol_case_metrics_p, ctypes.c_int)),
     ('cpol_case_metrics_response', ctypes.c_int, (cpol_case_metrics_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))),
+    ('cpol_case_metrics_arrival', ctypes.c_int, (cpol_case_metrics_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))),
+    ('cpol_case_period_earlier', ctypes.c_int, (ctypes.c_int64, ctypes.c_int64, ctypes.c_int, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))),
+    ('cpol_case_metrics_compute_earlier', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_metrics_query), ctypes.c_int, ctypes.POINTER(cpol_case_metrics_p))),
+    ('cpol_case_metrics_count_change', ctypes.c_int, (cpol_case_metrics_p, cpol_case_metrics_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_double))),
+    ('cpol_case_metrics_rate_change', ctypes.c_int, (cpol_case_metrics_p, cpol_case_metrics_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))),
+    ('cpol_case_category_class', ctypes.c_int, (ctypes.c_int,)),
+    ('cpol_case_class_name', ctypes.c_char_p, (ctypes.c_int,)),
     ('cpol_case_open311_write', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_filter), ctypes.POINTER(ctypes.c_char), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t))),
     ('cpol_case_open311_export', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_filter), ctypes.POINTER(ctypes.c_void_p))),
+    ('cpol_case_open311_export_with', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_case_filter), ctypes.POINTER(cpol_open311_options), ctypes.POINTER(ctypes.c_void_p))),
     ('cpol_points_balance', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))),
     ('cpol_points_set_soft_limit', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int64)),
     ('cpol_earning_rule_set', ctypes.c_int, (cpol_ctx_p, cpol_actor_p, ctypes.POINTER(cpol_id), ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64)),
@@ -2336,7 +2462,7 @@ SPECS = {
     'cpol_case_assign': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'tier', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_tier_t'}, {'name': 'handler', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'team', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_assign', 'receiver': 'cpol_ctx', 'doc': "Assign (交办/分流) a case to a handler at a tier: assessed → assigned; or reassign an assigned or handled case at the same or a higher tier. The tier must not be below the risk grade's minimum, and the handler must fit the tier: on the spot an active informant or building head; the team tier an active auxiliary, property guard or grid worker who is an active member of team; the officer tier an active community officer; the leadership tier an active station leader, all at the case's station. A case back in triage after a declined referral or a reopening keeps the tier it was last at: assigning it lower is a de-escalation."},
     'cpol_case_escalate': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'tier', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_tier_t'}, {'name': 'handler', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'team', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'reason', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_escalate', 'receiver': 'cpol_ctx', 'doc': 'Escalate an assigned or handled case to a higher tier and its handler (rules for handlers and teams as in cpol_case_assign()). A volunteer-role actor may escalate only a case they handle.'},
     'cpol_case_deescalate': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'tier', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_tier_t'}, {'name': 'handler', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'team', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'reason', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_deescalate', 'receiver': 'cpol_ctx', 'doc': "Lower the tier of an assigned or handled case, not below the risk grade's minimum (rules for handlers and teams as in cpol_case_assign())."},
-    'cpol_case_arrive': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'responder', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'arrived_at', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_arrive', 'receiver': 'cpol_ctx', 'doc': 'Record that a responder arrived on the scene (到场). Allowed from "reported" up to "handling", so the nearest forces can be recorded before the case is formally assigned (先期处置); the first arrival at an assigned case moves it to "handling". A volunteer-role actor may record only their own arrival.'},
+    'cpol_case_arrive': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'responder', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'arrived_at', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_arrive', 'receiver': 'cpol_ctx', 'doc': 'Record that a responder arrived on the scene (到场). Allowed from "reported" up to "handling", so the nearest forces can be recorded before the case is formally assigned (先期处置); the first arrival at an assigned case moves it to "handling". A volunteer-role actor may record only their own arrival. The arrival records the role the responder arrived in, for the per-role arrival times of cpol_case_metrics_arrival(): the role they act in when they record their own arrival, else their active role at the station that comes first among leader, officer, auxiliary, property guard, grid worker, volunteer police, building head, mediator, lawyer, informant.'},
     'cpol_case_resolve': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'outcome', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_outcome_t'}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}], 'method': 'case_resolve', 'receiver': 'cpol_ctx', 'doc': 'Resolve a case with an outcome (处置结果): assigned or handling → resolved. A volunteer-role actor may resolve only a case they handle.'},
     'cpol_case_refer': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'department', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'deadline', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'note', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'id_out', 'pass': 'out_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1}}], 'method': 'case_refer', 'receiver': 'cpol_ctx', 'doc': 'Refer a (non-police) matter to a department (分流转办: 城管, 住建, 民政, 司法所, …) with a reply deadline: verified, assessed, assigned or handling → referred.'},
     'cpol_case_referral_reply': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'case_id', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'handled', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}}, {'name': 'reply', 'pass': 'in_string', 'type': {'kind': 'char', 'ptr': 1, 'const': True}}, {'name': 'replied_at', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}], 'method': 'case_referral_reply', 'receiver': 'cpol_ctx', 'doc': 'Record the department\'s reply to the open referral: referred → resolved (outcome #CPOL_OUTCOME_DEPARTMENT) when it handled the matter; when it declined, the case returns to "assessed" (or "verified" if it was never assessed) for the station to handle.'},
@@ -2454,10 +2580,18 @@ SPECS = {
     'cpol_case_metrics_compute': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'query', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_metrics_query', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 2}}], 'method': 'case_metrics_compute', 'receiver': 'cpol_ctx', 'doc': 'Compute the metrics of the cases a query selects.'},
     'cpol_case_metrics_free': {'returns': {'kind': 'void', 'pass': 'void'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1}}], 'method': 'close', 'receiver': 'cpol_case_metrics', 'role': 'dtor', 'doc': 'Free computed metrics.'},
     'cpol_case_metrics_count': {'returns': {'kind': 'int', 'ctype': 'int64', 'pass': 'scalar'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'metric', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_metric_t'}], 'method': 'count', 'receiver': 'cpol_case_metrics', 'doc': 'A count.'},
-    'cpol_case_metrics_rate': {'returns': {'kind': 'float', 'ctype': 'double', 'pass': 'scalar'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'rate', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_rate_t'}], 'method': 'rate', 'receiver': 'cpol_case_metrics', 'doc': 'A rate, as a fraction (0.972 for 97.2 %).'},
+    'cpol_case_metrics_rate': {'returns': {'kind': 'float', 'ctype': 'double', 'pass': 'scalar'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'rate', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_rate_t'}], 'method': 'rate', 'receiver': 'cpol_case_metrics', 'doc': 'A rate, as a fraction (0.972 for 97.2 %); #CPOL_RATE_MEAN_SATISFACTION is a score (1 to 5) and #CPOL_RATE_OFFICER_HOURS_PER_WEEK hours.'},
     'cpol_case_metrics_response': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'stage', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_stage_t'}, {'name': 'count_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'median_ms_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'p90_ms_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'response', 'receiver': 'cpol_case_metrics', 'doc': 'Response times of a stage over the measured cases that completed it: screening and arrival and resolution from the report, follow-up from the first resolution, referral reply from the referral. The median of an even number of times is the mean of the middle two (rounded down to the millisecond); the 90th percentile is the nearest-rank value, the ceil(0.9 n)-th smallest.'},
+    'cpol_case_metrics_arrival': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'm', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'who', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_role_t'}, {'name': 'count_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'median_ms_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'p90_ms_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'arrival', 'receiver': 'cpol_case_metrics', 'doc': 'First arrival on the scene by responders of one role, over the measured cases where one arrived: the time from the report to the earliest arrival of a responder who arrived in that role (the role is recorded with each arrival, see cpol_case_arrive()). Median and 90th percentile as in cpol_case_metrics_response(). In the Lincang dispute of 28 May the guard is on the scene at 2 minutes (#CPOL_ROLE_PROPERTY_GUARD, and #CPOL_ARRIVAL_ANYONE) and the community officer at 3 (#CPOL_ROLE_OFFICER, and #CPOL_ARRIVAL_POLICE). Arrivals recorded before schema version 5 carry no role and count only for #CPOL_ARRIVAL_ANYONE.'},
+    'cpol_case_period_earlier': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'from', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'to', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time'}}, {'name': 'period', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_period_t'}, {'name': 'utc_offset_minutes', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int32'}}, {'name': 'from_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'ptr': 1}}, {'name': 'to_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'alias': 'cpol_time', 'ptr': 1}}], 'method': 'case_period_earlier', 'doc': 'The earlier period a comparison measures: for #CPOL_PERIOD_PREVIOUS [from − (to − from), from); for #CPOL_PERIOD_YEAR_EARLIER both ends one calendar year earlier on the local calendar of utc_offset_minutes (the same local date and time; 29 February becomes 28 February).'},
+    'cpol_case_metrics_compute_earlier': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'query', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_metrics_query', 'ptr': 1, 'const': True}}, {'name': 'period', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_period_t'}, {'name': 'out', 'pass': 'out_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 2}}], 'method': 'case_metrics_compute_earlier', 'receiver': 'cpol_ctx', 'doc': "Compute the metrics of the same query for an earlier period (see cpol_case_period_earlier()): the period and the as-of time (the query's, or now) move back together, so both periods are measured with the same time to close their cases, and a figure reported at a month's end can be reproduced later."},
+    'cpol_case_metrics_count_change': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'now', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'before', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'metric', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_metric_t'}, {'name': 'delta_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'relative_out', 'pass': 'out_scalar', 'type': {'kind': 'float', 'ctype': 'double', 'ptr': 1}}], 'method': 'count_change', 'receiver': 'cpol_case_metrics', 'doc': 'Change of a count between two computations: Dadukou\'s criminal 警情 "down 31.9 %" is a relative change of −0.319 of #CPOL_METRIC_CRIMINAL.'},
+    'cpol_case_metrics_rate_change': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'now', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'before', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_case_metrics', 'ptr': 1, 'const': True}}, {'name': 'rate', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_rate_t'}, {'name': 'points_out', 'pass': 'out_scalar', 'type': {'kind': 'float', 'ctype': 'double', 'ptr': 1}}, {'name': 'relative_out', 'pass': 'out_scalar', 'type': {'kind': 'float', 'ctype': 'double', 'ptr': 1}}], 'method': 'rate_change', 'receiver': 'cpol_case_metrics', 'doc': 'Change of a rate between two computations, in percentage points for the rates that are fractions (Dadukou\'s dispute resolution rate "up 3.5" is +3.5 points) and in the rate\'s own unit for #CPOL_RATE_MEAN_SATISFACTION (score) and #CPOL_RATE_OFFICER_HOURS_PER_WEEK (hours: 6 → 40 is +34).'},
+    'cpol_case_category_class': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'scalar', 'enum': 'cpol_case_class_t'}, 'params': [{'name': 'category', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_category_t'}], 'method': 'case_category_class', 'doc': 'The 警情 class of a category: theft and fraud leads are criminal, public order is public order, the four dispute categories are disputes, hazards are hazards, non-police matters are help.'},
+    'cpol_case_class_name': {'returns': {'kind': 'char', 'ptr': 1, 'const': True, 'pass': 'string'}, 'params': [{'name': 'case_class', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_case_class_t'}], 'method': 'case_class_name'},
     'cpol_case_open311_write': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'filter', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_filter', 'ptr': 1, 'const': True}}, {'name': 'buf', 'pass': 'out_buffer', 'type': {'kind': 'char', 'ptr': 1}, 'size_param': 'size', 'needed_param': 'needed_out'}, {'name': 'size', 'pass': 'in_buffer_size', 'type': {'kind': 'int', 'ctype': 'size'}}, {'name': 'needed_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'size', 'ptr': 1}}], 'method': 'case_open311_write', 'receiver': 'cpol_ctx', 'doc': 'Write the cases of a filter as Open311 GeoReport v2 JSON into a caller buffer (see commpolice/case_metrics.h for the fields).'},
     'cpol_case_open311_export': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'filter', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_filter', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_owned_string', 'type': {'kind': 'char', 'ptr': 2}}], 'method': 'case_open311_export', 'receiver': 'cpol_ctx', 'doc': 'The same JSON in memory the library allocates.'},
+    'cpol_case_open311_export_with': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'filter', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_case_filter', 'ptr': 1, 'const': True}}, {'name': 'options', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_open311_options', 'ptr': 1, 'const': True}}, {'name': 'out', 'pass': 'out_owned_string', 'type': {'kind': 'char', 'ptr': 2}}], 'method': 'case_open311_export_with', 'receiver': 'cpol_ctx', 'doc': "The Open311 JSON of cpol_case_open311_export(), written as options say (a station's local time: 2025-05-28T20:00:00+08:00)."},
     'cpol_points_balance': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'balance_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}, {'name': 'available_out', 'pass': 'out_scalar', 'type': {'kind': 'int', 'ctype': 'int64', 'ptr': 1}}], 'method': 'points_balance', 'receiver': 'cpol_ctx', 'doc': "A person's points: balance and holds."},
     'cpol_points_set_soft_limit': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'person', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'limit', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}], 'method': 'points_set_soft_limit', 'receiver': 'cpol_ctx', 'doc': 'Set a soft limit on a person\'s balance: transfers that take the balance above it still go through, but are flagged (cpol_transfer_flagged()) and recorded in the audit trail (action "points.soft_limit") for review — for example to spot points farmed faster than anyone could patrol.'},
     'cpol_earning_rule_set': {'returns': {'kind': 'int', 'ctype': 'int', 'pass': 'status'}, 'params': [{'name': 'ctx', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_ctx', 'ptr': 1}}, {'name': 'as', 'pass': 'in_handle', 'type': {'kind': 'handle', 'name': 'cpol_actor', 'ptr': 1, 'const': True}}, {'name': 'station', 'pass': 'in_struct', 'type': {'kind': 'struct', 'name': 'cpol_id', 'ptr': 1, 'const': True}}, {'name': 'kind', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int'}, 'enum': 'cpol_earning_kind_t'}, {'name': 'points', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}, {'name': 'daily_cap', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}, {'name': 'monthly_cap', 'pass': 'in_scalar', 'type': {'kind': 'int', 'ctype': 'int64'}}], 'method': 'earning_rule_set', 'receiver': 'cpol_ctx', 'doc': 'Set how many points an activity earns at a station, with caps per person.'},
@@ -2673,7 +2807,7 @@ HANDLE_INFO = {
     'cpol_case_event': {'getters': {'id': 'cpol_case_event_id', 'step': 'cpol_case_event_step', 'from': 'cpol_case_event_from', 'to': 'cpol_case_event_to', 'at': 'cpol_case_event_at', 'recorded_at': 'cpol_case_event_recorded_at', 'actor': 'cpol_case_event_actor', 'actor_role': 'cpol_case_event_actor_role', 'subject': 'cpol_case_event_subject', 'tier': 'cpol_case_event_tier', 'risk_grade': 'cpol_case_event_risk_grade', 'outcome': 'cpol_case_event_outcome', 'satisfaction': 'cpol_case_event_satisfaction', 'recurred': 'cpol_case_event_recurred', 'note': 'cpol_case_event_note'}},
     'cpol_case_event_iter': {'dtor': 'cpol_case_event_iter_free', 'ctors': ['cpol_case_event_iter_new'], 'iterator': True},
     'cpol_case_iter': {'dtor': 'cpol_case_iter_free', 'ctors': ['cpol_case_iter_new'], 'iterator': True},
-    'cpol_case_metrics': {'dtor': 'cpol_case_metrics_free', 'ctors': ['cpol_case_metrics_compute']},
+    'cpol_case_metrics': {'dtor': 'cpol_case_metrics_free', 'ctors': ['cpol_case_metrics_compute', 'cpol_case_metrics_compute_earlier']},
     'cpol_case_overdue': {'getters': {'case': 'cpol_case_overdue_case', 'stage': 'cpol_case_overdue_stage', 'due_at': 'cpol_case_overdue_due_at', 'by': 'cpol_case_overdue_by', 'tier': 'cpol_case_overdue_tier', 'escalated': 'cpol_case_overdue_escalated'}},
     'cpol_case_overdue_iter': {'dtor': 'cpol_case_overdue_iter_free', 'ctors': ['cpol_case_tick'], 'iterator': True},
     'cpol_case_repeat': {'getters': {'kind': 'cpol_case_repeat_kind', 'person': 'cpol_case_repeat_person', 'area': 'cpol_case_repeat_area', 'address': 'cpol_case_repeat_address', 'category': 'cpol_case_repeat_category', 'count': 'cpol_case_repeat_count', 'newest': 'cpol_case_repeat_newest', 'first_at': 'cpol_case_repeat_first_at', 'last_at': 'cpol_case_repeat_last_at', 'raised': 'cpol_case_repeat_raised'}},

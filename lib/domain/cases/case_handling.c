@@ -101,6 +101,45 @@ static int check_responder(cpol_ctx *ctx, const cpol_actor *as, const cpol_recor
     return rc;
 }
 
+/* The order in which a responder's roles are taken (see responder_role()). */
+static const int arrival_order[] = {CPOL_ROLE_LEADER,         CPOL_ROLE_OFFICER,     CPOL_ROLE_AUXILIARY,
+                                    CPOL_ROLE_PROPERTY_GUARD, CPOL_ROLE_GRID_WORKER, CPOL_ROLE_VOLUNTEER,
+                                    CPOL_ROLE_BUILDING_HEAD,  CPOL_ROLE_MEDIATOR,    CPOL_ROLE_LAWYER,
+                                    CPOL_ROLE_INFORMANT,      CPOL_ROLE_OPERATOR,    CPOL_ROLE_ANALYST};
+#define NORDER (sizeof arrival_order / sizeof arrival_order[0])
+
+static int earlier_in_order(int role, void *arg)
+{
+    size_t *best = arg, i;
+    for (i = 0; i < *best; i++)
+        if (arrival_order[i] == role)
+            *best = i;
+    return 0;
+}
+
+/* The role a responder arrives in (per-role arrival times, case_metrics.c):
+ * the role they act in when they record their own arrival; else their
+ * active role at the case's station that comes first in arrival_order
+ * (police before auxiliaries before the volunteer roles, the informant role
+ * last, so a guard who is also an informant arrives as a guard); 0 if none. */
+static int responder_role(cpol_ctx *ctx, const cpol_actor *as, const cpol_record *row, const cpol_id *responder,
+                          int *role)
+{
+    cpol_id station;
+    size_t best = NORDER;
+    int rc;
+    *role = 0;
+    if (!as->system && cpol_id_compare(&as->person, responder) == 0) {
+        *role = as->role;
+        return CPOL_OK;
+    }
+    cpol__record_get_id(row, CASE_STATION, &station);
+    rc = cpol__case_each_role(ctx, responder, &station, earlier_in_order, &best);
+    if (rc >= 0 && best < NORDER)
+        *role = arrival_order[best];
+    return rc < 0 ? rc : CPOL_OK;
+}
+
 static int arrive_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cpol__case_event *ev, void *arg)
 {
     arrive_args *a = arg;
@@ -111,6 +150,8 @@ static int arrive_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, c
     int rc = check_responder(ctx, as, row, a->responder, name, sizeof name);
     if (rc >= 0)
         rc = cpol__case_check_time(ctx, "cpol_case_arrive", "arrived_at", at, reported, "the case was reported");
+    if (rc >= 0)
+        rc = responder_role(ctx, as, row, a->responder, &ev->subject_role);
     if (rc < 0)
         return rc;
     if (first->type == CPOL_VALUE_NULL || at < cpol__record_int(row, CASE_FIRST_ARRIVAL_AT))

@@ -75,6 +75,8 @@ static const cpol_column_def party_columns[PARTY_NCOLS] = {
 static const cpol_index_def party_indexes[] = {
     {"case_party_case", 0, 1, {PARTY_CASE}},
     {"case_party_person", 0, 1, {PARTY_PERSON}},
+    /* schema version 5: the parties of a station's cases since a time, in one read (repeat analysis) */
+    {"case_party_station_added", 0, 2, {PARTY_STATION, PARTY_ADDED_AT}},
 };
 
 const cpol_table cpol__table_case_party = {"case_party", PARTY_NCOLS, party_columns,
@@ -115,7 +117,7 @@ static int check_fields(cpol_ctx *ctx, const cpol_case_fields *f)
         return cpol__error(CPOL_EINVALID, "%s: %d is not a case source", func, (int)f->source);
     if (f->category < CPOL_CASE_NEIGHBOUR || f->category > CPOL_CASE_NON_POLICE)
         return cpol__error(CPOL_EINVALID, "%s: %d is not a case category", func, (int)f->category);
-    rc = cpol__check_text(func, "description", f->description, 1, CPOL_CASE_DESCRIPTION_MAX, &len);
+    rc = cpol__check_text_chars(func, "description", f->description, 1, CPOL_CASE_DESCRIPTION_MAX, &len);
     if (rc >= 0)
         rc = cpol__check_optional(func, "address", f->address, CPOL_CASE_ADDRESS_MAX, &len);
     if (rc >= 0)

@@ -1,10 +1,15 @@
 /* The Open311 GeoReport v2 projection: the cases of a listing filter as a
- * JSON array of service requests. Times are ISO 8601 UTC; numbers are
- * written without the C library's locale (a host that sets LC_NUMERIC to a
- * decimal comma must still get valid JSON). Reporters and parties are
- * never written. */
+ * JSON array of service requests, each with every field of the spec's
+ * service request (null when unknown), built with json-c. Times are ISO
+ * 8601, in UTC ("Z") or at the caller's offset ("+08:00"); coordinates are
+ * written from our own six-decimal text, so no locale can turn the decimal
+ * point into a comma. Reporters and parties are never written. */
+#define _DEFAULT_SOURCE /* gmtime_r */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
 
 #include <commpolice/area.h>
 #include <commpolice/case_metrics.h>
@@ -16,6 +21,10 @@
 #include "domain/base/snapshot.h"
 #include "domain/base/tables.h"
 
+#define MAX_OFFSET_MINUTES 840
+
+/* The output: the array is framed here, one request per line, each
+ * request's text from json-c. */
 typedef struct sbuf {
     char *p;
     size_t n, cap;
@@ -49,70 +58,61 @@ static void puts_(sbuf *b, const char *s)
     put(b, s, strlen(s));
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped; UTF-8 as is. */
-static void put_string(sbuf *b, const char *s)
+/* One request under construction; json-c allocates with malloc, so a
+ * failed allocation anywhere sets oom and the request is dropped. */
+typedef struct req {
+    json_object *o;
+    int oom;
+} req;
+
+static void field(req *r, const char *name, json_object *v, int want)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    char esc[8];
-    puts_(b, "\"");
-    for (; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)*p;
-            put(b, esc, 2);
-        } else if (*p < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", *p);
-            puts_(b, esc);
-        } else {
-            put(b, (const char *)p, 1);
-        }
+    if (want && !v)
+        r->oom = 1;
+    if (json_object_object_add(r->o, name, v) != 0) {
+        json_object_put(v);
+        r->oom = 1;
     }
-    puts_(b, "\"");
 }
 
-static void put_field(sbuf *b, const char *name, const char *value)
+static void field_text(req *r, const char *name, const char *value)
 {
-    puts_(b, ",\"");
-    puts_(b, name);
-    puts_(b, "\":");
-    put_string(b, value);
+    field(r, name, value ? json_object_new_string(value) : NULL, value != NULL);
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
-static void civil(int64_t days, int *y, int *m, int *d)
+/* ISO 8601 at the offset: "2025-05-28T12:00:00Z", "2025-05-28T20:00:00+08:00". */
+static void field_time(req *r, const char *name, cpol_time t, int32_t offset)
 {
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static void put_time(sbuf *b, const char *name, cpol_time t)
-{
-    char text[32];
-    int64_t secs = t >= 0 ? t / 1000 : (t - 999) / 1000, days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-    int64_t rest = secs - days * 86400;
-    int y, m, d;
-    civil(days, &y, &m, &d);
-    snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(rest / 3600), (int)(rest / 60 % 60),
-             (int)(rest % 60));
-    put_field(b, name, text);
+    char text[40];
+    int64_t local = t + (int64_t)offset * 60000, ms = ((local % 1000) + 1000) % 1000;
+    time_t secs = (time_t)((local - ms) / 1000);
+    struct tm tm;
+    size_t n;
+    if (!t || !gmtime_r(&secs, &tm)) {
+        field_text(r, name, NULL);
+        return;
+    }
+    n = strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (offset)
+        snprintf(text + n, sizeof text - n, "%c%02d:%02d", offset < 0 ? '-' : '+', (offset < 0 ? -offset : offset) / 60,
+                 (offset < 0 ? -offset : offset) % 60);
+    else
+        snprintf(text + n, sizeof text - n, "Z");
+    field_text(r, name, text);
 }
 
 /* Degrees with six decimals (about 0.1 m), independent of the locale. */
-static void put_degrees(sbuf *b, const char *name, double v)
+static void field_degrees(req *r, const char *name, double v)
 {
     char text[48];
     long long micro;
+    unsigned long long mag;
     if (!(v >= -180.0 && v <= 180.0)) /* stored rows are range-checked; never convert what cannot fit */
         v = 0.0;
     micro = (long long)(v * 1e6 + (v >= 0 ? 0.5 : -0.5));
-    unsigned long long mag = micro < 0 ? (unsigned long long)-micro : (unsigned long long)micro;
-    snprintf(text, sizeof text, ",\"%s\":%s%llu.%06llu", name, micro < 0 ? "-" : "", mag / 1000000, mag % 1000000);
-    puts_(b, text);
+    mag = micro < 0 ? (unsigned long long)-micro : (unsigned long long)micro;
+    snprintf(text, sizeof text, "%s%llu.%06llu", micro < 0 ? "-" : "", mag / 1000000, mag % 1000000);
+    field(r, name, json_object_new_double_s(v, text), 1);
 }
 
 /* The department of the case's latest referral, if it has one. */
@@ -199,14 +199,16 @@ static int expected(cpol_ctx *ctx, const cpol_record *row, cpol_time *out)
     return rc;
 }
 
-static int write_request(cpol_ctx *ctx, sbuf *b, const cpol_record *row, station_name *cache)
+static int write_request(cpol_ctx *ctx, sbuf *b, const cpol_record *row, station_name *cache, int32_t offset)
 {
     cpol_id id, area;
     char text[CPOL_ID_STRING_SIZE], dept[CPOL_DEPARTMENT_NAME_MAX + 1], notes[CPOL_DEPARTMENT_NAME_MAX + 128];
     char who[CPOL_AREA_NAME_MAX + CPOL_DEPARTMENT_NAME_MAX + 1];
     int state = (int)cpol__record_int(row, CASE_STATE), category = (int)cpol__record_int(row, CASE_CATEGORY);
-    int closed = state == CPOL_CASE_CLOSED || state == CPOL_CASE_REJECTED, rc;
+    int closed = state == CPOL_CASE_CLOSED || state == CPOL_CASE_REJECTED, located, rc;
+    const char *address = cpol__record_text(row, CASE_ADDRESS);
     cpol_time due;
+    req r;
     cpol__record_get_id(row, CASE_ID, &id);
     cpol__record_get_id(row, CASE_AREA, &area);
     rc = latest_referral(ctx, &id, dept, sizeof dept);
@@ -217,32 +219,52 @@ static int write_request(cpol_ctx *ctx, sbuf *b, const cpol_record *row, station
     if (rc < 0)
         return rc;
     status_notes(row, dept, notes, sizeof notes);
+    r.oom = 0;
+    r.o = json_object_new_object();
+    if (!r.o)
+        return cpol__oom();
+    /* the fields of a GeoReport v2 service request, in the spec's order */
     cpol__id_text(&id, text);
-    puts_(b, "{\"service_request_id\":");
-    put_string(b, text);
-    put_field(b, "status", closed ? "closed" : "open");
-    put_field(b, "status_notes", notes);
-    put_field(b, "service_name", cpol_case_category_name(category));
-    put_field(b, "service_code", cpol_case_category_code(category));
-    put_field(b, "description", cpol__record_text_or_empty(row, CASE_DESCRIPTION));
-    put_field(b, "agency_responsible", who);
-    put_time(b, "requested_datetime", cpol__record_int(row, CASE_REPORTED_AT));
-    put_time(b, "updated_datetime", state == CPOL_CASE_CLOSED ? cpol__record_int(row, CASE_CLOSED_AT)
-                                                              : cpol__record_int(row, CASE_UPDATED_AT));
-    if (due)
-        put_time(b, "expected_datetime", due);
-    put_field(b, "address", cpol__record_text_or_empty(row, CASE_ADDRESS));
+    field_text(&r, "service_request_id", text);
+    field_text(&r, "status", closed ? "closed" : "open");
+    field_text(&r, "status_notes", notes);
+    field_text(&r, "service_name", cpol_case_category_name(category));
+    field_text(&r, "service_code", cpol_case_category_code(category));
+    field_text(&r, "description", cpol__record_text_or_empty(row, CASE_DESCRIPTION));
+    field_text(&r, "agency_responsible", who);
+    field_text(&r, "service_notice", NULL);
+    field_time(&r, "requested_datetime", cpol__record_int(row, CASE_REPORTED_AT), offset);
+    field_time(&r, "updated_datetime", state == CPOL_CASE_CLOSED ? cpol__record_int(row, CASE_CLOSED_AT)
+                                                                 : cpol__record_int(row, CASE_UPDATED_AT), offset);
+    field_time(&r, "expected_datetime", due, offset);
+    field_text(&r, "address", address && address[0] ? address : NULL);
     cpol__id_text(&area, text);
-    put_field(b, "address_id", text);
-    if (row->vals[CASE_LATITUDE].type == CPOL_VALUE_REAL) {
-        put_degrees(b, "lat", row->vals[CASE_LATITUDE].u.r);
-        put_degrees(b, "long", row->vals[CASE_LONGITUDE].u.r);
+    field_text(&r, "address_id", text);
+    field_text(&r, "zipcode", NULL);
+    located = row->vals[CASE_LATITUDE].type == CPOL_VALUE_REAL && row->vals[CASE_LONGITUDE].type == CPOL_VALUE_REAL;
+    if (located) {
+        field_degrees(&r, "lat", row->vals[CASE_LATITUDE].u.r);
+        field_degrees(&r, "long", row->vals[CASE_LONGITUDE].u.r);
+    } else {
+        field_text(&r, "lat", NULL);
+        field_text(&r, "long", NULL);
     }
-    puts_(b, "}");
-    return CPOL_OK;
+    field_text(&r, "media_url", NULL);
+    if (!r.oom) {
+        size_t len = 0;
+        const char *json = json_object_to_json_string_length(r.o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+                                                             &len);
+        if (json)
+            put(b, json, len);
+        else
+            r.oom = 1;
+    }
+    json_object_put(r.o);
+    return r.oom ? cpol__oom() : CPOL_OK;
 }
 
-static int build(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *filter, const char *func, sbuf *b)
+static int build(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *filter, int32_t offset, const char *func,
+                 sbuf *b)
 {
     cpol_case_filter f = CPOL_CASE_FILTER_INIT;
     station_name cache;
@@ -264,7 +286,7 @@ static int build(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *fi
     while (rc >= 0 && (rc = cpol__cursor_next(c, r)) == CPOL_OK) {
         puts_(b, first ? "\n" : ",\n");
         first = 0;
-        rc = write_request(ctx, b, r, &cache);
+        rc = write_request(ctx, b, r, &cache, offset);
     }
     puts_(b, first ? "]\n" : "\n]\n");
     cpol__cursor_close(c);
@@ -287,7 +309,7 @@ int cpol_case_open311_write(cpol_ctx *ctx, const cpol_actor *as, const cpol_case
     if (!ctx || !as || (!buf && size))
         return cpol__null_arg("cpol_case_open311_write", !ctx ? "ctx" : !as ? "as" : "buf");
     memset(&b, 0, sizeof b);
-    rc = build(ctx, as, filter, "cpol_case_open311_write", &b);
+    rc = build(ctx, as, filter, 0, "cpol_case_open311_write", &b);
     if (rc >= 0) {
         if (needed_out)
             *needed_out = b.n + 1;
@@ -301,20 +323,48 @@ int cpol_case_open311_write(cpol_ctx *ctx, const cpol_actor *as, const cpol_case
     return rc;
 }
 
-int cpol_case_open311_export(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *filter, char **out)
+static int export_json(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *filter, int32_t offset,
+                       const char *func, char **out)
 {
     sbuf b;
     int rc;
-    if (out)
-        *out = NULL;
-    if (!ctx || !as || !out)
-        return cpol__null_arg("cpol_case_open311_export", !ctx ? "ctx" : !as ? "as" : "out");
     memset(&b, 0, sizeof b);
-    rc = build(ctx, as, filter, "cpol_case_open311_export", &b);
+    rc = build(ctx, as, filter, offset, func, &b);
     if (rc < 0) {
         cpol_free(b.p);
         return rc;
     }
     *out = b.p;
     return CPOL_OK;
+}
+
+int cpol_case_open311_export(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *filter, char **out)
+{
+    if (out)
+        *out = NULL;
+    if (!ctx || !as || !out)
+        return cpol__null_arg("cpol_case_open311_export", !ctx ? "ctx" : !as ? "as" : "out");
+    return export_json(ctx, as, filter, 0, "cpol_case_open311_export", out);
+}
+
+int cpol_case_open311_export_with(cpol_ctx *ctx, const cpol_actor *as, const cpol_case_filter *filter,
+                                  const cpol_open311_options *options, char **out)
+{
+    static const char func[] = "cpol_case_open311_export_with";
+    cpol_open311_options o = CPOL_OPEN311_OPTIONS_INIT;
+    int rc;
+    if (out)
+        *out = NULL;
+    if (!ctx || !as || !out)
+        return cpol__null_arg(func, !ctx ? "ctx" : !as ? "as" : "out");
+    if (options) {
+        rc = cpol__take_versioned(&o, options, CPOL__SIZES_V1(cpol_open311_options), CPOL_OPEN311_OPTIONS_VERSION,
+                                  func, "options");
+        if (rc < 0)
+            return rc;
+    }
+    if (o.utc_offset_minutes < -MAX_OFFSET_MINUTES || o.utc_offset_minutes > MAX_OFFSET_MINUTES)
+        return cpol__error(CPOL_EINVALID, "%s: a UTC offset of %d minutes is beyond ±14 hours", func,
+                           (int)o.utc_offset_minutes);
+    return export_json(ctx, as, filter, o.utc_offset_minutes, func, out);
 }

@@ -34,6 +34,7 @@ typedef struct rcase {
     cpol_id id, area, reporter;
     char *address;
     int category, state, grade, has_reporter;
+    int raised;            /* reassessed by this call: a case is raised once per call */
     cpol_time reported;
 } rcase;
 
@@ -121,35 +122,42 @@ static int load_cases(cpol_ctx *ctx, repeat_args *a)
     return rc == CPOL_DONE ? CPOL_OK : rc;
 }
 
-/* Registered parties of case c, each once, and the reporter, if visible. */
-static int person_pairs(cpol_ctx *ctx, repeat_args *a, size_t c)
+static int by_case_id(const void *pa, const void *pb)
+{
+    return cpol_id_compare(pa, pb); /* rcase begins with its id */
+}
+
+/* The registered parties of the station's cases since the period began (a
+ * party is added after its case was reported), in one read; each is a key
+ * of its case unless hidden from the reader. Duplicates (a party named
+ * twice, or also the reporter) are removed when the pairs are sorted. */
+static int party_pairs(cpol_ctx *ctx, repeat_args *a)
 {
     cpol_query *q;
     cpol_cursor *cur = NULL;
     cpol_record *r = NULL;
-    size_t first = a->npairs, i;
-    int rc = a->cases[c].has_reporter ? add_pair(a, &a->cases[c].reporter, NULL, 0, c) : CPOL_OK;
+    int rc = cpol__query_new(&cpol__table_case_party, &q);
     if (rc >= 0)
-        rc = cpol__query_new(&cpol__table_case_party, &q);
-    else
-        return rc;
+        rc = cpol__query_where_id(q, PARTY_STATION, CPOL_OP_EQ, &a->station);
     if (rc >= 0)
-        rc = cpol__query_where_id(q, PARTY_CASE, CPOL_OP_EQ, &a->cases[c].id);
+        rc = cpol__query_where_range(q, PARTY_ADDED_AT, a->q.from, 0);
     if (rc >= 0)
         rc = cpol__record_new(&cpol__table_case_party, &r);
     if (rc >= 0)
         rc = cpol__cursor_open(ctx->store, q, &cur);
     while (rc >= 0 && (rc = cpol__cursor_next(cur, r)) == CPOL_OK) {
-        cpol_id person;
-        int dup = 0, hidden = 0;
+        cpol_id person, case_id;
+        const rcase *k;
+        int hidden = 0;
         if (!cpol__record_get_id(r, PARTY_PERSON, &person))
             continue;
-        for (i = first; i < a->npairs; i++)
-            dup |= cpol_id_compare(&a->pairs[i].key, &person) == 0;
-        if (!dup)
-            rc = cpol__case_reader_hides(ctx->store, &a->reader, &person, &hidden);
-        if (rc >= 0 && !dup && !hidden)
-            rc = add_pair(a, &person, NULL, 0, c);
+        cpol__record_get_id(r, PARTY_CASE, &case_id);
+        k = a->ncases ? bsearch(&case_id, a->cases, a->ncases, sizeof *a->cases, by_case_id) : NULL;
+        if (!k)
+            continue; /* a case of another area or period */
+        rc = cpol__case_reader_hides(ctx->store, &a->reader, &person, &hidden);
+        if (rc >= 0 && !hidden)
+            rc = add_pair(a, &person, NULL, 0, (size_t)(k - a->cases));
     }
     cpol__cursor_close(cur);
     cpol__record_free(r);
@@ -161,15 +169,19 @@ static int make_pairs(cpol_ctx *ctx, repeat_args *a)
 {
     size_t c;
     int rc = CPOL_OK;
+    if (a->ncases > 1)
+        qsort(a->cases, a->ncases, sizeof a->cases[0], by_case_id);
     for (c = 0; rc >= 0 && c < a->ncases; c++) {
         const rcase *k = &a->cases[c];
         switch (a->q.kind) {
-        case CPOL_REPEAT_PERSON: rc = person_pairs(ctx, a, c); break;
+        case CPOL_REPEAT_PERSON: rc = k->has_reporter ? add_pair(a, &k->reporter, NULL, 0, c) : CPOL_OK; break;
         case CPOL_REPEAT_AREA: rc = add_pair(a, &k->area, NULL, 0, c); break;
         case CPOL_REPEAT_ADDRESS: rc = k->address ? add_pair(a, &k->area, k->address, 0, c) : CPOL_OK; break;
         default: rc = add_pair(a, NULL, NULL, k->category, c); break;
         }
     }
+    if (rc >= 0 && a->q.kind == CPOL_REPEAT_PERSON)
+        rc = party_pairs(ctx, a);
     return rc;
 }
 
@@ -183,9 +195,23 @@ static int compare_keys(const rpair *x, const rpair *y)
     return strcmp(x->address ? x->address : "", y->address ? y->address : "");
 }
 
+/* By key, then by case: a key's pairs of one case lie side by side. */
 static int by_key(const void *pa, const void *pb)
 {
-    return compare_keys(pa, pb);
+    const rpair *x = pa, *y = pb;
+    int c = compare_keys(x, y);
+    return c ? c : (x->c > y->c) - (x->c < y->c);
+}
+
+/* Drop repeated (key, case) pairs from the sorted pairs: each case counts
+ * once per key. */
+static void unique_pairs(repeat_args *a)
+{
+    size_t i, n = 0;
+    for (i = 0; i < a->npairs; i++)
+        if (!n || a->pairs[i].c != a->pairs[n - 1].c || compare_keys(&a->pairs[i], &a->pairs[n - 1]) != 0)
+            a->pairs[n++] = a->pairs[i];
+    a->npairs = n;
 }
 
 /* Bigger first, then the latest newest case, then the key. */
@@ -242,6 +268,7 @@ static int build_groups(repeat_args *a)
     int rc = CPOL_OK;
     if (a->npairs > 1)
         qsort(a->pairs, a->npairs, sizeof a->pairs[0], by_key);
+    unique_pairs(a);
     a->it->groups = cpol__calloc(a->npairs ? a->npairs : 1, sizeof *a->it->groups);
     if (!a->it->groups)
         return cpol__oom();
@@ -272,33 +299,26 @@ static int raise_apply(cpol_ctx *ctx, const cpol_actor *as, cpol_record *row, cp
     return cpol__case_apply_grade(ctx, row, (int)cpol__record_int(row, CASE_RISK_GRADE) + 1, ev);
 }
 
-static const rcase *find_case(const repeat_args *a, const cpol_id *id)
+static rcase *find_case(const repeat_args *a, const cpol_id *id)
 {
-    size_t i;
-    for (i = 0; i < a->ncases; i++)
-        if (cpol_id_compare(&a->cases[i].id, id) == 0)
-            return &a->cases[i];
-    return NULL;
+    return a->ncases ? bsearch(id, a->cases, a->ncases, sizeof *a->cases, by_case_id) : NULL;
 }
 
 static int raise_newest(cpol_ctx *ctx, repeat_args *a)
 {
-    size_t i, j;
+    size_t i;
     int rc = CPOL_OK;
     for (i = 0; rc >= 0 && i < a->it->n; i++) {
         cpol_case_repeat *g = &a->it->groups[i];
-        const rcase *k = find_case(a, &g->newest);
+        rcase *k = find_case(a, &g->newest);
         char note[160], since[CPOL__TIME_TEXT];
-        int done = 0;
-        for (j = 0; j < i; j++) /* a case is raised once per call */
-            done |= a->it->groups[j].raised && cpol_id_compare(&a->it->groups[j].newest, &g->newest) == 0;
-        if (done || !k || k->grade < CPOL_RISK_GENERAL || k->grade >= CPOL_RISK_HIGH ||
+        if (!k || k->raised || k->grade < CPOL_RISK_GENERAL || k->grade >= CPOL_RISK_HIGH ||
             k->state < CPOL_CASE_ASSESSED || k->state > CPOL_CASE_HANDLING)
             continue;
         cpol__time_text(g->first_at, since);
         snprintf(note, sizeof note, "repeat: %s, %lld cases since %s", kind_label(g->kind), (long long)g->count, since);
         rc = cpol__case_step(ctx, a->as, &g->newest, CPOL_STEP_ASSESS, note, raise_apply, NULL);
-        g->raised = rc >= 0;
+        g->raised = k->raised = rc >= 0;
     }
     return rc;
 }

@@ -2,9 +2,8 @@
  * they are and whether they are on duty (duty_position, one current row per
  * person); a case's on-duty responders are ranked by great-circle distance.
  *
- * The haversine needs sin, cos, sqrt and asin. The library links no libm
- * (only sqlite3, uuid and pthreads), so the few functions it needs are
- * computed here by series, to better than a millimetre on the earth. */
+ * The haversine takes sin, cos, sqrt and asin from libm. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,82 +39,16 @@ static const cpol_index_def duty_indexes[] = {
 const cpol_table cpol__table_duty_position = {"duty_position", DUTY_NCOLS, duty_columns,
                                               sizeof duty_indexes / sizeof duty_indexes[0], duty_indexes, 0};
 
-/* ---- the few functions of libm the haversine needs ---- */
-
-/* sin on [-pi/2, pi/2]: Taylor series, the 12th term is below 1e-17. */
-static double sin_near(double x)
-{
-    double x2 = x * x, term = x, sum = x;
-    int n;
-    for (n = 1; n < 12; n++) {
-        term *= -x2 / ((2.0 * n) * (2.0 * n + 1));
-        sum += term;
-    }
-    return sum;
-}
-
-static double sine(double x)
-{
-    while (x > PI)
-        x -= 2 * PI;
-    while (x < -PI)
-        x += 2 * PI;
-    if (x > PI / 2)
-        x = PI - x;
-    else if (x < -PI / 2)
-        x = -PI - x;
-    return sin_near(x);
-}
-
-static double cosine(double x)
-{
-    return sine(x + PI / 2);
-}
-
-/* Newton's iteration from above decreases until it cannot. */
-static double square_root(double a)
-{
-    double x, next;
-    int i;
-    if (a <= 0)
-        return 0;
-    x = a > 1 ? a : 1;
-    for (i = 0; i < 200; i++) {
-        next = 0.5 * (x + a / x);
-        if (next >= x)
-            break;
-        x = next;
-    }
-    return x;
-}
-
-/* asin on [0, 1]: the series below 1/2, and asin x = pi/2 - 2 asin(sqrt((1-x)/2)) above. */
-static double arcsine(double x)
-{
-    double x2, power, coef = 1, sum;
-    int n;
-    if (x > 0.5)
-        return PI / 2 - 2 * arcsine(square_root((1 - x) / 2));
-    x2 = x * x;
-    power = x;
-    sum = x;
-    for (n = 1; n < 40; n++) {
-        coef *= (2.0 * n - 1) / (2.0 * n);
-        power *= x2;
-        sum += coef * power / (2.0 * n + 1);
-    }
-    return sum;
-}
-
+/* Great-circle distance (haversine) on the mean earth radius, with libm. */
 static double haversine_m(double lat1, double lon1, double lat2, double lon2)
 {
     double p1 = lat1 * PI / 180, p2 = lat2 * PI / 180;
     double dp = (lat2 - lat1) * PI / 180, dl = (lon2 - lon1) * PI / 180;
-    double s1 = sine(dp / 2), s2 = sine(dl / 2);
-    double a = s1 * s1 + cosine(p1) * cosine(p2) * s2 * s2;
+    double s1 = sin(dp / 2), s2 = sin(dl / 2);
+    double a = s1 * s1 + cos(p1) * cos(p2) * s2 * s2;
     if (a > 1)
         a = 1;
-    return 2 * EARTH_RADIUS_M * arcsine(square_root(a));
+    return 2 * EARTH_RADIUS_M * asin(sqrt(a));
 }
 
 /* ---- duty positions ---- */

@@ -62,7 +62,9 @@ enum {
     EVENT_ID, EVENT_STATION, EVENT_CASE, EVENT_STEP, EVENT_FROM, EVENT_TO,
     EVENT_AT,              /* when it took effect */
     EVENT_RECORDED_AT, EVENT_ACTOR, EVENT_ACTOR_ROLE, EVENT_SUBJECT, EVENT_TIER, EVENT_RISK_GRADE,
-    EVENT_OUTCOME, EVENT_SATISFACTION, EVENT_RECURRED, EVENT_NOTE, EVENT_NCOLS
+    EVENT_OUTCOME, EVENT_SATISFACTION, EVENT_RECURRED, EVENT_NOTE,
+    EVENT_SUBJECT_ROLE,    /* arrive: the role the responder arrived in (schema 5; NULL before) */
+    EVENT_NCOLS
 };
 extern const cpol_table cpol__table_case_event;
 
@@ -101,6 +103,7 @@ typedef struct cpol__case_event {
     cpol_time at;
     const cpol_id *subject;
     int outcome, satisfaction, recurred;
+    int subject_role;      /* arrive: the responder's role, 0 if they hold none at the station */
     const char *note;
     char detail[192];      /* appended to the audit entry's "after" text */
 } cpol__case_event;
@@ -165,6 +168,10 @@ int cpol__case_check_handler(cpol_ctx *ctx, const cpol_actor *as, const cpol_id 
 /* 1 if the person holds an active assignment at the station whose role
  * satisfies pred (NULL: any role), 0 if not, <0 on error. */
 int cpol__case_holds_role(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station, int (*pred)(int role));
+/* Visit the roles of the person's active assignments at the station until
+ * visit returns nonzero; returns that (1 if stopped), 0, or <0 on error. */
+int cpol__case_each_role(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station,
+                         int (*visit)(int role, void *arg), void *arg);
 
 /* Raise a case row's risk grade (assessment rules: a case assigned below the
  * new minimum returns to assessed). Used by cpol_case_assess() and the

@@ -46,12 +46,13 @@ static const tier_rule tier_rules[] = {
     {leader_role, "an active station leader (所领导)"},
 };
 
-int cpol__case_holds_role(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station, int (*pred)(int role))
+int cpol__case_each_role(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station,
+                         int (*visit)(int role, void *arg), void *arg)
 {
     cpol_query *q;
     cpol_cursor *c = NULL;
     cpol_record *r = NULL;
-    int found = 0, rc = cpol__query_new(&cpol__table_assignment, &q);
+    int stop = 0, rc = cpol__query_new(&cpol__table_assignment, &q);
     if (rc >= 0)
         rc = cpol__query_where_id(q, ASSIGN_PERSON, CPOL_OP_EQ, person);
     if (rc >= 0)
@@ -62,12 +63,23 @@ int cpol__case_holds_role(cpol_ctx *ctx, const cpol_id *person, const cpol_id *s
         rc = cpol__record_new(&cpol__table_assignment, &r);
     if (rc >= 0)
         rc = cpol__cursor_open(ctx->store, q, &c);
-    while (rc >= 0 && !found && (rc = cpol__cursor_next(c, r)) == CPOL_OK)
-        found = !pred || pred((int)cpol__record_int(r, ASSIGN_ROLE));
+    while (rc >= 0 && !stop && (rc = cpol__cursor_next(c, r)) == CPOL_OK)
+        stop = visit((int)cpol__record_int(r, ASSIGN_ROLE), arg);
     cpol__cursor_close(c);
     cpol__record_free(r);
     cpol__query_free(q);
-    return rc < 0 && rc != CPOL_DONE ? rc : found;
+    return rc < 0 && rc != CPOL_DONE ? rc : stop;
+}
+
+static int fits(int role, void *arg)
+{
+    int (*pred)(int role) = *(int (**)(int))arg;
+    return !pred || pred(role);
+}
+
+int cpol__case_holds_role(cpol_ctx *ctx, const cpol_id *person, const cpol_id *station, int (*pred)(int role))
+{
+    return cpol__case_each_role(ctx, person, station, fits, &pred);
 }
 
 /* The team named with an assignment: of the case's station; at the team

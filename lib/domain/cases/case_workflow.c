@@ -33,6 +33,8 @@ static const cpol_column_def event_columns[EVENT_NCOLS] = {
     [EVENT_SATISFACTION] = {"satisfaction", CPOL_COLUMN_INT, 0},
     [EVENT_RECURRED] = {"recurred", CPOL_COLUMN_BOOL, 0},
     [EVENT_NOTE] = {"note", CPOL_COLUMN_TEXT, CPOL_COLUMN_NOTNULL},
+    /* schema version 5: per-role arrival times (metrics); NULL for other steps and older rows */
+    [EVENT_SUBJECT_ROLE] = {"subject_role", CPOL_COLUMN_INT, CPOL__ENUM(CPOL_ROLE_ANALYST)},
 };
 
 static const cpol_index_def event_indexes[] = {
@@ -255,6 +257,8 @@ int cpol__case_event_insert(cpol_ctx *ctx, const cpol_actor *as, const cpol_reco
     cpol__value_set_int(&r->vals[EVENT_TIER], cpol__record_int(row, CASE_TIER));
     cpol__value_set_int(&r->vals[EVENT_RISK_GRADE], cpol__record_int(row, CASE_RISK_GRADE));
     cpol__value_set_int(&r->vals[EVENT_OUTCOME], ev->outcome);
+    if (ev->step == CPOL_STEP_ARRIVE && ev->subject_role)
+        cpol__value_set_int(&r->vals[EVENT_SUBJECT_ROLE], ev->subject_role);
     if (ev->step == CPOL_STEP_FOLLOWUP) {
         cpol__value_set_int(&r->vals[EVENT_SATISFACTION], ev->satisfaction);
         cpol__value_set_int(&r->vals[EVENT_RECURRED], ev->recurred);
