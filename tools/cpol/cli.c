@@ -244,8 +244,8 @@ int cli_actor_open(cli *c, const char *spec, cpol_actor **out)
         return cpol_actor_system(c->ctx, out);
     if (!colon || colon == spec || (n = (size_t)(colon - spec)) >= sizeof person_text) {
         fprintf(stderr, "%s %s: %s\n", c->prog, c->command,
-                TR(c, "--as wants \"system\" or PERSON:ROLE (a person id or name, and a role such as officer)",
-                   "--as 应为 \"system\" 或 人员:角色 (人员编号或姓名, 角色如 officer)"));
+                TR(c, "--as wants \"system\" or PERSON:ROLE (a person id and a role such as officer)",
+                   "--as 应为 \"system\" 或 人员:角色 (人员编号, 角色如 officer)"));
         return CPOL_EINVALID;
     }
     memcpy(person_text, spec, n);

@@ -82,11 +82,12 @@ int cmd_demo(cli *c, int argc, char **argv)
             cli_time_format(d.start, from, sizeof from);
             cli_time_format(d.end, to, sizeof to);
             from[10] = to[10] = 'T';
+            /* the same report, read as the same analyst: a command that runs as printed */
             printf(TR(c, "\nRun it again to play the next month on the same file, or see these figures with\n"
-                         "  cpol --db %s --as system report --from %s --to %s\n",
+                         "  cpol --db %s --as %s:analyst report --area %s --from %s --to %s\n",
                       "\n再次运行将在同一文件上继续下一个月; 查看本报表:\n"
-                      "  cpol --db %s --as system report --from %s --to %s\n"),
-                   c->db, from, to);
+                      "  cpol --db %s --as %s:analyst report --area %s --from %s --to %s\n"),
+                   c->db, cli_id_text(&d.analyst), cli_id_text(&d.station), from, to);
         }
     }
     for (i = 0; i < d.n_actors; i++)

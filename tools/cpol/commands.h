@@ -6,5 +6,6 @@
 #include "cli.h"
 
 int cmd_demo(cli *c, int argc, char **argv);
+int cmd_report(cli *c, int argc, char **argv);
 
 #endif

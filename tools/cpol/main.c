@@ -22,6 +22,8 @@ typedef struct command {
 static const command commands[] = {
     {"demo", cmd_demo, 0, "play a month in the demo district and print its report",
      "在演示辖区模拟一个月并打印报表"},
+    {"report", cmd_report, 1, "the report of an area: report --area ID --from TIME --to TIME",
+     "辖区报表: report --area 编号 --from 时间 --to 时间"},
 };
 
 static void help(const cli *c, FILE *out)
@@ -34,7 +36,7 @@ static void help(const cli *c, FILE *out)
     fprintf(out, "\n%s\n",
             TR(c,
                "--db FILE|URI      the store (a SQLite file, or postgresql:…)\n"
-               "--as ACTOR         who acts: system, or PERSON:ROLE (PERSON an id or a name)\n"
+               "--as ACTOR         who acts: system, or PERSON:ROLE (PERSON a person id)\n"
                "--key-file FILE    the 32-byte master key (64 hex digits); also $CPOL_KEY_FILE\n"
                "--key-id ID        the key's name for a new store\n"
                "--plaintext        a store without encryption (tests and demonstrations)\n"

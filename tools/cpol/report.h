@@ -25,7 +25,4 @@ int report_scope_init(cli *c, report_scope *s, const cpol_actor *reader, const c
  * Returns an exit code. */
 int report_print(cli *c, const report_scope *s, FILE *out);
 
-/* Write the report as one self-contained HTML page with inline SVG charts. */
-int report_html(cli *c, const report_scope *s, FILE *out);
-
 #endif
